@@ -1,0 +1,85 @@
+/// A JSON object that keeps its members in source order.
+///
+/// Duplicate keys are kept as written (so a document re-writes byte for byte), and lookup returns
+/// the last one, as JavaScript's `JSON.parse` did when the dataLayers we read were recorded.
+public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
+    /// One `"key": value` pair.
+    public struct Member: Sendable, Hashable {
+        /// The member's name.
+        public var key: String
+        /// The member's value.
+        public var value: JSONValue
+
+        /// Creates a member.
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// The members in source order, duplicates included.
+    public private(set) var members: [Member]
+
+    /// Creates an object from members in the order given.
+    public init(_ members: [Member] = []) { self.members = members }
+
+    public var startIndex: Int { members.startIndex }
+    public var endIndex: Int { members.endIndex }
+    public subscript(position: Int) -> Member { members[position] }
+
+    /// The value of the last member named `key`; setting replaces it in place, or appends a member.
+    /// Setting `nil` removes every member named `key`.
+    public subscript(key: String) -> JSONValue? {
+        get {
+            var index = members.endIndex
+            while index > members.startIndex {
+                index -= 1
+                if members[index].key == key { return members[index].value }
+            }
+            return nil
+        }
+        set {
+            guard let newValue else {
+                members.removeAll { $0.key == key }
+                return
+            }
+            if let index = members.lastIndex(where: { $0.key == key }) {
+                members[index].value = newValue
+            } else {
+                members.append(Member(key: key, value: newValue))
+            }
+        }
+    }
+
+    /// Appends a member without looking for an existing one (the parser's and builders' fast path).
+    public mutating func append(key: String, value: JSONValue) {
+        members.append(Member(key: key, value: value))
+    }
+
+    /// The keys in source order, each once (at its last position's value, first position's order).
+    public var keys: [String] {
+        var seen = Set<String>()
+        return members.compactMap { seen.insert($0.key).inserted ? $0.key : nil }
+    }
+
+    /// The effective members: one per key, the last value winning, in first-appearance order.
+    public var uniqueMembers: [Member] {
+        if Set(members.map(\.key)).count == members.count { return members }
+        return keys.map { Member(key: $0, value: self[$0]!) }
+    }
+
+    /// Objects are equal as maps: same keys, equal values, order and shadowed duplicates ignored.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        let left = lhs.uniqueMembers
+        let right = rhs.uniqueMembers
+        guard left.count == right.count else { return false }
+        return left.allSatisfy { rhs[$0.key] == $0.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent, to agree with `==`.
+        var combined = 0
+        for member in uniqueMembers { combined ^= member.hashValue }
+        hasher.combine(combined)
+    }
+}

@@ -1,0 +1,449 @@
+/// A strict RFC 8259 JSON parser over UTF-8 bytes that produces a ``JSONTape``.
+///
+/// One parser serves a whole stream: its node storage is reused from document to document, so
+/// parsing allocates nothing per value once it has seen its largest document. Strings are validated
+/// (UTF-8, escapes, surrogate pairs) but not decoded; they are unescaped lazily when read.
+///
+/// Rejected: NaN and Infinity, leading zeros, trailing commas, control characters in strings,
+/// invalid or overlong UTF-8, lone surrogates (raw or escaped), anything after the value, and
+/// nesting deeper than ``Options/maxDepth``. A leading UTF-8 byte order mark is skipped.
+public struct JSONParser: Sendable {
+    /// What the parser accepts beyond strict JSON.
+    public struct Options: Sendable, Hashable {
+        /// Accept `//` and `/* */` comments and trailing commas (JSONC): for mapping files only.
+        public var relaxed: Bool
+        /// The deepest nesting of arrays and objects accepted; deeper input is an error.
+        public var maxDepth: Int
+
+        /// Creates options.
+        public init(relaxed: Bool = false, maxDepth: Int = 512) {
+            self.relaxed = relaxed
+            self.maxDepth = maxDepth
+        }
+
+        /// Strict RFC 8259, nesting up to 512.
+        public static let strict = Options()
+        /// JSONC: comments and trailing commas, nesting up to 512.
+        public static let relaxed = Options(relaxed: true)
+    }
+
+    /// The options this parser was made with.
+    public var options: Options
+    private var nodes: [JSONTape.Node] = []
+    private var stack: [Int] = []
+
+    /// Creates a parser.
+    public init(options: Options = .strict) { self.options = options }
+
+    /// Parses one JSON document that fills `bytes` exactly (white space around it allowed).
+    ///
+    /// The tape refers to `bytes` without copying them: it is valid only while they are. Documents
+    /// are limited to 4 GiB.
+    public mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONError) -> JSONTape {
+        nodes.removeAll(keepingCapacity: true)
+        stack.removeAll(keepingCapacity: true)
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            throw JSONError(offset: 0, line: 1, column: 1, reason: "empty document")
+        }
+        guard bytes.count < Int(UInt32.max) else {
+            throw JSONError(offset: 0, line: 1, column: 1, reason: "document larger than 4 GiB")
+        }
+        var scanner = Scanner(base: base, count: bytes.count, options: options, nodes: nodes, stack: stack)
+        nodes = []
+        stack = []
+        defer {
+            nodes = scanner.nodes
+            stack = scanner.stack
+        }
+        do throws(Scanner.Failure) {
+            try scanner.parseDocument()
+        } catch {
+            throw JSONError(reason: error.reason, at: error.offset, in: bytes)
+        }
+        return JSONTape(bytes: bytes, nodes: scanner.nodes)
+    }
+}
+
+/// The scanning state of one parse, kept in locals the optimiser can hold in registers.
+private struct Scanner {
+    struct Failure: Error {
+        let reason: String
+        let offset: Int
+    }
+
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let relaxed: Bool
+    let maxDepth: Int
+    var index = 0
+    var nodes: [JSONTape.Node]
+    var stack: [Int]
+
+    init(base: UnsafeRawPointer, count: Int, options: JSONParser.Options, nodes: [JSONTape.Node], stack: [Int]) {
+        self.base = base.assumingMemoryBound(to: UInt8.self)
+        self.count = count
+        self.relaxed = options.relaxed
+        self.maxDepth = options.maxDepth
+        self.nodes = nodes
+        self.stack = stack
+    }
+
+    private enum State {
+        case value, key, afterValue
+    }
+
+    mutating func parseDocument() throws(Failure) {
+        if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
+        try skipWhitespace()
+        if index == count { throw Failure(reason: "empty document", offset: index) }
+        var state = State.value
+        while true {
+            switch state {
+            case .value:
+                state = try parseValue()
+            case .key:
+                try parseKey()
+                state = .value
+            case .afterValue:
+                guard let top = stack.last else {
+                    try skipWhitespace()
+                    if index != count { throw Failure(reason: "unexpected \(describe(index)) after the value", offset: index) }
+                    return
+                }
+                state = try continueContainer(top)
+            }
+        }
+    }
+
+    /// Parses the value at `index`; containers are opened here and closed by `continueContainer`.
+    @inline(__always)
+    private mutating func parseValue() throws(Failure) -> State {
+        guard index < count else { throw Failure(reason: "unexpected end of input, expected a value", offset: index) }
+        switch base[index] {
+        case UInt8(ascii: "\""):
+            try parseString(kind: .string)
+            return .afterValue
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let isObject = base[index] == UInt8(ascii: "{")
+            if stack.count >= maxDepth { throw Failure(reason: "nesting deeper than \(maxDepth)", offset: index) }
+            stack.append(nodes.count)
+            nodes.append(JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0))
+            index += 1
+            try skipWhitespace()
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            if index < count, base[index] == close {
+                index += 1
+                closeContainer()
+                return .afterValue
+            }
+            return isObject ? .key : .value
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try parseNumber()
+            return .afterValue
+        case UInt8(ascii: "t"):
+            try parseLiteral("true", kind: .true)
+            return .afterValue
+        case UInt8(ascii: "f"):
+            try parseLiteral("false", kind: .false)
+            return .afterValue
+        case UInt8(ascii: "n"):
+            try parseLiteral("null", kind: .null)
+            return .afterValue
+        case UInt8(ascii: "N"), UInt8(ascii: "I"):
+            throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: index)
+        case UInt8(ascii: "]"), UInt8(ascii: "}"):
+            throw Failure(reason: stack.isEmpty ? "unexpected \(describe(index))" : "expected a value, found \(describe(index))", offset: index)
+        default:
+            throw Failure(reason: "expected a value, found \(describe(index))", offset: index)
+        }
+    }
+
+    @inline(__always)
+    private mutating func parseKey() throws(Failure) {
+        guard index < count else { throw Failure(reason: "unexpected end of input, expected a key", offset: index) }
+        guard base[index] == UInt8(ascii: "\"") else {
+            throw Failure(reason: "expected a string key, found \(describe(index))", offset: index)
+        }
+        try parseString(kind: .string)
+        try skipWhitespace()
+        guard index < count, base[index] == UInt8(ascii: ":") else {
+            throw Failure(reason: index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'", offset: index)
+        }
+        index += 1
+        try skipWhitespace()
+    }
+
+    /// After a value inside the container whose node is `top`: a comma, or the closing bracket.
+    @inline(__always)
+    private mutating func continueContainer(_ top: Int) throws(Failure) -> State {
+        nodes[top].start &+= 1
+        try skipWhitespace()
+        let isObject = nodes[top].kind == .object
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        guard index < count else {
+            throw Failure(reason: "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'", offset: index)
+        }
+        let byte = base[index]
+        if byte == UInt8(ascii: ",") {
+            let comma = index
+            index += 1
+            try skipWhitespace()
+            if index < count, base[index] == close {
+                guard relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
+                index += 1
+                closeContainer()
+                return .afterValue
+            }
+            return isObject ? .key : .value
+        }
+        if byte == close {
+            index += 1
+            closeContainer()
+            return .afterValue
+        }
+        throw Failure(reason: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))", offset: index)
+    }
+
+    @inline(__always)
+    private mutating func closeContainer() {
+        let top = stack.removeLast()
+        nodes[top].length = UInt32(truncatingIfNeeded: nodes.count)
+    }
+
+    @inline(__always)
+    private mutating func parseLiteral(_ word: StaticString, kind: JSONTape.Kind) throws(Failure) {
+        let length = word.utf8CodeUnitCount
+        let pointer = word.utf8Start
+        var offset = 0
+        while offset < length {
+            guard index + offset < count, base[index + offset] == pointer[offset] else {
+                throw Failure(reason: "invalid literal, expected '\(word)'", offset: index)
+            }
+            offset += 1
+        }
+        nodes.append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: index), length: UInt32(length)))
+        index += length
+    }
+
+    @inline(__always)
+    private func isDigit(_ position: Int) -> Bool { position < count && base[position] &- 0x30 < 10 }
+
+    @inline(__always)
+    private mutating func parseNumber() throws(Failure) {
+        let start = index
+        if base[index] == UInt8(ascii: "-") {
+            index += 1
+            if index < count, base[index] == UInt8(ascii: "I") {
+                throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: start)
+            }
+        }
+        guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit", offset: index) }
+        if base[index] == UInt8(ascii: "0") {
+            index += 1
+            if isDigit(index) { throw Failure(reason: "invalid number: leading zero", offset: start) }
+        } else {
+            repeat { index += 1 } while isDigit(index)
+        }
+        if index < count, base[index] == UInt8(ascii: ".") {
+            index += 1
+            guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit after '.'", offset: index) }
+            repeat { index += 1 } while isDigit(index)
+        }
+        if index < count, base[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit in the exponent", offset: index) }
+            repeat { index += 1 } while isDigit(index)
+        }
+        nodes.append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index - start)))
+    }
+
+    /// Validates a string starting at the opening quote and records its raw contents.
+    ///
+    /// Eight bytes at a time: a word with no quote, backslash, control byte or non-ASCII byte is
+    /// skipped whole; otherwise the first flagged byte is handled on its own.
+    @inline(__always)
+    private mutating func parseString(kind: JSONTape.Kind) throws(Failure) {
+        let quote = index
+        index += 1
+        let start = index
+        var flags: UInt8 = 0
+        let raw = UnsafeRawPointer(base)
+        while true {
+            while index + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let special = Scanner.specialBytes(word)
+                if special == 0 {
+                    index += 8
+                    continue
+                }
+                index += special.trailingZeroBitCount >> 3
+                break
+            }
+            guard index < count else { throw Failure(reason: "unterminated string", offset: quote) }
+            let byte = base[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                nodes.append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: start),
+                                           length: UInt32(truncatingIfNeeded: index - start), flags: flags))
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                flags |= JSONTape.Node.needsDecoding
+                try parseEscape()
+            case 0..<0x20:
+                throw Failure(reason: "unescaped control character 0x\(hex(byte)) in string", offset: index)
+            case 0x80...:
+                if byte == 0xE2, index + 2 < count, base[index + 1] == 0x80, base[index + 2] & 0xFE == 0xA8 {
+                    flags |= JSONTape.Node.needsDecoding
+                }
+                try validateUTF8Sequence()
+            default:
+                index += 1
+            }
+        }
+    }
+
+    /// A mask with the high bit set in each byte that may be `"`, `\`, below 0x20 or above 0x7F.
+    /// The lowest set bit is always exact; higher ones may be false alarms, which the caller
+    /// handles one byte at a time.
+    @inline(__always)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = word &- (ones &* 0x20)
+        return (hasQuote | hasBackslash | hasControl | word) & highs
+    }
+
+    @inline(__always)
+    private mutating func parseEscape() throws(Failure) {
+        let start = index
+        guard index + 1 < count else { throw Failure(reason: "unterminated string", offset: index) }
+        switch base[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+             UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+        case UInt8(ascii: "u"):
+            let unit = try hex4(at: index + 2, escapeStart: start)
+            index += 6
+            if unit & 0xFC00 == 0xD800 {
+                guard index + 1 < count, base[index] == UInt8(ascii: "\\"), base[index + 1] == UInt8(ascii: "u") else {
+                    throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+                }
+                let low = try hex4(at: index + 2, escapeStart: index)
+                guard low & 0xFC00 == 0xDC00 else {
+                    throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+                }
+                index += 6
+            } else if unit & 0xFC00 == 0xDC00 {
+                throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+            }
+        default:
+            throw Failure(reason: "invalid escape '\\\(describeByte(base[index + 1]))' in string", offset: start)
+        }
+    }
+
+    @inline(__always)
+    private func hex4(at position: Int, escapeStart: Int) throws(Failure) -> UInt16 {
+        guard position + 4 <= count else { throw Failure(reason: "unterminated \\u escape", offset: escapeStart) }
+        var value: UInt16 = 0
+        for offset in 0..<4 {
+            guard let digit = JSONTape.hexValue(base[position + offset]) else {
+                throw Failure(reason: "invalid \\u escape: expected 4 hex digits", offset: escapeStart)
+            }
+            value = value << 4 | UInt16(digit)
+        }
+        return value
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `index` (Unicode Table 3-7: no overlong forms,
+    /// no surrogates, nothing above U+10FFFF) and steps over it.
+    @inline(__always)
+    private mutating func validateUTF8Sequence() throws(Failure) {
+        let lead = base[index]
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default:
+            throw Failure(reason: "invalid UTF-8 byte 0x\(hex(lead))", offset: index)
+        }
+        for offset in 1..<length {
+            guard index + offset < count else {
+                throw Failure(reason: "truncated UTF-8 sequence 0x\(hex(lead))", offset: index)
+            }
+            let byte = base[index + offset]
+            let (min, max) = offset == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
+            guard byte >= min, byte <= max else {
+                throw Failure(reason: "invalid UTF-8 byte 0x\(hex(lead)) 0x\(hex(byte))", offset: index)
+            }
+        }
+        index += length
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() throws(Failure) {
+        while index < count {
+            switch base[index] {
+            case 0x20, 0x0A, 0x0D, 0x09:
+                index += 1
+            case UInt8(ascii: "/") where relaxed:
+                try skipComment()
+            default:
+                return
+            }
+        }
+    }
+
+    private mutating func skipComment() throws(Failure) {
+        let start = index
+        guard index + 1 < count else { throw Failure(reason: "unexpected '/'", offset: index) }
+        switch base[index + 1] {
+        case UInt8(ascii: "/"):
+            index += 2
+            while index < count, base[index] != 0x0A { index += 1 }
+        case UInt8(ascii: "*"):
+            index += 2
+            while true {
+                guard index + 1 < count else { throw Failure(reason: "unterminated comment", offset: start) }
+                if base[index] == UInt8(ascii: "*"), base[index + 1] == UInt8(ascii: "/") {
+                    index += 2
+                    return
+                }
+                index += 1
+            }
+        default:
+            throw Failure(reason: "unexpected '/'", offset: index)
+        }
+    }
+
+    /// A short description of the byte at `position` for error messages.
+    private func describe(_ position: Int) -> String {
+        guard position < count else { return "end of input" }
+        let byte = base[position]
+        if byte >= 0x80 { return "byte 0x\(hex(byte))" }
+        return "'\(describeByte(byte))'"
+    }
+
+    private func describeByte(_ byte: UInt8) -> String {
+        byte >= 0x21 && byte < 0x7F ? String(Character(Unicode.Scalar(byte))) : "\\x\(hex(byte))"
+    }
+
+    private func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    }
+
+    private func hex16(_ unit: UInt16) -> String { hex(UInt8(unit >> 8)) + hex(UInt8(unit & 0xFF)) }
+}

@@ -1,0 +1,293 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A parsed JSON document: a flat array of nodes in document order that refer to slices of the
+/// input bytes. Made by ``JSONParser``.
+///
+/// A node is addressed by its index; the root is node 0. An array node is followed by its
+/// elements, an object node by its members as key, value, key, value…, and every container knows
+/// the index just past its last descendant, so a subtree is skipped in one step.
+///
+/// The tape does not own the bytes it was parsed from: it is valid only while they are.
+public struct JSONTape: @unchecked Sendable {
+    /// What a node is.
+    public enum Kind: UInt8, Sendable {
+        case null, `true`, `false`, number, string, array, object
+    }
+
+    struct Node {
+        /// Set on strings that contain escapes or U+2028/U+2029: they cannot be copied verbatim.
+        static let needsDecoding: UInt8 = 1
+
+        var kind: Kind
+        var flags: UInt8 = 0
+        /// Scalars and strings: the byte offset of the text (strings: after the quote).
+        /// Containers: the number of elements or members.
+        var start: UInt32
+        /// Scalars and strings: the length of the text in bytes. Containers: the index of the node
+        /// after the last descendant.
+        var length: UInt32
+
+        init(kind: Kind, start: UInt32, length: UInt32, flags: UInt8 = 0) {
+            self.kind = kind
+            self.flags = flags
+            self.start = start
+            self.length = length
+        }
+    }
+
+    /// The bytes the document was parsed from.
+    public let bytes: UnsafeRawBufferPointer
+    let nodes: [Node]
+
+    init(bytes: UnsafeRawBufferPointer, nodes: [Node]) {
+        self.bytes = bytes
+        self.nodes = nodes
+    }
+
+    /// The index of the root node.
+    public var root: Int { 0 }
+
+    /// The number of nodes, which is the index just past the last one.
+    public var nodeCount: Int { nodes.count }
+
+    /// What node `node` is.
+    @inline(__always)
+    public func kind(_ node: Int) -> Kind { nodes[node].kind }
+
+    /// The index of the node after `node` and all its descendants: its next sibling, if any.
+    @inline(__always)
+    public func skip(_ node: Int) -> Int {
+        let entry = nodes[node]
+        return entry.kind.rawValue >= Kind.array.rawValue ? Int(entry.length) : node + 1
+    }
+
+    /// The number of elements of an array or members of an object.
+    @inline(__always)
+    public func count(_ node: Int) -> Int {
+        let entry = nodes[node]
+        return entry.kind.rawValue >= Kind.array.rawValue ? Int(entry.start) : 0
+    }
+
+    /// The node indices of an array's elements, or of an object's keys (each value follows its key).
+    public func children(_ node: Int) -> Children { Children(tape: self, next: node + 1, end: skip(node)) }
+
+    /// Iterates over the direct children of a container by skipping subtrees.
+    public struct Children: Sequence, IteratorProtocol {
+        let tape: JSONTape
+        var position: Int
+        let end: Int
+        let isObject: Bool
+
+        init(tape: JSONTape, next: Int, end: Int) {
+            self.tape = tape
+            self.position = next
+            self.end = end
+            self.isObject = tape.nodes[next - 1].kind == .object
+        }
+
+        public mutating func next() -> Int? {
+            guard position < end else { return nil }
+            let current = position
+            position = tape.skip(isObject ? current + 1 : current)
+            return current
+        }
+    }
+
+    /// The raw text of a string (between its quotes, escapes not decoded) or a number or literal.
+    @inline(__always)
+    public func rawText(_ node: Int) -> UnsafeRawBufferPointer {
+        let entry = nodes[node]
+        return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start) + Int(entry.length)])
+    }
+
+    /// `true` when the string at `node` holds escapes (or U+2028/U+2029) and so must be decoded.
+    @inline(__always)
+    public func stringNeedsDecoding(_ node: Int) -> Bool { nodes[node].flags & Node.needsDecoding != 0 }
+
+    /// The decoded string at `node` (a string node), unescaping on demand.
+    public func string(_ node: Int) -> String {
+        let raw = rawText(node)
+        guard stringNeedsDecoding(node) else { return String(decoding: raw, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: raw.count) { buffer in
+            JSONTape.unescape(raw, into: buffer)
+        }
+    }
+
+    /// `true` when the string at `node` equals `key`, compared without allocating.
+    @inline(__always)
+    public func stringEquals(_ node: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let raw = rawText(node)
+        if !stringNeedsDecoding(node) {
+            return raw.count == key.count && (raw.count == 0 || memcmp(raw.baseAddress!, key.baseAddress!, raw.count) == 0)
+        }
+        return Array(string(node).utf8).withUnsafeBytes { decoded in
+            decoded.count == key.count && (key.count == 0 || memcmp(decoded.baseAddress!, key.baseAddress!, key.count) == 0)
+        }
+    }
+
+    /// The exact number at `node` (a number node).
+    public func number(_ node: Int) -> JSONNumber {
+        JSONNumber(uncheckedText: String(decoding: rawText(node), as: UTF8.self))
+    }
+
+    /// The value node of the last member named `key` in the object at `object`, or `nil`.
+    public func member(_ object: Int, _ key: String) -> Int? {
+        guard kind(object) == .object else { return nil }
+        var key = key
+        return key.withUTF8 { utf8 in
+            var found: Int?
+            for keyNode in children(object) where stringEquals(keyNode, UnsafeRawBufferPointer(utf8)) {
+                found = keyNode + 1
+            }
+            return found
+        }
+    }
+
+    /// The subtree at `node` as an owned value.
+    public func value(_ node: Int = 0) -> JSONValue {
+        switch kind(node) {
+        case .null: return .null
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .number: return .number(number(node))
+        case .string: return .string(string(node))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(count(node))
+            for child in children(node) { elements.append(value(child)) }
+            return .array(elements)
+        case .object:
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(count(node))
+            for key in children(node) { members.append(JSONObject.Member(key: string(key), value: value(key + 1))) }
+            return .object(JSONObject(members))
+        }
+    }
+
+    /// Decodes JSON string contents (already validated by the parser) into `buffer`, returning the
+    /// number of bytes written. Decoding never lengthens the text, so `raw.count` bytes suffice.
+    static func unescape(_ raw: UnsafeRawBufferPointer, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var input = 0
+        var output = 0
+        func put(_ byte: UInt8) {
+            buffer[output] = byte
+            output += 1
+        }
+        while input < raw.count {
+            let byte = raw[input]
+            guard byte == UInt8(ascii: "\\") else {
+                put(byte)
+                input += 1
+                continue
+            }
+            let escape = raw[input + 1]
+            input += 2
+            switch escape {
+            case UInt8(ascii: "b"): put(0x08)
+            case UInt8(ascii: "f"): put(0x0C)
+            case UInt8(ascii: "n"): put(0x0A)
+            case UInt8(ascii: "r"): put(0x0D)
+            case UInt8(ascii: "t"): put(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = UInt32(hex4(raw, input))
+                input += 4
+                if scalar & 0xFC00 == 0xD800 {
+                    let low = UInt32(hex4(raw, input + 2))
+                    input += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                for unit in UTF8.encode(Unicode.Scalar(scalar)!)! { put(unit) }
+            default: put(escape)
+            }
+        }
+        return output
+    }
+
+    private static func hex4(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt16 {
+        var value: UInt16 = 0
+        for offset in 0..<4 { value = value << 4 | UInt16(hexValue(raw[at + offset])!) }
+        return value
+    }
+
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}
+
+extension JSONWriter {
+    /// Writes the subtree at `node` of `tape` without materialising it: numbers and strings with
+    /// nothing to decode are copied straight from the input.
+    public mutating func write(_ tape: JSONTape, node: Int = 0) {
+        switch tape.kind(node) {
+        case .null: appendASCII("null")
+        case .true: appendASCII("true")
+        case .false: appendASCII("false")
+        case .number: writeRaw(tape.rawText(node))
+        case .string: writeString(tape, node: node)
+        case .array:
+            beginContainer(UInt8(ascii: "["))
+            var first = true
+            for child in tape.children(node) {
+                separate(first: first)
+                first = false
+                write(tape, node: child)
+            }
+            endContainer(UInt8(ascii: "]"), empty: first)
+        case .object:
+            beginContainer(UInt8(ascii: "{"))
+            var first = true
+            for key in tape.children(node) {
+                separate(first: first)
+                first = false
+                writeString(tape, node: key)
+                bytes.append(UInt8(ascii: ":"))
+                if case .pretty = style { bytes.append(UInt8(ascii: " ")) }
+                write(tape, node: key + 1)
+            }
+            endContainer(UInt8(ascii: "}"), empty: first)
+        }
+    }
+
+    /// Writes the string at `node`, copying its bytes when they need no re-escaping.
+    @inline(__always)
+    mutating func writeString(_ tape: JSONTape, node: Int) {
+        if tape.stringNeedsDecoding(node) {
+            write(string: tape.string(node))
+        } else {
+            bytes.append(UInt8(ascii: "\""))
+            writeRaw(tape.rawText(node))
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+}
+
+extension JSONValue {
+    /// Parses one JSON document.
+    public init(parsing bytes: some Collection<UInt8>, options: JSONParser.Options = .strict) throws(JSONError) {
+        var parser = JSONParser(options: options)
+        let contiguous = Array(bytes)
+        let result: Result<JSONValue, JSONError> = contiguous.withUnsafeBytes { buffer in
+            do throws(JSONError) {
+                return .success(try parser.parse(buffer).value())
+            } catch {
+                return .failure(error)
+            }
+        }
+        self = try result.get()
+    }
+
+    /// Parses one JSON document from text.
+    public init(parsing text: String, options: JSONParser.Options = .strict) throws(JSONError) {
+        try self.init(parsing: text.utf8, options: options)
+    }
+}

@@ -1,0 +1,156 @@
+/// Writes JSON text into a reusable byte buffer: compact and deterministic, or pretty for people.
+///
+/// Escapes `"`, `\`, control characters (`\n \t \r \b \f`, the others as `\u00XX`) and U+2028 /
+/// U+2029 (so the output is also safe inside JavaScript); every other character is written as UTF-8.
+/// Numbers are written exactly as their source text.
+public struct JSONWriter: Sendable {
+    /// How much white space to write.
+    public enum Style: Sendable, Hashable {
+        /// No white space at all: one value, one line.
+        case compact
+        /// Members and elements on their own lines, indented by `indent` spaces, `": "` after keys.
+        case pretty(indent: Int)
+    }
+
+    /// The bytes written so far.
+    public var bytes: [UInt8]
+    /// The style this writer writes in.
+    public let style: Style
+    private var depth = 0
+
+    /// Creates a writer with an empty buffer.
+    public init(style: Style = .compact) {
+        self.style = style
+        self.bytes = []
+    }
+
+    /// The bytes written so far, as a `String`.
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Empties the buffer and keeps its capacity, so one writer serves a whole stream.
+    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
+    /// Writes `value`.
+    public mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: appendASCII("null")
+        case .bool(let flag): appendASCII(flag ? "true" : "false")
+        case .number(let number): write(number: number)
+        case .string(let string): write(string: string)
+        case .array(let elements):
+            beginContainer(UInt8(ascii: "["))
+            for (position, element) in elements.enumerated() {
+                separate(first: position == 0)
+                write(element)
+            }
+            endContainer(UInt8(ascii: "]"), empty: elements.isEmpty)
+        case .object(let object):
+            beginContainer(UInt8(ascii: "{"))
+            for (position, member) in object.members.enumerated() {
+                separate(first: position == 0)
+                writeKey(member.key)
+                write(member.value)
+            }
+            endContainer(UInt8(ascii: "}"), empty: object.isEmpty)
+        }
+    }
+
+    /// Writes a number's exact text.
+    public mutating func write(number: JSONNumber) {
+        var text = number.text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Writes `string` as a quoted, escaped JSON string.
+    public mutating func write(string: some StringProtocol) {
+        var copy = String(string)
+        copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes a member key and the separator after it.
+    public mutating func writeKey(_ key: some StringProtocol) {
+        write(string: key)
+        bytes.append(UInt8(ascii: ":"))
+        if case .pretty = style { bytes.append(UInt8(ascii: " ")) }
+    }
+
+    /// Opens an array or object; pair with ``separate(first:)`` and ``endContainer(_:empty:)``.
+    public mutating func beginContainer(_ bracket: UInt8) {
+        bytes.append(bracket)
+        depth += 1
+    }
+
+    /// Writes what goes before an element or member: a comma unless `first`, and in pretty style a
+    /// newline and indentation.
+    public mutating func separate(first: Bool) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        newlineAndIndent()
+    }
+
+    /// Closes the container opened by ``beginContainer(_:)``.
+    public mutating func endContainer(_ bracket: UInt8, empty: Bool) {
+        depth -= 1
+        if !empty { newlineAndIndent() }
+        bytes.append(bracket)
+    }
+
+    /// Appends raw bytes that are already valid JSON text (a value copied verbatim from the input).
+    public mutating func writeRaw(_ raw: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: raw)
+    }
+
+    /// Appends the UTF-8 of already-valid, already-escaped JSON text.
+    mutating func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func newlineAndIndent() {
+        guard case .pretty(let indent) = style else { return }
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * depth))
+    }
+
+    /// Writes `"…"` around `utf8`, which must be valid UTF-8, escaping what JSON requires.
+    /// Runs that need no escape are copied in one go.
+    mutating func writeEscaped(_ utf8: UnsafeRawBufferPointer) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        var index = 0
+        let count = utf8.count
+        while index < count {
+            let byte = utf8[index]
+            let escape: StaticString?
+            var width = 1
+            switch byte {
+            case UInt8(ascii: "\""): escape = "\\\""
+            case UInt8(ascii: "\\"): escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x09: escape = "\\t"
+            case 0x0D: escape = "\\r"
+            case 0x08: escape = "\\b"
+            case 0x0C: escape = "\\f"
+            case 0xE2 where index + 2 < count && utf8[index + 1] == 0x80 && utf8[index + 2] & 0xFE == 0xA8:
+                escape = utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                width = 3
+            case 0..<0x20: escape = nil
+            default:
+                index += 1
+                continue
+            }
+            if index > runStart { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<index])) }
+            if let escape {
+                appendASCII(escape)
+            } else {
+                appendASCII("\\u00")
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0xF)])
+            }
+            index += width
+            runStart = index
+        }
+        if count > runStart { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<count])) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Standard streams and files through file descriptors: no Foundation buffering, and quiet on a
+/// closed pipe (EPIPE ends the process with status 0, like `head` expects, not a crash report).
+enum Console {
+    static func output(_ text: String) { write(text, to: 1) }
+    static func error(_ text: String) { write(text, to: 2) }
+
+    static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0), to: fd) }
+    }
+
+    /// Writes all of `bytes`, retrying partial writes and interruptions.
+    static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { exit(0) }
+                return
+            }
+            offset += written
+        }
+    }
+
+    /// Makes a write to a closed pipe fail with EPIPE instead of killing the process.
+    static func ignoreBrokenPipeSignal() { signal(SIGPIPE, SIG_IGN) }
+
+    /// `true` when file descriptor `fd` is a terminal.
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// Reads a whole file, or standard input for `nil` or `-`.
+    static func readAll(path: String?) throws(CommandFailure) -> [UInt8] {
+        let fd: Int32
+        if let path, path != "-" {
+            fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw CommandFailure(status: 2, message: "dlbridge: \(path): \(systemError())") }
+        } else {
+            fd = 0
+        }
+        defer { if fd != 0 { close(fd) } }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CommandFailure(status: 2, message: "dlbridge: \(path ?? "<stdin>"): \(systemError())")
+            }
+            if count == 0 { break }
+            result.append(contentsOf: chunk[0..<count])
+        }
+        return result
+    }
+
+    /// The C library's message for the current `errno`.
+    static func systemError() -> String { String(cString: strerror(errno)) }
+}
