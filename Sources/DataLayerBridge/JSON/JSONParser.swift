@@ -72,6 +72,9 @@ private struct Scanner {
     let relaxed: Bool
     let maxDepth: Int
     var index = 0
+    /// Counts white space, comments and strings that need decoding: a container during whose
+    /// parse it did not change is canonical.
+    var irregularities: UInt32 = 0
     let nodes: GrowableBuffer<JSONTape.Node>
     let stack: GrowableBuffer<Int>
 
@@ -96,7 +99,10 @@ private struct Scanner {
                 let isObject = byte == UInt8(ascii: "{")
                 if stack.count >= maxDepth { throw Failure(reason: "nesting deeper than \(maxDepth)", offset: index) }
                 stack.append(nodes.count)
-                nodes.append(JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0))
+                var node = JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0)
+                node.open = UInt32(truncatingIfNeeded: index)
+                node.close = irregularities
+                nodes.append(node)
                 index += 1
                 try skipWhitespace()
                 if index < count, base[index] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
@@ -181,7 +187,10 @@ private struct Scanner {
     @inline(__always)
     private mutating func closeContainer() {
         stack.count -= 1
-        nodes.base[stack.base[stack.count]].length = UInt32(truncatingIfNeeded: nodes.count)
+        let node = nodes.base + stack.base[stack.count]
+        node.pointee.length = UInt32(truncatingIfNeeded: nodes.count)
+        if node.pointee.close == irregularities { node.pointee.flags |= JSONTape.Node.canonical }
+        node.pointee.close = UInt32(truncatingIfNeeded: index - 1)
     }
 
     @inline(__always)
@@ -263,12 +272,14 @@ private struct Scanner {
                 index += 1
                 return
             case UInt8(ascii: "\\"):
+                if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                 flags |= JSONTape.Node.needsDecoding
                 try parseEscape()
             case 0..<0x20:
                 throw Failure(reason: "unescaped control character 0x\(hex(byte)) in string", offset: index)
             case 0x80...:
                 if byte == 0xE2, index + 2 < count, base[index + 1] == 0x80, base[index + 2] & 0xFE == 0xA8 {
+                    if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                     flags |= JSONTape.Node.needsDecoding
                 }
                 try validateUTF8Sequence()
@@ -370,6 +381,7 @@ private struct Scanner {
     private mutating func skipWhitespace() throws(Failure) {
         // Most tokens are not preceded by white space: one compare and out.
         if index < count, base[index] > 0x20, base[index] != UInt8(ascii: "/") { return }
+        irregularities &+= 1
         while index < count {
             switch base[index] {
             case 0x20, 0x0A, 0x0D, 0x09:

@@ -21,6 +21,9 @@ public struct JSONTape: @unchecked Sendable {
     struct Node: BitwiseCopyable {
         /// Set on strings that contain escapes or U+2028/U+2029: they cannot be copied verbatim.
         static let needsDecoding: UInt8 = 1
+        /// Set on containers whose text has no white space, comment or string that needs decoding:
+        /// their compact form is their source text, copied in one go.
+        static let canonical: UInt8 = 2
 
         var kind: Kind
         var flags: UInt8 = 0
@@ -30,6 +33,10 @@ public struct JSONTape: @unchecked Sendable {
         /// Scalars and strings: the length of the text in bytes. Containers: the index of the node
         /// after the last descendant.
         var length: UInt32
+        /// Containers: the byte offsets of the opening and closing bracket. (While the container is
+        /// open, `close` holds the parser's irregularity count at its opening.)
+        var open: UInt32 = 0
+        var close: UInt32 = 0
 
         init(kind: Kind, start: UInt32, length: UInt32, flags: UInt8 = 0) {
             self.kind = kind
@@ -104,11 +111,38 @@ public struct JSONTape: @unchecked Sendable {
         }
     }
 
+    /// The byte offset where the node's text starts in ``bytes`` (the opening quote or bracket).
+    public func byteOffset(_ node: Int) -> Int {
+        let entry = nodes[node]
+        switch entry.kind {
+        case .array, .object: return Int(entry.open)
+        case .string: return Int(entry.start) - 1
+        default: return Int(entry.start)
+        }
+    }
+
+    /// The 1-based line and column (in characters) where the node's text starts, for messages.
+    public func position(_ node: Int) -> (line: Int, column: Int) {
+        let error = JSONError(reason: "", at: byteOffset(node), in: bytes)
+        return (error.line, error.column)
+    }
+
     /// The raw text of a string (between its quotes, escapes not decoded) or a number or literal.
     @inline(__always)
     public func rawText(_ node: Int) -> UnsafeRawBufferPointer {
         let entry = nodes[node]
         return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start) + Int(entry.length)])
+    }
+
+    /// `true` when the container's source text is already its compact form.
+    @inline(__always)
+    func isCanonical(_ node: Int) -> Bool { nodes[node].flags & Node.canonical != 0 }
+
+    /// A canonical container's source text, brackets included.
+    @inline(__always)
+    func canonicalText(_ node: Int) -> UnsafeRawBufferPointer {
+        let entry = nodes[node]
+        return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.open)...Int(entry.close)])
     }
 
     /// The raw text of a string node including its quotes: what the writer copies verbatim.
@@ -247,6 +281,10 @@ extension JSONWriter {
     }
 
     private mutating func emit(_ tape: JSONTape, node: Int) {
+        if style == .compact, tape.isCanonical(node) {
+            appendRaw(tape.canonicalText(node))
+            return
+        }
         switch tape.kind(node) {
         case .null: appendASCII("null")
         case .true: appendASCII("true")

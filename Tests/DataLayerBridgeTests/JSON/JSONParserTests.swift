@@ -133,6 +133,20 @@ struct JSONParserTests {
         }
     }
 
+    @Test func nodesKnowWhereTheyStart() throws {
+        let bytes = Array("{\n  \"a\": [1, \"é\", {\"b\": null}]\n}".utf8)
+        var parser = JSONParser()
+        try bytes.withUnsafeBytes { buffer in
+            let tape = try parser.parse(buffer)
+            #expect(tape.position(tape.root) == (1, 1))
+            let array = try #require(tape.member(tape.root, "a"))
+            #expect(tape.position(array) == (2, 8))
+            let elements = Array(tape.children(array))
+            #expect(elements.map { tape.position($0).column } == [9, 12, 17])
+            #expect(tape.byteOffset(elements[2]) == 19)  // "é" is two bytes, one column
+        }
+    }
+
     @Test func oneParserServesManyDocuments() throws {
         var parser = JSONParser()
         for text in [#"{"a":[1,2,3]}"#, "[]", #""x""#, #"{"b":{"c":null}}"#] {

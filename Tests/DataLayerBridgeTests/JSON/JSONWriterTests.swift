@@ -48,4 +48,22 @@ struct JSONWriterTests {
         writer.write([true, false])
         #expect(writer.string == "[true,false]")
     }
+
+    /// Containers copied verbatim (no white space, nothing to re-escape) and containers rebuilt
+    /// token by token must give the same compact bytes, in any mix.
+    @Test(arguments: [
+        (#"{"a":[1,2],"b":{"c":"x"}}"#, #"{"a":[1,2],"b":{"c":"x"}}"#),
+        (#"{"a":[1, 2],"b":{"c":"x"}}"#, #"{"a":[1,2],"b":{"c":"x"}}"#),
+        (#"{"a":[1,2],"b":{"c":"\u0078"}}"#, #"{"a":[1,2],"b":{"c":"x"}}"#),
+        ("[[],{},[[\"\\/\"]],\n[ ]]", #"[[],{},[["/"]],[]]"#),
+        (#"[{"k":"a\u2028"},{"k":"b"}]"#, #"[{"k":"a\u2028"},{"k":"b"}]"#),
+    ])
+    func compactRewriteIsTheSameWhetherCopiedOrRebuilt(_ input: String, _ expected: String) throws {
+        var parser = JSONParser()
+        var writer = JSONWriter()
+        let bytes = Array(input.utf8)
+        try bytes.withUnsafeBytes { writer.write(try parser.parse($0)) }
+        #expect(writer.string == expected)
+        #expect(try JSONValue(parsing: input).description == expected)
+    }
 }
