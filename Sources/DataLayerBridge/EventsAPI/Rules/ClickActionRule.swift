@@ -1,0 +1,13 @@
+/// A `click` (and a conversion, which is a `click` whose `action.type` is not `click`) carries a
+/// non-empty `action.type` and the clicked object's `action.resource_identifier` (v1, "Click
+/// events" and "Conversion events").
+struct ClickActionRule: EventsAPIRule {
+    func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
+        guard EventsAPIEventType(of: envelope) == .click,
+            let action = findings.object("action", of: envelope, at: .root, .required)
+        else { return }
+        let pointer = JSONPointer.root.appending("action")
+        _ = findings.member("type", of: action, at: pointer, .identifier, .required)
+        _ = findings.member("resource_identifier", of: action, at: pointer, .identifier, .required)
+    }
+}
