@@ -136,6 +136,28 @@ struct EventsAPIFindings: Sendable {
         return value
     }
 
+    /// The object member `key` that an envelope of `type` requires; `nil` for envelopes of other
+    /// types, and (reported) when the member is missing or not an object.
+    mutating func payload(_ key: String, of envelope: JSONObject, for type: EventsAPIEventType) -> JSONObject? {
+        guard EventsAPIEventType(of: envelope) == type else { return nil }
+        return object(key, of: envelope, at: .root, .required)
+    }
+
+    /// Calls `body` with each element of `array` (at `pointer`) that is an object, its index and
+    /// its pointer, and reports the others, keeping the findings in document order.
+    mutating func forEachObject(
+        in array: [JSONValue], at pointer: JSONPointer,
+        _ body: (inout EventsAPIFindings, _ index: Int, _ object: JSONObject, _ pointer: JSONPointer) -> Void
+    ) {
+        for (index, element) in array.enumerated() {
+            if let object = element.objectValue {
+                body(&self, index, object, pointer.appending(index))
+            } else {
+                error(pointer.appending(index), "must be an object, not \(element.typeName)")
+            }
+        }
+    }
+
     /// Like ``member(_:of:at:_:_:)`` for members that must be objects.
     mutating func object(_ key: String, of object: JSONObject, at pointer: JSONPointer, _ presence: Presence) -> JSONObject? {
         member(key, of: object, at: pointer, .object, presence)?.objectValue

@@ -3,9 +3,7 @@
 /// events" and "Conversion events").
 struct ClickActionRule: EventsAPIRule {
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard EventsAPIEventType(of: envelope) == .click,
-            let action = findings.object("action", of: envelope, at: .root, .required)
-        else { return }
+        guard let action = findings.payload("action", of: envelope, for: .click) else { return }
         let pointer = JSONPointer.root.appending("action")
         _ = findings.member("type", of: action, at: pointer, .identifier, .required)
         _ = findings.member("resource_identifier", of: action, at: pointer, .identifier, .required)

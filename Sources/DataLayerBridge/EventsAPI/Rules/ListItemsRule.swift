@@ -8,12 +8,7 @@ struct ListItemsRule: EventsAPIRule {
             else { continue }
             let itemsPointer = list.pointer.appending("items")
             var firstIndexOfPosition: [JSONNumber: Int] = [:]
-            for (index, item) in items.enumerated() {
-                let pointer = itemsPointer.appending(index)
-                guard let item = item.objectValue else {
-                    findings.error(pointer, "must be an object, not \(item.typeName)")
-                    continue
-                }
+            findings.forEachObject(in: items, at: itemsPointer) { findings, index, item, pointer in
                 _ = findings.member("title", of: item, at: pointer, .string, .required)
                 _ = findings.member("type", of: item, at: pointer, .identifier, .required)
                 _ = findings.member("url", of: item, at: pointer, .identifier, .required)

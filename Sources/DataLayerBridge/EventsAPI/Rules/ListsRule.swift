@@ -2,9 +2,7 @@
 /// names (v1, "Search events" and the sections after it).
 struct ListsRule: EventsAPIRule {
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard EventsAPIEventType(of: envelope) == .event,
-            let lists = findings.object("lists", of: envelope, at: .root, .required)
-        else { return }
+        guard let lists = findings.payload("lists", of: envelope, for: .event) else { return }
         let pointer = JSONPointer.root.appending("lists")
         if lists.isEmpty {
             findings.error(pointer, "must contain at least one list")

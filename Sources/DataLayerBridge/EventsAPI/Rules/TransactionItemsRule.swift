@@ -16,12 +16,7 @@ struct TransactionItemsRule: EventsAPIRule {
         if items.isEmpty {
             findings.error(itemsPointer, "must list at least one purchased item")
         }
-        for (index, item) in items.enumerated() {
-            let pointer = itemsPointer.appending(index)
-            guard let item = item.objectValue else {
-                findings.error(pointer, "must be an object, not \(item.typeName)")
-                continue
-            }
+        findings.forEachObject(in: items, at: itemsPointer) { findings, _, item, pointer in
             _ = findings.member("url", of: item, at: pointer, .identifier, .required)
             if let count = findings.member("count", of: item, at: pointer, .integer, .required)?.numberValue,
                 count < JSONNumber(1)
