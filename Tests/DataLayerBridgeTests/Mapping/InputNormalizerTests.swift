@@ -282,4 +282,66 @@ struct InputNormalizerTests {
             #expect(normalizer.normalize(once) == .push(once))
         }
     }
+
+    // MARK: The default mapping's fixtures
+
+    static let fixtureDirectory = TestPaths.fixtures("ga4-to-luigisbox")
+
+    static func fixtureCases() throws -> [String] {
+        try TestPaths.files(in: fixtureDirectory, suffix: ".input.ndjson").map {
+            String($0.lastPathComponent.dropLast(".input.ndjson".count))
+        }
+    }
+
+    static func ndjson(_ url: URL) throws -> [JSONValue] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try JSONValue(parsing: String($0)) }
+    }
+
+    /// What a fixture's `expected-skips` file says the normaliser does with each record it names:
+    /// the mapping's own reasons (`missing-client-id`, …) are left to the mapping's tests.
+    static func normalizerVerdicts(_ name: String) throws -> [Int: NormalizedRecord] {
+        let url = fixtureDirectory.appendingPathComponent("\(name).expected-skips.ndjson")
+        guard FileManager.default.fileExists(atPath: url.path) else { return [:] }
+        let reasons: Set<String> = [
+            InputNormalizer.Reason.gtagCommand, InputNormalizer.Reason.ecommerceReset,
+            InputNormalizer.Reason.gtmSystemEvent, InputNormalizer.Reason.notAnObject,
+            InputNormalizer.Reason.malformedGtagArguments, InputNormalizer.Reason.invalidEventName,
+        ]
+        var verdicts: [Int: NormalizedRecord] = [:]
+        for line in try ndjson(url) {
+            let record = try #require(line["record"]?.numberValue?.int64Value)
+            if let reason = line["skip"]?.stringValue, reasons.contains(reason) {
+                verdicts[Int(record)] = .skip(reason: reason, detail: "")
+            } else if let reason = line["reject"]?.stringValue, reasons.contains(reason) {
+                verdicts[Int(record)] = .reject(reason: reason, detail: "")
+            }
+        }
+        return verdicts
+    }
+
+    @Test func everyFixtureCaseHasExpectationsAndVariables() throws {
+        let cases = try Self.fixtureCases()
+        #expect(cases.count >= 30)
+        for name in cases {
+            for suffix in [".expected.ndjson", ".vars.json"] {
+                let path = Self.fixtureDirectory.appendingPathComponent(name + suffix).path
+                #expect(FileManager.default.fileExists(atPath: path), "\(name)\(suffix) is missing")
+            }
+        }
+    }
+
+    @Test(arguments: try fixtureCases())
+    func fixtureInputsNormaliseAsTheirExpectedSkipsSay(_ name: String) throws {
+        let records = try Self.ndjson(Self.fixtureDirectory.appendingPathComponent("\(name).input.ndjson"))
+        let verdicts = try Self.normalizerVerdicts(name)
+        for (offset, record) in records.enumerated() {
+            let found: NormalizedRecord
+            switch normalizer.normalize(record) {
+            case .push: found = .push(.null)
+            case .skip(let reason, _): found = .skip(reason: reason, detail: "")
+            case .reject(let reason, _): found = .reject(reason: reason, detail: "")
+            }
+            #expect(found == verdicts[offset + 1] ?? .push(.null), "\(name) record \(offset + 1)")
+        }
+    }
 }
