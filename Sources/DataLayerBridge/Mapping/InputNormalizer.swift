@@ -30,9 +30,12 @@ public enum NormalizedRecord: Sendable, Hashable {
 ///   beside the indices (`gtm.uniqueEventId`), and indices past `"2"` are ignored, as gtag ignores
 ///   them. Any other command (`js`, `config`, `set`, `consent`, `get`) is skipped.
 /// - `{"ecommerce": null}`, `{"ecommerce": []}` and `{"event": null, "ecommerce": null}` reset
-///   GTM's merged data model between pushes; they are skipped. A push counts as a reset when its
-///   `ecommerce` is `null` or `[]` and no other member carries data (only `event`, `gtm.*` keys and
-///   `null` values), so `{"event": "Function_Reset_Ecomm_Array", "ecommerce": []}` is a reset too.
+///   GTM's merged data model between pushes; they are skipped. Without an event name, a push counts
+///   as a reset when its `ecommerce` is `null` or `[]` and no ecommerce parameter at the top level
+///   carries data: what an exporter adds to every record (`client_id`, `timestamp`) does not make
+///   it an event. With an event name, only `gtm.*` keys and `null`s may accompany it
+///   (`{"event": "Function_Reset_Ecomm_Array", "ecommerce": []}`): a named event with anything
+///   more (`{"event": "page_view", "ecommerce": null, "page_location": …}`) is a real event.
 /// - GTM's own events (`event` starting with `gtm.`: `gtm.js`, `gtm.dom`, `gtm.click`, …) are
 ///   skipped. `gtm.start` is a timestamp member of the `gtm.js` push, not an event.
 /// - Anything that is not a JSON object is rejected.
@@ -137,9 +140,10 @@ public struct InputNormalizer: Sendable {
     /// `"null"` or `"[]"` when the push only resets `ecommerce`; `nil` for a push with data.
     private static func resetMarker(_ push: JSONObject) -> String? {
         guard let ecommerce = push["ecommerce"], isResetValue(ecommerce) else { return nil }
+        let named = push["event"]?.stringValue != nil
         let carriesData = push.contains { member in
-            member.key != "ecommerce" && member.key != "event" && !member.key.hasPrefix("gtm.")
-                && !member.value.isNull
+            guard member.key != "ecommerce", member.key != "event", !member.value.isNull else { return false }
+            return named ? !member.key.hasPrefix("gtm.") : ecommerceParameterSet.contains(member.key)
         }
         return carriesData ? nil : ecommerce.description
     }

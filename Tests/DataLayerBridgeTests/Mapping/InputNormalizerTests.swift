@@ -141,6 +141,9 @@ struct InputNormalizerTests {
         (#"{"event":null,"ecommerce":null}"#, "ecommerce: null"),
         (#"{"event":null,"eventLabel":null,"ecommerce":null}"#, "ecommerce: null"),
         (#"{"event":"Function_Reset_Ecomm_Array","ecommerce":[],"gtm.uniqueEventId":55}"#, "ecommerce: []"),
+        // What a capture tool adds to every record does not turn a reset into an event.
+        (#"{"ecommerce":null,"client_id":"1203456789.1718000000","timestamp":1718000001900}"#, "ecommerce: null"),
+        (#"{"event":null,"ecommerce":[],"_ga":"GA1.1.987.654","items":null}"#, "ecommerce: []"),
     ])
     func ecommerceResetsAreSkipped(_ text: String, detail: String) throws {
         #expect(try normalize(text) == .skip(reason: "ecommerce-reset", detail: detail))
@@ -152,6 +155,12 @@ struct InputNormalizerTests {
         #expect(try normalize(record) == push(expected))
         #expect(try normalize(#"{"event":"page_view","ecommerce":[],"page_location":"https://eshop.sk/"}"#)
             == push(#"{"event":"page_view","page_location":"https://eshop.sk/"}"#))
+    }
+
+    @Test func aNamedEventWithMoreThanGtmKeysIsNotAReset() throws {
+        let record = #"{"event":"Function_Reset_Ecomm_Array","ecommerce":[],"client_id":"1.2","timestamp":1718000001900}"#
+        #expect(try normalize(record)
+            == push(#"{"event":"Function_Reset_Ecomm_Array","client_id":"1.2","timestamp":1718000001900}"#))
     }
 
     // MARK: event names
@@ -343,5 +352,28 @@ struct InputNormalizerTests {
             }
             #expect(found == verdicts[offset + 1] ?? .push(.null), "\(name) record \(offset + 1)")
         }
+    }
+
+    @Test func theMixedExampleExportHasThreeBadLinesAndEveryKindOfSkip() throws {
+        let text = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Examples/mixed-export.ndjson"), encoding: .utf8)
+        var unparsable: [Int] = []
+        var rejected: [Int] = []
+        var skipReasons: Set<String> = []
+        var pushes = 0
+        for (offset, line) in text.split(separator: "\n").enumerated() {
+            guard let record = try? JSONValue(parsing: String(line)) else {
+                unparsable.append(offset + 1)
+                continue
+            }
+            switch normalizer.normalize(record) {
+            case .push: pushes += 1
+            case .skip(let reason, _): skipReasons.insert(reason)
+            case .reject: rejected.append(offset + 1)
+            }
+        }
+        #expect(unparsable == [67, 69])
+        #expect(rejected == [68])
+        #expect(skipReasons == ["gtag-command", "gtm-system-event", "ecommerce-reset"])
+        #expect(pushes > 40)
     }
 }
