@@ -1,4 +1,4 @@
-@testable import DataLayerBridge
+import DataLayerBridge
 
 /// A record as the tests compare it: everything but its position in a batch.
 struct ReadRecord: Hashable, CustomStringConvertible {
