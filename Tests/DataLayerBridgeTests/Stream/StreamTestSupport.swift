@@ -47,18 +47,3 @@ enum BatchDefect: Error {
 func records(_ items: [(line: Int, text: String)]) -> [ReadRecord] {
     items.enumerated().map { ReadRecord(ordinal: $0.offset + 1, line: $0.element.line, text: $0.element.text, problem: nil) }
 }
-
-/// SplitMix64: a tiny seeded generator, so property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
