@@ -1,9 +1,15 @@
-/// 10^0 … 10^19: every power of ten that fits in a `UInt64`.
-let uint64PowersOfTen: [UInt64] = {
-    var powers: [UInt64] = [1]
-    for _ in 1...19 { powers.append(powers[powers.count - 1] * 10) }
-    return powers
-}()
+extension UInt64 {
+    /// The largest power of ten that fits in 64 bits is 10^19.
+    static let maxPowerOfTenExponent = 19
+
+    /// 10^exponent for exponent in 0...19, computed rather than looked up so that hot paths touch no
+    /// lazily initialised global table.
+    static func powerOfTen(_ exponent: Int) -> UInt64 {
+        var power: UInt64 = 1
+        for _ in 0..<exponent { power &*= 10 }
+        return power
+    }
+}
 
 /// An arbitrary-precision unsigned integer: the rarely taken slow path behind `ExactDecimal`, used only
 /// when a coefficient outgrows 64 bits.
@@ -29,12 +35,12 @@ struct BigUInt: Hashable, Sendable {
             chunk = chunk * 10 + UInt64(digit)
             chunkLength += 1
             if chunkLength == 19 {
-                multiply(by: uint64PowersOfTen[19], adding: chunk)
+                multiply(by: UInt64.powerOfTen(19), adding: chunk)
                 chunk = 0
                 chunkLength = 0
             }
         }
-        if chunkLength > 0 { multiply(by: uint64PowersOfTen[chunkLength], adding: chunk) }
+        if chunkLength > 0 { multiply(by: UInt64.powerOfTen(chunkLength), adding: chunk) }
     }
 
     /// 10^exponent.
@@ -73,7 +79,7 @@ struct BigUInt: Hashable, Sendable {
     var decimalString: String {
         var chunks: [UInt64] = []
         var rest = self
-        while !rest.isZero { chunks.append(rest.divide(by: uint64PowersOfTen[19])) }
+        while !rest.isZero { chunks.append(rest.divide(by: UInt64.powerOfTen(19))) }
         var text = String(chunks.last ?? 0)
         for chunk in chunks.dropLast().reversed() {
             let digits = String(chunk)

@@ -66,7 +66,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Creates the exact value of a JSON number from its source text (`1e400` stays exact, `29.90` is `29.9`).
     public init(_ number: JSONNumber) {
-        if let plain = ExactDecimal(plainText: number.text) {
+        if case let plain?? = number.text.utf8.withContiguousStorageIfAvailable(ExactDecimal.init(plainText:)) {
             self = plain
         } else {
             self.init(DecimalParts(number))
@@ -91,13 +91,13 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The common shape `-?digits(.digits)?` with at most 19 digits, read without allocating; `nil`
     /// sends anything else (exponents, long coefficients) to `DecimalParts`.
-    private init?(plainText text: String) {
+    private init?(plainText text: UnsafeBufferPointer<UInt8>) {
         var negative = false
         var coefficient: UInt64 = 0
         var digits = 0
         var fractionDigits = 0
         var inFraction = false
-        for byte in text.utf8 {
+        for byte in text {
             switch byte {
             case UInt8(ascii: "-"): negative = true
             case UInt8(ascii: "."): inFraction = true
@@ -156,8 +156,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         }
         var coefficient = coefficient
         var exponent = exponent
-        while coefficient.remainder(dividingBy: uint64PowersOfTen[19]) == 0 {
-            _ = coefficient.divide(by: uint64PowersOfTen[19])
+        while coefficient.remainder(dividingBy: UInt64.powerOfTen(19)) == 0 {
+            _ = coefficient.divide(by: UInt64.powerOfTen(19))
             exponent += 19
         }
         exponent += coefficient.removeFactors(of: 10)
@@ -304,7 +304,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         if case .small(let x) = coefficient, case .small(let y) = other.coefficient {
             // Scaling x as far as 64 bits allow settles most terminating quotients without allocating.
             let shift = max(0, 19 - ExactDecimal.digitCount(x))
-            let scaled = x * uint64PowersOfTen[shift]
+            let scaled = x * UInt64.powerOfTen(shift)
             if scaled % y == 0 {
                 return ExactDecimal(negative: negative, coefficient: scaled / y, exponent: exponent - other.exponent - shift)
             }
@@ -439,7 +439,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// Decimal digits of a nonzero `UInt64`: the bit length gives the count within one.
     static func digitCount(_ value: UInt64) -> Int {
         let estimate = ((64 - value.leadingZeroBitCount) * 1233) >> 12
-        return estimate + (value >= uint64PowersOfTen[estimate] ? 1 : 0)
+        return estimate + (value >= UInt64.powerOfTen(estimate) ? 1 : 0)
     }
 
     /// Both coefficients at the smaller exponent, or `nil` when that overflows 64 bits.
@@ -487,12 +487,12 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         let target = exponent + drop
         switch coefficient {
         case .small(let value):
-            guard drop < uint64PowersOfTen.count else {
+            guard drop <= UInt64.maxPowerOfTenExponent else {
                 // value < 2^64 < half of 10^20: below the midpoint.
                 let up = ExactDecimal.roundsAway(rule: rule, negative: isNegative, versusHalf: -1, odd: false)
                 return ExactDecimal(negative: isNegative, coefficient: up && value != 0 ? 1 : 0, exponent: target)
             }
-            let power = uint64PowersOfTen[drop]
+            let power = UInt64.powerOfTen(drop)
             let (quotient, remainder) = value.quotientAndRemainder(dividingBy: power)
             let up = remainder != 0 && ExactDecimal.roundsAway(
                 rule: rule, negative: isNegative, versusHalf: ExactDecimal.order(remainder, power - remainder), odd: quotient & 1 == 1)
@@ -531,8 +531,8 @@ extension UInt64 {
     /// self × 10^power, or `nil` when that overflows (or `power` is negative).
     fileprivate func scaled(byPowerOfTen power: Int) -> UInt64? {
         guard power >= 0 else { return nil }
-        guard power < uint64PowersOfTen.count else { return self == 0 ? 0 : nil }
-        let (product, overflow) = multipliedReportingOverflow(by: uint64PowersOfTen[power])
+        guard power <= UInt64.maxPowerOfTenExponent else { return self == 0 ? 0 : nil }
+        let (product, overflow) = multipliedReportingOverflow(by: UInt64.powerOfTen(power))
         return overflow ? nil : product
     }
 }
