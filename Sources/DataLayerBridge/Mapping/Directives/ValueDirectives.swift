@@ -129,7 +129,9 @@ extension Expression {
     /// located at the directive.
     func resolve(_ scope: TemplateScope, at location: SourceLocation, in directive: String) throws(MappingRuntimeError) -> JSONValue? {
         let value = try evaluate(scope, at: location, in: directive)
-        return value.isNull ? nil : value
+        // Spelled out: in `isNull ? nil : value` the literal would become JSONValue.null.
+        if value.isNull { return .none }
+        return value
     }
 
     /// The value for `scope`, null kept; failures become runtime errors located at the directive.
@@ -137,7 +139,8 @@ extension Expression {
         do {
             return try evaluate(scope.document, variables: scope.variables)
         } catch {
-            throw MappingRuntimeError(location: location, reason: "\(directive): \(error)")
+            let column = error.column.map { " (column \($0) of the expression)" } ?? ""
+            throw MappingRuntimeError(location: location, reason: "\(directive): \(error.kind.label)\(column): \(error.reason)")
         }
     }
 }
