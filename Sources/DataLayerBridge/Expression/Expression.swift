@@ -1,0 +1,66 @@
+/// A JMESPath expression compiled once; evaluation never re-parses.
+///
+/// The language is JMESPath (<https://jmespath.org/specification.html>) with the JMESPath
+/// Community extensions — arithmetic, `let`, the root `$`, string and object functions, the
+/// ternary `?:` — and DataLayer Bridge's own functions (`seconds`, `coalesce`, `lookup`, `slug`,
+/// `uuid5`). Numbers stay exact throughout: arithmetic is decimal, never `Double`.
+///
+/// ```swift
+/// let total = try Expression("sum(items[].price * quantity)")
+/// let value = try total.evaluate(push)
+/// ```
+public struct Expression: Sendable, Hashable, CustomStringConvertible {
+    /// The expression text as given.
+    public let source: String
+    let root: ExpressionNode
+
+    /// Names of `$variables` the expression refers to (free, i.e. not bound by `let`), so a
+    /// mapping can report undefined variables at load time.
+    public let referencedVariables: Set<String>
+
+    /// Function names used, for load-time validation (unknown names are already a compile error).
+    public let functionNames: Set<String>
+
+    /// Compiles `source`. Errors carry the 1-based column inside the expression.
+    public init(_ source: String) throws(ExpressionError) {
+        self.source = source
+        root = try ExpressionParser.parse(source)
+        referencedVariables = root.freeVariables()
+        functionNames = root.functionNames()
+    }
+
+    /// Evaluates the expression against `value`, with `variables` as the outermost scope
+    /// (`$config`, `$event`, `$index`, `$item` come in this way). Referring to a variable that is
+    /// neither bound there nor by a `let` is an `undefinedVariable` error.
+    public func evaluate(_ value: JSONValue, variables: ExpressionVariables = .init()) throws(ExpressionError) -> JSONValue {
+        var evaluator = ExpressionEvaluator(root: value, globals: variables)
+        return try evaluator.evaluate(root, value)
+    }
+
+    /// The expression text.
+    public var description: String { source }
+
+    /// Two expressions are equal when their text is: compilation is deterministic.
+    public static func == (lhs: Expression, rhs: Expression) -> Bool { lhs.source == rhs.source }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(source) }
+}
+
+/// The variables an evaluation starts with: the outermost lexical scope, under any `let`.
+public struct ExpressionVariables: Sendable {
+    private var bindings: [String: JSONValue]
+
+    /// Creates a scope from name → value (names without the `$`).
+    public init(_ bindings: [String: JSONValue] = [:]) {
+        self.bindings = bindings
+    }
+
+    /// The value bound to `name` (without the `$`); setting `nil` unbinds it.
+    public subscript(name: String) -> JSONValue? {
+        get { bindings[name] }
+        set { bindings[name] = newValue }
+    }
+
+    /// The bound names.
+    public var names: Set<String> { Set(bindings.keys) }
+}

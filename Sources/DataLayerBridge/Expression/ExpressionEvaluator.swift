@@ -1,0 +1,203 @@
+/// Walks a compiled ``ExpressionNode`` tree over a `JSONValue`.
+///
+/// Values are passed by reference-counted sharing, never deep-copied; field lookup reads the
+/// object in place. Recursion follows the tree, whose depth the parser bounds.
+struct ExpressionEvaluator {
+    /// The document the evaluation started from: what `$` means.
+    let root: JSONValue
+    let globals: ExpressionVariables
+    /// `let` bindings, innermost last; a short list, searched from the end so inner names shadow.
+    private var scopes: [(name: String, value: JSONValue)] = []
+
+    init(root: JSONValue, globals: ExpressionVariables) {
+        self.root = root
+        self.globals = globals
+    }
+
+    mutating func evaluate(_ node: ExpressionNode, _ value: JSONValue) throws(ExpressionError) -> JSONValue {
+        switch node {
+        case .current:
+            return value
+        case .root:
+            return root
+        case .variable(let name, let column):
+            if let binding = scopes.last(where: { $0.name == name }) { return binding.value }
+            if let global = globals[name] { return global }
+            throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
+        case .field(let name):
+            if case .object(let object) = value { return object[name] ?? .null }
+            return .null
+        case .subexpression(let left, let right):
+            let base = try evaluate(left, value)
+            if case .null = base { return .null }
+            return try evaluate(right, base)
+        case .index(let position):
+            guard case .array(let elements) = value else { return .null }
+            let resolved = position < 0 ? elements.count + position : position
+            return elements.indices.contains(resolved) ? elements[resolved] : .null
+        case .slice(let start, let stop, let step):
+            guard case .array(let elements) = value else { return .null }
+            return .array(Self.slice(elements, start: start, stop: stop, step: step))
+        case .listProjection(let left, let right):
+            guard case .array(let elements) = try evaluate(left, value) else { return .null }
+            return .array(try project(elements, right))
+        case .valueProjection(let left, let right):
+            guard case .object(let object) = try evaluate(left, value) else { return .null }
+            return .array(try project(object.uniqueMembers.lazy.map(\.value), right))
+        case .filterProjection(let left, let condition, let right):
+            guard case .array(let elements) = try evaluate(left, value) else { return .null }
+            var results: [JSONValue] = []
+            for element in elements where try evaluate(condition, element).isTruthy {
+                let result = try evaluate(right, element)
+                if !result.isNull { results.append(result) }
+            }
+            return .array(results)
+        case .flatten(let inner):
+            guard case .array(let elements) = try evaluate(inner, value) else { return .null }
+            var flat: [JSONValue] = []
+            flat.reserveCapacity(elements.count)
+            for element in elements {
+                if case .array(let nested) = element { flat.append(contentsOf: nested) } else { flat.append(element) }
+            }
+            return .array(flat)
+        case .pipe(let left, let right):
+            return try evaluate(right, try evaluate(left, value))
+        case .or(let left, let right):
+            let first = try evaluate(left, value)
+            return first.isTruthy ? first : try evaluate(right, value)
+        case .and(let left, let right):
+            let first = try evaluate(left, value)
+            return first.isTruthy ? try evaluate(right, value) : first
+        case .not(let inner):
+            return .bool(!(try evaluate(inner, value).isTruthy))
+        case .comparison(let comparator, let left, let right):
+            return Self.compare(comparator, try evaluate(left, value), try evaluate(right, value))
+        case .arithmetic(let operation, let left, let right, let column):
+            let lhs = try evaluate(left, value)
+            let rhs = try evaluate(right, value)
+            guard case .number(let a) = lhs, case .number(let b) = rhs else {
+                throw ExpressionError(.invalidType, column: column,
+                                      "\(operation.symbol) needs two numbers, got \(lhs.typeName) and \(rhs.typeName)")
+            }
+            return .number(try ExpressionArithmetic.apply(operation, a, b, column: column))
+        case .unary(let negate, let inner, let column):
+            let operand = try evaluate(inner, value)
+            guard case .number(let number) = operand else {
+                throw ExpressionError(.invalidType, column: column, "unary \(negate ? "-" : "+") needs a number, got \(operand.typeName)")
+            }
+            return .number(negate ? ExpressionArithmetic.negate(number) : number)
+        case .literal(let literal):
+            return literal
+        case .multiSelectList(let elements):
+            if case .null = value { return .null }
+            var results: [JSONValue] = []
+            results.reserveCapacity(elements.count)
+            for element in elements { results.append(try evaluate(element, value)) }
+            return .array(results)
+        case .multiSelectHash(let members):
+            if case .null = value { return .null }
+            var object = JSONObject()
+            for member in members { object[member.key] = try evaluate(member.value, value) }
+            return .object(object)
+        case .function(let function, let arguments, let column):
+            var evaluated: [FunctionArgument] = []
+            evaluated.reserveCapacity(arguments.count)
+            for argument in arguments {
+                if case .expressionReference(let reference) = argument {
+                    evaluated.append(.reference(reference))
+                } else {
+                    evaluated.append(.value(try evaluate(argument, value)))
+                }
+            }
+            let call = FunctionCall(function: function, arguments: evaluated, column: column)
+            try call.checkTypes()
+            return try function.body(call, &self)
+        case .expressionReference:
+            throw ExpressionError(.invalidType, "an expression reference (&…) can only be a function argument")
+        case .letExpression(let bindings, let body):
+            var values: [(name: String, value: JSONValue)] = []
+            values.reserveCapacity(bindings.count)
+            for binding in bindings { values.append((binding.name, try evaluate(binding.value, value))) }
+            let outer = scopes.count
+            scopes.append(contentsOf: values)
+            defer { scopes.removeSubrange(outer...) }
+            return try evaluate(body, value)
+        case .ternary(let condition, let then, let otherwise):
+            return try evaluate(try evaluate(condition, value).isTruthy ? then : otherwise, value)
+        }
+    }
+
+    /// `right` applied to each element, nulls dropped: the projection rule.
+    private mutating func project(_ elements: some Sequence<JSONValue>, _ right: ExpressionNode) throws(ExpressionError) -> [JSONValue] {
+        var results: [JSONValue] = []
+        results.reserveCapacity(elements.underestimatedCount)
+        for element in elements {
+            let result = try evaluate(right, element)
+            if !result.isNull { results.append(result) }
+        }
+        return results
+    }
+
+    /// Python slice semantics: negative positions count from the end, bounds clamp.
+    static func slice<C: RandomAccessCollection>(_ elements: C, start: Int?, stop: Int?, step: Int) -> [C.Element] where C.Index == Int {
+        let count = elements.count
+        func clamp(_ position: Int?, default fallback: Int) -> Int {
+            guard let position else { return fallback }
+            if position < 0 { return Swift.max(position + count, step < 0 ? -1 : 0) }
+            return Swift.min(position, step < 0 ? count - 1 : count)
+        }
+        var index = clamp(start, default: step < 0 ? count - 1 : 0)
+        let end = clamp(stop, default: step < 0 ? -1 : count)
+        var result: [C.Element] = []
+        while step > 0 ? index < end : index > end {
+            result.append(elements[elements.startIndex + index])
+            index += step
+        }
+        return result
+    }
+
+    /// `==` and `!=` compare any JSON values; ordering is defined for numbers only and is null
+    /// otherwise, as the JMESPath specification says.
+    static func compare(_ comparator: ExpressionNode.Comparator, _ lhs: JSONValue, _ rhs: JSONValue) -> JSONValue {
+        switch comparator {
+        case .equal: return .bool(lhs == rhs)
+        case .notEqual: return .bool(lhs != rhs)
+        default: break
+        }
+        guard case .number(let a) = lhs, case .number(let b) = rhs else { return .null }
+        switch comparator {
+        case .less: return .bool(a < b)
+        case .lessEqual: return .bool(a <= b)
+        case .greater: return .bool(a > b)
+        default: return .bool(a >= b)
+        }
+    }
+}
+
+extension JSONValue {
+    /// JMESPath truthiness: `null`, `false`, `""`, `[]` and `{}` are false; everything else,
+    /// every number included, is true.
+    var isTruthy: Bool {
+        switch self {
+        case .null: return false
+        case .bool(let bool): return bool
+        case .number: return true
+        case .string(let string): return !string.isEmpty
+        case .array(let elements): return !elements.isEmpty
+        case .object(let object): return !object.isEmpty
+        }
+    }
+}
+
+extension ExpressionNode.ArithmeticOperator {
+    var symbol: String {
+        switch self {
+        case .add: return "+"
+        case .subtract: return "-"
+        case .multiply: return "*"
+        case .divide: return "/"
+        case .modulo: return "%"
+        case .integerDivide: return "//"
+        }
+    }
+}

@@ -1,0 +1,145 @@
+/// The JMESPath Community functions: object manipulation (JEP 13) and strings (JEP 14a).
+/// Positions and lengths count Unicode code points, as `length()` does.
+extension ExpressionFunctions {
+    static let community: [ExpressionFunction] = [
+        ExpressionFunction("items", [.object]) { call, _ throws(ExpressionError) in
+            .array(try call.object(0).uniqueMembers.map { [.string($0.key), $0.value] })
+        },
+        ExpressionFunction("from_items", [.arrayOfArrays]) { call, _ throws(ExpressionError) in
+            var object = JSONObject()
+            for pair in try call.array(0) {
+                guard let elements = pair.arrayValue, elements.count == 2, case .string(let key) = elements[0] else {
+                    throw call.error(.invalidType, "each item must be a [string, value] pair, got \(pair)")
+                }
+                object[key] = elements[1]
+            }
+            return .object(object)
+        },
+        ExpressionFunction("zip", [.array], variadic: true) { call, _ throws(ExpressionError) in
+            var arrays: [[JSONValue]] = []
+            for position in 0..<call.count { arrays.append(try call.array(position)) }
+            let length = arrays.map(\.count).min() ?? 0
+            return .array((0..<length).map { index in .array(arrays.map { $0[index] }) })
+        },
+        ExpressionFunction("lower", [.string]) { call, _ throws(ExpressionError) in
+            .string(try call.string(0).lowercased())
+        },
+        ExpressionFunction("upper", [.string]) { call, _ throws(ExpressionError) in
+            .string(try limited(try call.string(0).uppercased(), call))
+        },
+        ExpressionFunction("replace", [.string, .string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
+            let subject = Array(try call.string(0).unicodeScalars)
+            let old = Array(try call.string(1).unicodeScalars)
+            let new = try call.string(2).unicodeScalars
+            var remaining = call.count > 3 ? try call.count(3) : Int.max
+            var result = String.UnicodeScalarView()
+            var index = 0
+            var growth = 0
+            // An empty `old` matches before every character and at the end, as in Python.
+            while remaining > 0, index <= subject.count {
+                let match = old.isEmpty ? index : subject.firstIndex(of: old, in: index..<subject.count)
+                guard let match else { break }
+                result.append(contentsOf: subject[index..<match])
+                result.append(contentsOf: new)
+                growth += new.count
+                guard growth <= ExpressionLimits.maxStringBytes else {
+                    throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
+                }
+                remaining -= 1
+                if old.isEmpty {
+                    if match < subject.count { result.append(subject[match]) }
+                    index = match + 1
+                } else {
+                    index = match + old.count
+                }
+            }
+            if index < subject.count { result.append(contentsOf: subject[index...]) }
+            return .string(try limited(String(result), call))
+        },
+        ExpressionFunction("split", [.string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
+            let subject = Array(try call.string(0).unicodeScalars)
+            let separator = Array(try call.string(1).unicodeScalars)
+            var remaining = call.count > 2 ? try call.count(2) : Int.max
+            func text(_ slice: ArraySlice<Unicode.Scalar>) -> JSONValue { .string(String(String.UnicodeScalarView(slice))) }
+            if separator.isEmpty {
+                if remaining >= subject.count { return .array(subject.map { .string(String($0)) }) }
+                return .array(subject.prefix(remaining).map { .string(String($0)) } + [text(subject[remaining...])])
+            }
+            var parts: [JSONValue] = []
+            var index = 0
+            while remaining > 0, let match = subject.firstIndex(of: separator, in: index..<subject.count) {
+                parts.append(text(subject[index..<match]))
+                index = match + separator.count
+                remaining -= 1
+            }
+            parts.append(text(subject[index...]))
+            return .array(parts)
+        },
+        trim("trim", leading: true, trailing: true),
+        trim("trim_left", leading: true, trailing: false),
+        trim("trim_right", leading: false, trailing: true),
+        pad("pad_left", left: true),
+        pad("pad_right", left: false),
+        find("find_first", last: false),
+        find("find_last", last: true),
+    ]
+
+    /// `trim`, `trim_left`, `trim_right`: strip characters of the set given (Unicode white space
+    /// when it is absent or empty).
+    private static func trim(_ name: String, leading: Bool, trailing: Bool) -> ExpressionFunction {
+        ExpressionFunction(name, [.string], optional: [.string]) { call, _ throws(ExpressionError) in
+            let subject = Array(try call.string(0).unicodeScalars)
+            let set = Set(call.count > 1 ? try call.string(1).unicodeScalars : "".unicodeScalars)
+            let strip: (Unicode.Scalar) -> Bool = set.isEmpty ? { $0.properties.isWhitespace } : { set.contains($0) }
+            var start = 0
+            var end = subject.count
+            if leading { while start < end, strip(subject[start]) { start += 1 } }
+            if trailing { while end > start, strip(subject[end - 1]) { end -= 1 } }
+            return .string(String(String.UnicodeScalarView(subject[start..<end])))
+        }
+    }
+
+    /// `pad_left`, `pad_right`: pad to a width with one character (a space by default).
+    private static func pad(_ name: String, left: Bool) -> ExpressionFunction {
+        ExpressionFunction(name, [.string, .number], optional: [.string]) { call, _ throws(ExpressionError) in
+            let subject = try call.string(0)
+            let width = try call.count(1)
+            let padding = call.count > 2 ? try call.string(2) : " "
+            guard padding.unicodeScalars.count == 1 else {
+                throw call.error(.invalidValue, "the padding must be exactly one character, got \"\(padding)\"")
+            }
+            let length = subject.unicodeScalars.count
+            guard width > length else { return .string(subject) }
+            guard width <= ExpressionLimits.maxStringBytes else {
+                throw call.error(.limitExceeded, "width \(width) is beyond \(ExpressionLimits.maxStringBytes)")
+            }
+            let fill = String(repeating: padding, count: width - length)
+            return .string(left ? fill + subject : subject + fill)
+        }
+    }
+
+    /// `find_first`, `find_last`: the code-point index of a substring inside the slice
+    /// `[start:end]` (Python slice bounds), or null.
+    private static func find(_ name: String, last: Bool) -> ExpressionFunction {
+        ExpressionFunction(name, [.string, .string], optional: [.number, .number]) { call, _ throws(ExpressionError) in
+            let subject = Array(try call.string(0).unicodeScalars)
+            let needle = Array(try call.string(1).unicodeScalars)
+            func bound(_ position: Int, default fallback: Int) throws(ExpressionError) -> Int {
+                guard position < call.count else { return fallback }
+                let value = try call.integer(position)
+                return value < 0 ? max(value + subject.count, 0) : min(value, subject.count)
+            }
+            let start = try bound(2, default: 0)
+            let end = try bound(3, default: subject.count)
+            guard start < end else { return .null }
+            let found: Int?
+            if last {
+                found = Array(subject.reversed()).firstIndex(of: needle.reversed(), in: (subject.count - end)..<(subject.count - start))
+                    .map { subject.count - $0 - needle.count }
+            } else {
+                found = subject.firstIndex(of: needle, in: start..<end)
+            }
+            return found.map { .number(JSONNumber($0)) } ?? .null
+        }
+    }
+}

@@ -1,0 +1,264 @@
+/// DataLayer Bridge's own functions: what mapping dataLayer pushes to analytics envelopes needs
+/// and JMESPath lacks.
+extension ExpressionFunctions {
+    static let dataLayer: [ExpressionFunction] = [
+        ExpressionFunction("seconds", [[.number, .string, .null]]) { call, _ throws(ExpressionError) in
+            switch call.value(0) {
+            case .number(let number): return .number(unixSeconds(number))
+            case .string(let text):
+                if let number = JSONNumber(text: text) { return .number(unixSeconds(number)) }
+                return try ISO8601.seconds(text, call).map(JSONValue.number) ?? .null
+            default: return .null
+            }
+        },
+        ExpressionFunction("coalesce", [.any], variadic: true) { call, _ throws(ExpressionError) in
+            for position in 0..<call.count where !call.value(position).isEmptyValue { return call.value(position) }
+            return .null
+        },
+        ExpressionFunction("lookup", [.object, [.string, .number, .null]], optional: [.any]) { call, _ throws(ExpressionError) in
+            let fallback = call.optionalValue(2) ?? .null
+            switch call.value(1) {
+            case .string(let key): return try call.object(0)[key] ?? fallback
+            case .number(let number): return try call.object(0)[number.text] ?? fallback
+            default: return fallback
+            }
+        },
+        ExpressionFunction("slug", [[.string, .number, .null]]) { call, _ throws(ExpressionError) in
+            switch call.value(0) {
+            case .string(let text): return .string(slug(text))
+            case .number(let number): return .string(slug(number.text))
+            default: return .null
+            }
+        },
+        ExpressionFunction("uuid5", [.string, [.string, .number]]) { call, _ throws(ExpressionError) in
+            let namespaceText = try call.string(0)
+            guard let namespace = UUIDText.namespace(namespaceText) else {
+                throw call.error(.invalidValue, "namespace must be a UUID or one of dns, url, oid, x500; got \"\(namespaceText)\"")
+            }
+            let name = call.value(1).stringValue ?? call.value(1).numberValue?.text ?? ""
+            return .string(UUIDText.version5(namespace: namespace, name: name))
+        },
+    ]
+
+    /// A UNIX time in seconds, milliseconds or microseconds (told apart by magnitude: below
+    /// 10^11 is seconds — until the year 5138 —, below 10^14 milliseconds, otherwise
+    /// microseconds) as seconds: an integer when exact, a decimal fraction otherwise.
+    static func unixSeconds(_ number: JSONNumber) -> JSONNumber {
+        let magnitude = ExpressionArithmetic.absolute(number)
+        let power = magnitude < JSONNumber(100_000_000_000) ? 0 : magnitude < JSONNumber(100_000_000_000_000) ? -3 : -6
+        return ExpressionArithmetic.scaled(number, byPowerOfTen: power)
+    }
+
+    /// Lower case ASCII letters, digits and `_`; any other run becomes one `_`, none at either
+    /// end. Latin letters with diacritics fold to their base letter first (`á`→`a`, `č`→`c`,
+    /// `ß`→`ss`, `ł`→`l`); other scripts count as separators.
+    static func slug(_ text: String) -> String {
+        var result = ""
+        var pendingSeparator = false
+        func append(_ character: Unicode.Scalar) {
+            if pendingSeparator, !result.isEmpty { result.append("_") }
+            pendingSeparator = false
+            result.unicodeScalars.append(character)
+        }
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "a"..."z", "0"..."9", "_":
+                append(scalar)
+            case "A"..."Z":
+                append(Unicode.Scalar(scalar.value + 32) ?? scalar)
+            default:
+                let folded = latinFolding(scalar)
+                if folded.isEmpty { pendingSeparator = true } else { folded.unicodeScalars.forEach(append) }
+            }
+        }
+        while result.hasPrefix("_") { result.removeFirst() }
+        while result.hasSuffix("_") { result.removeLast() }
+        return result
+    }
+
+    /// ASCII for U+00C0…U+017F (Latin-1 Supplement letters and Latin Extended-A), by code point.
+    private static let latinTable: [Substring] = """
+        a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o||o|u|u|u|u|y|th|ss|a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|\
+        o|o|o|o|o||o|u|u|u|u|y|th|y|a|a|a|a|a|a|c|c|c|c|c|c|c|c|d|d|d|d|e|e|e|e|e|e|e|e|e|e|g|g|g|g|g|g|g|g|h|h|\
+        h|h|i|i|i|i|i|i|i|i|i|i|ij|ij|j|j|k|k|k|l|l|l|l|l|l|l|l|l|l|n|n|n|n|n|n|n|n|n|o|o|o|o|o|o|oe|oe|r|r|r|r|\
+        r|r|s|s|s|s|s|s|s|s|t|t|t|t|t|t|u|u|u|u|u|u|u|u|u|u|u|u|w|w|y|y|y|z|z|z|z|z|z|s
+        """.split(separator: "|", omittingEmptySubsequences: false)
+
+    private static func latinFolding(_ scalar: Unicode.Scalar) -> Substring {
+        let index = Int(scalar.value) - 0xC0
+        return latinTable.indices.contains(index) ? latinTable[index] : ""
+    }
+}
+
+extension JSONValue {
+    /// `coalesce()`'s notion of "no value": null, `""`, `[]` and `{}` (but not `false` or `0`).
+    fileprivate var isEmptyValue: Bool {
+        switch self {
+        case .null: return true
+        case .string(let string): return string.isEmpty
+        case .array(let elements): return elements.isEmpty
+        case .object(let object): return object.isEmpty
+        case .bool, .number: return false
+        }
+    }
+}
+
+/// RFC 4122 name-based UUIDs.
+enum UUIDText {
+    /// The 16 bytes of a UUID written `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (any case), or of one
+    /// of RFC 4122's predefined namespaces by name.
+    static func namespace(_ text: String) -> [UInt8]? {
+        switch text.lowercased() {
+        case "dns": return parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
+        case "url": return parse("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
+        case "oid": return parse("6ba7b812-9dad-11d1-80b4-00c04fd430c8")
+        case "x500": return parse("6ba7b814-9dad-11d1-80b4-00c04fd430c8")
+        default: return parse(text)
+        }
+    }
+
+    static func parse(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 36 else { return nil }
+        var bytes: [UInt8] = []
+        var high: UInt8?
+        for (position, character) in utf8.enumerated() {
+            if [8, 13, 18, 23].contains(position) {
+                guard character == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard let nibble = hexValue(character) else { return nil }
+            if let first = high {
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// SHA-1 of namespace + UTF-8 name, truncated to 16 bytes, version 5 and RFC 4122 variant.
+    static func version5(namespace: [UInt8], name: String) -> String {
+        var bytes = Array(SHA1.hash(namespace + Array(name.utf8)).prefix(16))
+        bytes[6] = bytes[6] & 0x0F | 0x50
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for (position, byte) in bytes.enumerated() {
+            if [4, 6, 8, 10].contains(position) { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// ISO 8601 / RFC 3339 date-times with an explicit offset, to UNIX seconds.
+enum ISO8601 {
+    /// `YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH[:MM])` (`T` may be a space, letters any case) as
+    /// UNIX seconds; `nil` when `text` is not such a date-time. Local times without an offset
+    /// are refused: they name no instant.
+    static func seconds(_ text: String, _ call: FunctionCall) throws(ExpressionError) -> JSONNumber? {
+        var scanner = Scanner(Array(text.utf8))
+        guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
+              let day = scanner.digits(2), scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),
+              let hour = scanner.digits(2), scanner.skip(":"), let minute = scanner.digits(2)
+        else { return nil }
+        var second = 0
+        var fraction: [UInt8] = []
+        if scanner.skip(":") {
+            guard let value = scanner.digits(2) else { return nil }
+            second = value
+            if scanner.skip(".") || scanner.skip(",") {
+                fraction = scanner.digitRun()
+                guard !fraction.isEmpty, fraction.count <= 9 else { return nil }
+            }
+        }
+        var offset = 0
+        if scanner.skip("Z") || scanner.skip("z") {
+            offset = 0
+        } else if let sign = scanner.sign(), let offsetHour = scanner.digits(2) {
+            _ = scanner.skip(":")
+            let offsetMinute = scanner.atEnd ? 0 : scanner.digits(2) ?? 99
+            guard offsetHour <= 23, offsetMinute <= 59 else { return nil }
+            offset = sign * (offsetHour * 3600 + offsetMinute * 60)
+        } else {
+            return nil
+        }
+        guard scanner.atEnd, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+              hour <= 23, minute <= 59, second <= 60
+        else { return nil }
+        let whole = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second - offset
+        guard !fraction.isEmpty else { return JSONNumber(whole) }
+        let fractional = JSONNumber(parts: DecimalParts(negative: false, digits: fraction.map { $0 - 48 }, exponent: -fraction.count))
+        return try ExpressionArithmetic.apply(.add, JSONNumber(whole), fractional, column: call.column)
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 in the proleptic Gregorian calendar, counting in 400-year eras
+    /// that start on 1 March so that the leap day is the last day of a year.
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private struct Scanner {
+        let bytes: [UInt8]
+        var position = 0
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        var atEnd: Bool { position == bytes.count }
+
+        mutating func skip(_ character: Unicode.Scalar) -> Bool {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
+            position += 1
+            return true
+        }
+
+        mutating func sign() -> Int? {
+            if skip("+") { return 1 }
+            if skip("-") { return -1 }
+            return nil
+        }
+
+        mutating func digitRun() -> [UInt8] {
+            let start = position
+            while position < bytes.count, bytes[position] &- 48 < 10 { position += 1 }
+            return Array(bytes[start..<position])
+        }
+
+        /// Exactly `count` digits as a number.
+        mutating func digits(_ count: Int) -> Int? {
+            guard position + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[position..<(position + count)] {
+                guard byte &- 48 < 10 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            position += count
+            return value
+        }
+    }
+}

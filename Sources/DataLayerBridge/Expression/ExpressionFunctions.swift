@@ -1,0 +1,417 @@
+/// One function of the expression language: its name, signature and implementation.
+///
+/// The registry (``ExpressionFunctions/registry``) is consulted at compile time, so a call node
+/// holds its function directly and evaluation does no name lookup.
+struct ExpressionFunction: Sendable {
+    typealias Body = @Sendable (FunctionCall, inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
+
+    let name: String
+    let signature: Signature
+    let body: Body
+
+    init(_ name: String, _ required: [ArgumentType], optional: [ArgumentType] = [], variadic: Bool = false, _ body: @escaping Body) {
+        self.name = name
+        signature = Signature(required: required, optional: optional, variadic: variadic)
+        self.body = body
+    }
+
+    /// Parameter types: required ones, then optional ones; a variadic function repeats its last
+    /// required type.
+    struct Signature: Sendable {
+        let required: [ArgumentType]
+        let optional: [ArgumentType]
+        let variadic: Bool
+
+        func type(at position: Int) -> ArgumentType {
+            if position < required.count { return required[position] }
+            if variadic { return required.last ?? .any }
+            return optional[position - required.count]
+        }
+
+        /// Why `count` arguments do not fit, or `nil` when they do.
+        func arityProblem(_ count: Int) -> String? {
+            let minimum = required.count
+            if variadic {
+                return count >= minimum ? nil : "takes at least \(Self.arguments(minimum)), got \(count)"
+            }
+            let maximum = minimum + optional.count
+            guard count < minimum || count > maximum else { return nil }
+            let expected = minimum == maximum ? "\(Self.arguments(minimum))" : "\(minimum) to \(Self.arguments(maximum))"
+            return "takes \(expected), got \(count)"
+        }
+
+        private static func arguments(_ count: Int) -> String { count == 1 ? "1 argument" : "\(count) arguments" }
+    }
+}
+
+/// The types a parameter accepts, as a set: `[.string, .array]` accepts either.
+struct ArgumentType: OptionSet, Sendable {
+    let rawValue: Int
+
+    static let null = ArgumentType(rawValue: 1 << 0)
+    static let boolean = ArgumentType(rawValue: 1 << 1)
+    static let number = ArgumentType(rawValue: 1 << 2)
+    static let string = ArgumentType(rawValue: 1 << 3)
+    static let array = ArgumentType(rawValue: 1 << 4)
+    static let object = ArgumentType(rawValue: 1 << 5)
+    /// An `&expression` argument.
+    static let expression = ArgumentType(rawValue: 1 << 6)
+    /// An array whose elements are all numbers (the empty array included).
+    static let arrayOfNumbers = ArgumentType(rawValue: 1 << 7)
+    /// An array whose elements are all strings (the empty array included).
+    static let arrayOfStrings = ArgumentType(rawValue: 1 << 8)
+    /// An array whose elements are all arrays.
+    static let arrayOfArrays = ArgumentType(rawValue: 1 << 9)
+    static let any: ArgumentType = [.null, .boolean, .number, .string, .array, .object]
+
+    func accepts(_ argument: FunctionArgument) -> Bool {
+        guard case .value(let value) = argument else { return contains(.expression) }
+        switch value {
+        case .null: return contains(.null)
+        case .bool: return contains(.boolean)
+        case .number: return contains(.number)
+        case .string: return contains(.string)
+        case .object: return contains(.object)
+        case .array(let elements):
+            if contains(.array) { return true }
+            if contains(.arrayOfNumbers), elements.allSatisfy({ $0.numberValue != nil }) { return true }
+            if contains(.arrayOfStrings), elements.allSatisfy({ $0.stringValue != nil }) { return true }
+            if contains(.arrayOfArrays), elements.allSatisfy({ $0.arrayValue != nil }) { return true }
+            return false
+        }
+    }
+
+    /// `a number`, `a string or an array`, …
+    var phrase: String {
+        if self == .any { return "any value" }
+        let names: [(ArgumentType, String)] = [
+            (.null, "null"), (.boolean, "a boolean"), (.number, "a number"), (.string, "a string"),
+            (.array, "an array"), (.object, "an object"), (.expression, "an expression reference (&…)"),
+            (.arrayOfNumbers, "an array of numbers"), (.arrayOfStrings, "an array of strings"),
+            (.arrayOfArrays, "an array of arrays"),
+        ]
+        let parts = names.filter { contains($0.0) }.map(\.1)
+        return parts.count < 2 ? parts.joined() : parts.dropLast().joined(separator: ", ") + " or " + parts[parts.count - 1]
+    }
+}
+
+/// An evaluated argument: a value, or an expression the function evaluates itself.
+enum FunctionArgument: Sendable {
+    case value(JSONValue)
+    case reference(ExpressionNode)
+
+    var typeName: String {
+        switch self {
+        case .value(let value): return value.typeName
+        case .reference: return "expression reference"
+        }
+    }
+}
+
+/// One call in progress: typed access to the arguments, and errors that name the function.
+struct FunctionCall {
+    let function: ExpressionFunction
+    let arguments: [FunctionArgument]
+    /// Column of the function name, for evaluation errors.
+    let column: Int
+
+    var count: Int { arguments.count }
+
+    /// Every argument checked against the signature before the function looks at any value,
+    /// so a wrong type is always `invalidType`, never a value error of a later argument.
+    func checkTypes() throws(ExpressionError) {
+        for (position, argument) in arguments.enumerated() {
+            let type = function.signature.type(at: position)
+            if !type.accepts(argument) { throw typeError(position, expected: type) }
+        }
+    }
+
+    func error(_ kind: ExpressionError.Kind, _ reason: String) -> ExpressionError {
+        ExpressionError(kind, column: column, "\(function.name)(): \(reason)")
+    }
+
+    private func typeError(_ position: Int, expected: ArgumentType) -> ExpressionError {
+        error(.invalidType, "argument \(position + 1) must be \(expected.phrase), got \(arguments[position].typeName)")
+    }
+
+    func value(_ position: Int) -> JSONValue {
+        if case .value(let value) = arguments[position] { return value }
+        return .null
+    }
+
+    /// The argument at `position`, or `nil` when the call passes fewer.
+    func optionalValue(_ position: Int) -> JSONValue? {
+        position < arguments.count ? value(position) : nil
+    }
+
+    func string(_ position: Int) throws(ExpressionError) -> String {
+        if case .string(let string) = value(position) { return string }
+        throw typeError(position, expected: .string)
+    }
+
+    func number(_ position: Int) throws(ExpressionError) -> JSONNumber {
+        if case .number(let number) = value(position) { return number }
+        throw typeError(position, expected: .number)
+    }
+
+    func array(_ position: Int) throws(ExpressionError) -> [JSONValue] {
+        if case .array(let elements) = value(position) { return elements }
+        throw typeError(position, expected: .array)
+    }
+
+    func object(_ position: Int) throws(ExpressionError) -> JSONObject {
+        if case .object(let object) = value(position) { return object }
+        throw typeError(position, expected: .object)
+    }
+
+    func reference(_ position: Int) throws(ExpressionError) -> ExpressionNode {
+        if case .reference(let node) = arguments[position] { return node }
+        throw typeError(position, expected: .expression)
+    }
+
+    /// An integer argument (`3`, `3.0`, `-2`); magnitudes beyond `Int64` saturate, which every
+    /// caller treats as "beyond any string or array".
+    func integer(_ position: Int) throws(ExpressionError) -> Int {
+        let number = try number(position)
+        guard number.isInteger else { throw error(.invalidValue, "argument \(position + 1) must be an integer, got \(number.text)") }
+        if let exact = number.int64Value, let value = Int(exactly: exact) { return value }
+        return number < JSONNumber(0) ? Int.min / 2 : Int.max / 2
+    }
+
+    /// A non-negative integer argument.
+    func count(_ position: Int) throws(ExpressionError) -> Int {
+        let value = try integer(position)
+        guard value >= 0 else { throw error(.invalidValue, "argument \(position + 1) must not be negative") }
+        return value
+    }
+}
+
+/// The function registry: JMESPath's built-ins, the JMESPath Community string and object
+/// functions, and DataLayer Bridge's own.
+enum ExpressionFunctions {
+    static let registry: [String: ExpressionFunction] = {
+        var registry: [String: ExpressionFunction] = [:]
+        for function in jmespath + community + dataLayer { registry[function.name] = function }
+        return registry
+    }()
+
+    /// The names of all functions, sorted.
+    static var names: [String] { registry.keys.sorted() }
+
+    // MARK: JMESPath built-ins
+
+    static let jmespath: [ExpressionFunction] = [
+        ExpressionFunction("abs", [.number]) { call, _ throws(ExpressionError) in
+            .number(ExpressionArithmetic.absolute(try call.number(0)))
+        },
+        ExpressionFunction("avg", [.arrayOfNumbers]) { call, _ throws(ExpressionError) in
+            let numbers = try call.array(0)
+            guard !numbers.isEmpty else { return .null }
+            let total = try sum(numbers, call)
+            return .number(try ExpressionArithmetic.apply(.divide, total, JSONNumber(numbers.count), column: call.column))
+        },
+        ExpressionFunction("ceil", [.number]) { call, _ throws(ExpressionError) in
+            .number(ExpressionArithmetic.ceiling(try call.number(0)))
+        },
+        ExpressionFunction("contains", [[.array, .string], .any]) { call, _ throws(ExpressionError) in
+            let search = call.value(1)
+            if case .string(let subject) = call.value(0) {
+                guard case .string(let needle) = search else { return false }
+                return .bool(Array(subject.unicodeScalars).firstIndex(of: Array(needle.unicodeScalars), in: 0..<Int.max) != nil)
+            }
+            return .bool(try call.array(0).contains(search))
+        },
+        ExpressionFunction("ends_with", [.string, .string]) { call, _ throws(ExpressionError) in
+            .bool(try call.string(0).unicodeScalars.reversed().starts(with: try call.string(1).unicodeScalars.reversed()))
+        },
+        ExpressionFunction("floor", [.number]) { call, _ throws(ExpressionError) in
+            .number(ExpressionArithmetic.floor(try call.number(0)))
+        },
+        ExpressionFunction("join", [.string, .arrayOfStrings]) { call, _ throws(ExpressionError) in
+            let glue = try call.string(0)
+            let parts = try call.array(1).compactMap(\.stringValue)
+            return .string(try limited(parts.joined(separator: glue), call))
+        },
+        ExpressionFunction("keys", [.object]) { call, _ throws(ExpressionError) in
+            .array(try call.object(0).keys.map { .string($0) })
+        },
+        ExpressionFunction("length", [[.string, .array, .object]]) { call, _ throws(ExpressionError) in
+            switch call.value(0) {
+            case .string(let string): return .number(JSONNumber(string.unicodeScalars.count))
+            case .object(let object): return .number(JSONNumber(object.keys.count))
+            default: return .number(JSONNumber(try call.array(0).count))
+            }
+        },
+        ExpressionFunction("map", [.expression, .array]) { call, evaluator throws(ExpressionError) in
+            let reference = try call.reference(0)
+            var results: [JSONValue] = []
+            for element in try call.array(1) { results.append(try evaluator.evaluate(reference, element)) }
+            return .array(results)
+        },
+        ExpressionFunction("max", [[.arrayOfNumbers, .arrayOfStrings]]) { call, _ throws(ExpressionError) in
+            extreme(try call.array(0), keys: try call.array(0).map(SortKey.init), last: true)
+        },
+        ExpressionFunction("max_by", [.array, .expression]) { call, evaluator throws(ExpressionError) in
+            let elements = try call.array(0)
+            return extreme(elements, keys: try sortKeys(elements, call, &evaluator), last: true)
+        },
+        ExpressionFunction("merge", [.object], variadic: true) { call, _ throws(ExpressionError) in
+            var merged = JSONObject()
+            for position in 0..<call.count {
+                for member in try call.object(position).uniqueMembers { merged[member.key] = member.value }
+            }
+            return .object(merged)
+        },
+        ExpressionFunction("min", [[.arrayOfNumbers, .arrayOfStrings]]) { call, _ throws(ExpressionError) in
+            extreme(try call.array(0), keys: try call.array(0).map(SortKey.init), last: false)
+        },
+        ExpressionFunction("min_by", [.array, .expression]) { call, evaluator throws(ExpressionError) in
+            let elements = try call.array(0)
+            return extreme(elements, keys: try sortKeys(elements, call, &evaluator), last: false)
+        },
+        ExpressionFunction("not_null", [.any], variadic: true) { call, _ throws(ExpressionError) in
+            call.arguments.indices.lazy.map(call.value).first { !$0.isNull } ?? .null
+        },
+        ExpressionFunction("reverse", [[.string, .array]]) { call, _ throws(ExpressionError) in
+            if case .string(let string) = call.value(0) {
+                return .string(String(String.UnicodeScalarView(string.unicodeScalars.reversed())))
+            }
+            return .array(try call.array(0).reversed())
+        },
+        ExpressionFunction("sort", [[.arrayOfNumbers, .arrayOfStrings]]) { call, _ throws(ExpressionError) in
+            let elements = try call.array(0)
+            return .array(sorted(elements, keys: elements.map(SortKey.init)))
+        },
+        ExpressionFunction("sort_by", [.array, .expression]) { call, evaluator throws(ExpressionError) in
+            let elements = try call.array(0)
+            return .array(sorted(elements, keys: try sortKeys(elements, call, &evaluator)))
+        },
+        ExpressionFunction("starts_with", [.string, .string]) { call, _ throws(ExpressionError) in
+            .bool(try call.string(0).unicodeScalars.starts(with: try call.string(1).unicodeScalars))
+        },
+        ExpressionFunction("sum", [.arrayOfNumbers]) { call, _ throws(ExpressionError) in
+            .number(try sum(try call.array(0), call))
+        },
+        ExpressionFunction("to_array", [.any]) { call, _ throws(ExpressionError) in
+            if case .array = call.value(0) { return call.value(0) }
+            return [call.value(0)]
+        },
+        ExpressionFunction("to_number", [.any]) { call, _ throws(ExpressionError) in
+            switch call.value(0) {
+            case .number: return call.value(0)
+            case .string(let text): return JSONNumber(text: text).map(JSONValue.number) ?? .null
+            default: return .null
+            }
+        },
+        ExpressionFunction("to_string", [.any]) { call, _ throws(ExpressionError) in
+            if case .string = call.value(0) { return call.value(0) }
+            return .string(try limited(call.value(0).description, call))
+        },
+        ExpressionFunction("type", [.any]) { call, _ throws(ExpressionError) in
+            .string(call.value(0).typeName)
+        },
+        ExpressionFunction("values", [.object]) { call, _ throws(ExpressionError) in
+            .array(try call.object(0).uniqueMembers.map(\.value))
+        },
+    ]
+
+    // MARK: Helpers shared by the functions
+
+    /// Exact decimal sum; `0` for no numbers.
+    static func sum(_ numbers: [JSONValue], _ call: FunctionCall) throws(ExpressionError) -> JSONNumber {
+        var total = JSONNumber(0)
+        for case .number(let number) in numbers {
+            total = try ExpressionArithmetic.apply(.add, total, number, column: call.column)
+        }
+        return total
+    }
+
+    /// `string`, unless it is longer than the expression language lets a function build.
+    static func limited(_ string: String, _ call: FunctionCall) throws(ExpressionError) -> String {
+        guard string.utf8.count <= ExpressionLimits.maxStringBytes else {
+            throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
+        }
+        return string
+    }
+
+    /// What `sort`, `max` and the `_by` functions order by: numbers or strings, never a mix.
+    enum SortKey {
+        case number(JSONNumber)
+        case string(String)
+
+        /// Only called on values a signature check has made numbers or strings.
+        init(_ value: JSONValue) {
+            switch value {
+            case .number(let number): self = .number(number)
+            default: self = .string(value.stringValue ?? "")
+            }
+        }
+
+        /// Numbers by exact value, strings by code point (not by Swift's canonical ordering).
+        func precedes(_ other: SortKey) -> Bool {
+            switch (self, other) {
+            case (.number(let a), .number(let b)): return a < b
+            case (.string(let a), .string(let b)): return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+            default: return false
+            }
+        }
+    }
+
+    /// The `&expression` of a `_by` function applied to each element: all numbers or all strings.
+    static func sortKeys(_ elements: [JSONValue], _ call: FunctionCall, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> [SortKey] {
+        let reference = try call.reference(1)
+        var keys: [SortKey] = []
+        keys.reserveCapacity(elements.count)
+        var expected: String?
+        for element in elements {
+            let key = try evaluator.evaluate(reference, element)
+            let type = key.typeName
+            guard type == "number" || type == "string", expected == nil || expected == type else {
+                throw call.error(.invalidType, "the expression must give all numbers or all strings, got \(expected.map { "\($0) and " } ?? "")\(type)")
+            }
+            expected = type
+            keys.append(SortKey(key))
+        }
+        return keys
+    }
+
+    /// A stable sort of `elements` by `keys`.
+    static func sorted(_ elements: [JSONValue], keys: [SortKey]) -> [JSONValue] {
+        let order = keys.indices.sorted { a, b in
+            keys[a].precedes(keys[b]) || (!keys[b].precedes(keys[a]) && a < b)
+        }
+        return order.map { elements[$0] }
+    }
+
+    /// The element with the smallest (or, with `last`, largest) key, the first one on ties; null
+    /// for no elements.
+    static func extreme(_ elements: [JSONValue], keys: [SortKey], last: Bool) -> JSONValue {
+        guard var best = keys.indices.first else { return .null }
+        for index in keys.indices.dropFirst() where last ? keys[best].precedes(keys[index]) : keys[index].precedes(keys[best]) {
+            best = index
+        }
+        return elements[best]
+    }
+}
+
+/// Sizes beyond which evaluation stops with `limitExceeded` rather than exhausting memory.
+enum ExpressionLimits {
+    /// The longest string a function may build (`pad_left`, `join`, `replace`, `to_string`…).
+    static let maxStringBytes = 1 << 22
+    /// The largest value a multi-select may build, counting one per value plus string bytes:
+    /// without it, `[@, @]` nested a few dozen times describes an exponentially large document.
+    static let maxValueSize = 1 << 22
+}
+
+extension Array where Element == Unicode.Scalar {
+    /// The first position in `range` (clamped to the array) where `needle` starts and fits
+    /// entirely inside `range`; `nil` for no match or an empty needle.
+    func firstIndex(of needle: [Unicode.Scalar], in range: Range<Int>) -> Int? {
+        let upper = Swift.min(range.upperBound, count)
+        guard !needle.isEmpty, range.lowerBound >= 0, upper - range.lowerBound >= needle.count else { return nil }
+        for start in range.lowerBound...(upper - needle.count) where self[start] == needle[0] {
+            if self[start..<(start + needle.count)].elementsEqual(needle) { return start }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A mapping file compiled once: ordered rules that turn one dataLayer push into envelopes, a
+/// skip, or a rejection. Immutable and `Sendable`, so one mapping serves every worker thread.
+///
+/// ```swift
+/// let mapping = try Mapping(contentsOfFile: "mappings/site.jsonc", variables: ["site": "shop"])
+/// switch mapping.apply(to: push, record: RecordContext(ordinal: 1, text: line)) { … }
+/// ```
+///
+/// Every mistake in the file — unknown directive or function, expression syntax, undefined
+/// variable, a required variable without a value — is a ``MappingError`` at load time.
+public struct Mapping: Sendable {
+    /// The mapping's `name`.
+    public let name: String
+    /// The mapping's `description`, empty when absent.
+    public let description: String
+    /// The `source` label: what the mapping reads (`ga4-datalayer`), empty when absent.
+    public let sourceLabel: String
+    /// The `target` label: what the mapping writes (`luigisbox-events`), empty when absent.
+    public let targetLabel: String
+    /// The resolved variables, `$config` in expressions: defaults overridden by the values given.
+    public let variables: [String: JSONValue]
+    /// The file name errors and rejection details name.
+    public let fileName: String
+
+    let config: JSONValue
+    let rules: [MappingRule]
+    let unmatched: UnmatchedPolicy
+    let recall: RecallSpec?
+
+    /// Compiles mapping text (JSONC). `variables` are the values given for the mapping's declared
+    /// variables (`--set`); they are checked against the declarations and coerced to declared types.
+    public init(source: String, fileName: String, variables: [String: JSONValue] = [:]) throws(MappingError) {
+        self = try MappingCompiler.compile(Array(source.utf8), fileName: fileName, given: variables)
+    }
+
+    /// Reads and compiles the mapping file at `path`; errors name `path`.
+    public init(contentsOfFile path: String, variables: [String: JSONValue] = [:]) throws(MappingError) {
+        let bytes: [UInt8]
+        switch readFile(path) {
+        case .success(let contents): bytes = contents
+        case .failure(let failure): throw MappingError(file: path, line: 0, column: 0, pointer: "", reason: failure.reason)
+        }
+        self = try MappingCompiler.compile(bytes, fileName: path, given: variables)
+    }
+
+    init(name: String, description: String, sourceLabel: String, targetLabel: String, variables: [String: JSONValue],
+         fileName: String, config: JSONValue, rules: [MappingRule], unmatched: UnmatchedPolicy, recall: RecallSpec?) {
+        self.name = name
+        self.description = description
+        self.sourceLabel = sourceLabel
+        self.targetLabel = targetLabel
+        self.variables = variables
+        self.fileName = fileName
+        self.config = config
+        self.rules = rules
+        self.unmatched = unmatched
+        self.recall = recall
+    }
+
+    /// The number of rules, for summaries.
+    public var ruleCount: Int { rules.count }
+
+    /// Maps one push. The first rule whose `match` is truthy decides; a failure while mapping
+    /// (a function given the wrong type, say) rejects the push with reason `mapping-error` and the
+    /// mapping file's position in the detail. Never throws, and depends on nothing but its
+    /// arguments, so pushes can be mapped in parallel.
+    public func apply(to push: JSONValue, record: RecordContext) -> MappingOutcome {
+        var scope = TemplateScope(document: push, variables: ExpressionVariables([
+            "config": config, "event": push, "record": record.value,
+        ]))
+        do throws(MappingRuntimeError) {
+            for rule in rules where try rule.match.evaluate(scope, at: rule.matchLocation, in: "match").isTruthy {
+                return try rule.apply(&scope)
+            }
+        } catch {
+            return .reject(reason: "mapping-error", detail: error.detail)
+        }
+        switch unmatched {
+        case .skip(let reason): return .skip(reason: reason, detail: "no rule matched")
+        case .reject: return .reject(reason: "unmatched", detail: "no rule matched")
+        }
+    }
+
+    /// Parses a `--set KEY=VALUE` argument: VALUE is taken as JSON when it parses as JSON
+    /// (`42`, `true`, `["a"]`, `"quoted"`), else as the raw string. A variable declared
+    /// `"type": "string"` gets the text back when the mapping is compiled (`--set code=007`
+    /// and `--set code=42` both give strings), so declared types win.
+    public static func parseVariableAssignment(_ text: String) throws(MappingError) -> (String, JSONValue) {
+        guard let equals = text.firstIndex(of: "=") else {
+            throw MappingError(file: "--set", line: 0, column: 0, pointer: "", reason: "expected KEY=VALUE, got '\(text)'")
+        }
+        let key = String(text[..<equals])
+        guard MappingCompiler.isIdentifier(key) else {
+            throw MappingError(file: "--set", line: 0, column: 0, pointer: "", reason: "'\(key)' is not a variable name (letters, digits and '_', not starting with a digit)")
+        }
+        let raw = String(text[text.index(after: equals)...])
+        let value = (try? JSONValue(parsing: raw)) ?? .string(raw)
+        return (key, value)
+    }
+}
+
+/// The record a push came from, visible to expressions as `$record` =
+/// `{"ordinal": N, "text": "…"}`: what deterministic ids are derived from.
+public struct RecordContext: Sendable, Hashable {
+    /// The 1-based position of the record in its input.
+    public var ordinal: Int
+    /// The record's raw text.
+    public var text: String
+
+    /// Creates a record context.
+    public init(ordinal: Int, text: String) {
+        self.ordinal = ordinal
+        self.text = text
+    }
+
+    var value: JSONValue { ["ordinal": .number(JSONNumber(ordinal)), "text": .string(text)] }
+}
+
+/// Values a rule remembered about one client (`customer_id` from a login push), keyed by the
+/// client key; ``MappingState`` stores them and sets them on that client's later envelopes.
+public struct Remembered: Sendable, Hashable {
+    /// The client key (a `client_id`).
+    public var key: String
+    /// Name → value, as the rule's `remember.values` declare.
+    public var values: [String: JSONValue]
+
+    /// Creates remembered values.
+    public init(key: String, values: [String: JSONValue]) {
+        self.key = key
+        self.values = values
+    }
+}
+
+/// What a mapping made of one push.
+public enum MappingOutcome: Sendable, Hashable {
+    /// One or more envelopes (JSON objects), in emit order, and values to remember.
+    case envelopes([JSONValue], remember: Remembered?)
+    /// Nothing to send: `reason` is a short stable word for statistics, `detail` names the rule.
+    /// A rule that remembers and emits nothing carries what it remembered.
+    case skip(reason: String, detail: String, remember: Remembered? = nil)
+    /// The push cannot be mapped: no rule matched (`unmatched`) or mapping failed (`mapping-error`).
+    case reject(reason: String, detail: String)
+}
+
+/// Reads a whole file into memory, or says why not.
+func readFile(_ path: String) -> Result<[UInt8], MappingReadFailure> {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return .failure(MappingReadFailure(reason: "cannot open: " + String(cString: strerror(errno)))) }
+    defer { close(fd) }
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0 {
+            if errno == EINTR { continue }
+            return .failure(MappingReadFailure(reason: "cannot read: " + String(cString: strerror(errno))))
+        }
+        if count == 0 { return .success(result) }
+        result.append(contentsOf: chunk[0..<count])
+    }
+}
+
+/// Why a file could not be read.
+struct MappingReadFailure: Error {
+    let reason: String
+}

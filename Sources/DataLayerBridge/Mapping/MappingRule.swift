@@ -1,0 +1,109 @@
+/// One compiled rule: `match`, then `let`, `skipIf`, `remember`, and `emit` or `skip`.
+struct MappingRule: Sendable {
+    struct Binding: Sendable {
+        let name: String
+        let expression: Expression
+        let location: SourceLocation
+    }
+
+    struct SkipCondition: Sendable {
+        let when: Expression
+        let reason: String
+        let location: SourceLocation
+    }
+
+    struct Emit: Sendable {
+        let template: Template
+        let location: SourceLocation
+    }
+
+    enum Action: Sendable {
+        case emit([Emit])
+        case skip(String)
+    }
+
+    let name: String
+    let match: Expression
+    let matchLocation: SourceLocation
+    let bindings: [Binding]
+    let skipIf: SkipCondition?
+    let remember: RememberSpec?
+    let action: Action
+
+    /// Runs the matched rule. `scope` gains the `let` bindings and `$output`.
+    func apply(_ scope: inout TemplateScope) throws(MappingRuntimeError) -> MappingOutcome {
+        for binding in bindings {
+            scope.variables[binding.name] = try binding.expression.evaluate(scope, at: binding.location, in: "let")
+        }
+        let detail = "rule '\(name)'"
+        if let skipIf, try skipIf.when.evaluate(scope, at: skipIf.location, in: "skipIf").isTruthy {
+            return .skip(reason: skipIf.reason, detail: detail)
+        }
+        let remembered = try remember?.evaluate(scope)
+        switch action {
+        case .skip(let reason):
+            return .skip(reason: reason, detail: detail, remember: remembered)
+        case .emit(let emits):
+            var envelopes: [JSONValue] = []
+            envelopes.reserveCapacity(emits.count)
+            for (index, emit) in emits.enumerated() {
+                scope.variables["output"] = .number(JSONNumber(index))
+                guard let envelope = try emit.template.resolve(scope) else { continue }
+                guard case .object = envelope else {
+                    throw MappingRuntimeError(location: emit.location, reason: "emit produced \(envelope.typeName), expected an object")
+                }
+                envelopes.append(envelope)
+            }
+            if envelopes.isEmpty {
+                return .skip(reason: "nothing-emitted", detail: detail + ": every emit template resolved to missing", remember: remembered)
+            }
+            return .envelopes(envelopes, remember: remembered)
+        }
+    }
+}
+
+/// A rule's `remember`: the client key and the values to keep for it.
+struct RememberSpec: Sendable {
+    let key: Expression
+    let values: [(name: String, expression: Expression)]
+    let location: SourceLocation
+
+    /// What to remember for this push; `nil` when the key or every value is null.
+    func evaluate(_ scope: TemplateScope) throws(MappingRuntimeError) -> Remembered? {
+        let keyValue = try key.evaluate(scope, at: location, in: "remember/key")
+        guard let clientKey = try ClientKey.text(keyValue, at: location, in: "remember/key") else { return nil }
+        var remembered: [String: JSONValue] = [:]
+        for value in values {
+            let resolved = try value.expression.evaluate(scope, at: location, in: "remember/values/\(value.name)")
+            if !resolved.isNull { remembered[value.name] = resolved }
+        }
+        return remembered.isEmpty ? nil : Remembered(key: clientKey, values: remembered)
+    }
+}
+
+/// The mapping's `recall`: how to find an envelope's client key, and which remembered values to
+/// set on it (envelope field ← remembered name).
+struct RecallSpec: Sendable {
+    let key: Expression
+    let fields: [(field: String, name: String)]
+    let location: SourceLocation
+}
+
+/// What the mapping does with a push no rule matches.
+enum UnmatchedPolicy: Sendable, Hashable {
+    case skip(String)
+    case reject
+}
+
+enum ClientKey {
+    /// A client key as text: strings as they are, numbers by their exact text (19-digit ids stay
+    /// whole); `nil` for null; anything else is an error.
+    static func text(_ value: JSONValue, at location: SourceLocation, in what: String) throws(MappingRuntimeError) -> String? {
+        switch value {
+        case .null: return nil
+        case .string(let string): return string
+        case .number(let number): return number.text
+        default: throw MappingRuntimeError(location: location, reason: "\(what): a client key must be a string or number, got \(value.typeName)")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// What a mapping remembers across one stream: per client, the values rules remembered (the
+/// customer id from a login push), set on that client's later envelopes by the mapping's `recall`.
+///
+/// Rules stay pure functions of their push, so pushes are mapped in parallel; this state is then
+/// applied by one sequential stage in input order, which keeps output identical for any number
+/// of workers.
+public struct MappingState: Sendable {
+    private var remembered: [String: [String: JSONValue]] = [:]
+
+    /// An empty state, for the start of a stream.
+    public init() {}
+
+    /// Stores what `outcome` remembers and fills remembered values into its envelopes that lack
+    /// them. Call once per push, in input order. The result carries no `remember`: it is consumed.
+    public mutating func resolve(_ outcome: MappingOutcome, mapping: Mapping) -> MappingOutcome {
+        switch outcome {
+        case .reject:
+            return outcome
+        case .skip(let reason, let detail, let remember):
+            if let remember { store(remember) }
+            return .skip(reason: reason, detail: detail)
+        case .envelopes(let envelopes, let remember):
+            if let remember { store(remember) }
+            guard let recall = mapping.recall, !remembered.isEmpty else { return .envelopes(envelopes, remember: nil) }
+            do throws(MappingRuntimeError) {
+                return .envelopes(try envelopes.map { (envelope) throws(MappingRuntimeError) in try self.recall(recall, into: envelope, mapping: mapping) }, remember: nil)
+            } catch {
+                return .reject(reason: "mapping-error", detail: error.detail)
+            }
+        }
+    }
+
+    private mutating func store(_ remember: Remembered) {
+        remembered[remember.key, default: [:]].merge(remember.values) { _, new in new }
+    }
+
+    private func recall(_ recall: RecallSpec, into envelope: JSONValue, mapping: Mapping) throws(MappingRuntimeError) -> JSONValue {
+        guard case .object(var object) = envelope else { return envelope }
+        let scope = TemplateScope(document: envelope, variables: ExpressionVariables(["config": mapping.config]))
+        let keyValue = try recall.key.evaluate(scope, at: recall.location, in: "recall/key")
+        guard let key = try ClientKey.text(keyValue, at: recall.location, in: "recall/key"), let values = remembered[key] else {
+            return envelope
+        }
+        for (field, name) in recall.fields where object[field] == nil {
+            if let value = values[name] { object.append(key: field, value: value) }
+        }
+        return .object(object)
+    }
+}

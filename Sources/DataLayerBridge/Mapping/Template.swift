@@ -1,0 +1,228 @@
+/// A compiled template: literal parts pre-built once, directives compiled to their resolvers.
+///
+/// Resolving yields `nil` for *missing* — the mapping-kit `undefined`: a member whose value is
+/// missing is left out of its object, an element missing from an array is dropped.
+indirect enum Template: Sendable {
+    /// A subtree with no directive anywhere: returned as is, never rebuilt.
+    case literal(JSONValue)
+    /// An object with at least one directive below it, members in source order.
+    case object([Member])
+    /// An array with at least one directive below it.
+    case array([Template])
+    /// An object with one `@` key.
+    case directive(any Directive)
+
+    struct Member: Sendable {
+        let key: String
+        let value: Template
+    }
+
+    /// The template's value for `scope`, or `nil` when it is missing.
+    func resolve(_ scope: TemplateScope) throws(MappingRuntimeError) -> JSONValue? {
+        switch self {
+        case .literal(let value):
+            return value
+        case .object(let members):
+            var object = JSONObject()
+            for member in members {
+                if let value = try member.value.resolve(scope) { object.append(key: member.key, value: value) }
+            }
+            return .object(object)
+        case .array(let elements):
+            var values: [JSONValue] = []
+            values.reserveCapacity(elements.count)
+            for element in elements {
+                if let value = try element.resolve(scope) { values.append(value) }
+            }
+            return .array(values)
+        case .directive(let directive):
+            return try directive.resolve(scope)
+        }
+    }
+}
+
+/// What a template is resolved against: the current document (`$` and `@` of expressions and
+/// paths: the push, or the item inside `@arrayPath`) and the variables in scope.
+struct TemplateScope {
+    var document: JSONValue
+    var variables: ExpressionVariables
+}
+
+/// One directive: a small registered unit that validates its argument at load time and resolves
+/// it per push. A directive object is `{"@name": argument}`.
+protocol Directive: Sendable {
+    /// The key, `@` included: `@path`.
+    static var name: String { get }
+    /// Checks `argument` (the value of the `@` key) and compiles it; every mistake is a load error.
+    static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> Self
+    /// The directive's value for `scope`, or `nil` for missing.
+    func resolve(_ scope: TemplateScope) throws(MappingRuntimeError) -> JSONValue?
+}
+
+/// Every directive, by name.
+enum DirectiveRegistry {
+    static let all: [any Directive.Type] = [
+        PathDirective.self, ExprDirective.self, LiteralDirective.self, TemplateStringDirective.self,
+        IfDirective.self, CaseDirective.self, ReplaceDirective.self, JSONDirective.self,
+        ArrayPathDirective.self, MergeDirective.self, FlattenDirective.self, ExcludeWhenNullDirective.self,
+    ]
+    static let byName: [String: any Directive.Type] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    static let names: [String] = all.map { $0.name }.sorted()
+}
+
+/// Compiles template JSON into ``Template``s, knowing which variables are in scope so that an
+/// undefined one is a load error.
+struct TemplateCompiler {
+    /// Names of the variables in scope, without `$`.
+    var variables: Set<String>
+    /// The declared mapping variables: `$config.name` must name one of them.
+    let configNames: Set<String>
+
+    /// A template: literals, objects, arrays, and directives inside them.
+    func template(_ node: SourceNode) throws(MappingError) -> Template {
+        switch node.kind {
+        case .object:
+            let members = node.members
+            if let first = members.first(where: { $0.key.hasPrefix("@") }) {
+                return try directive(first, in: members)
+            }
+            var compiled: [Template.Member] = []
+            var allLiteral = true
+            for member in members {
+                let value = try template(member.value)
+                if case .literal = value {} else { allLiteral = false }
+                compiled.append(Template.Member(key: member.key, value: value))
+            }
+            return allLiteral ? .literal(node.value) : .object(compiled)
+        case .array:
+            let elements = try node.elements.map { (element) throws(MappingError) in try template(element) }
+            let allLiteral = elements.allSatisfy { if case .literal = $0 { true } else { false } }
+            return allLiteral ? .literal(node.value) : .array(elements)
+        default:
+            return .literal(node.value)
+        }
+    }
+
+    private func directive(_ first: SourceNode.Member, in members: [SourceNode.Member]) throws(MappingError) -> Template {
+        if let second = members.first(where: { $0.key != first.key || $0.keyNode.index != first.keyNode.index }) {
+            if second.key.hasPrefix("@") {
+                throw second.keyNode.error("two directives in one object: '\(first.key)' and '\(second.key)' (a directive object has exactly one key)")
+            }
+            throw second.keyNode.error("'\(second.key)' beside directive '\(first.key)' (a directive object has exactly one key; use {\"@literal\": …} for an output key starting with '@')")
+        }
+        guard let type = DirectiveRegistry.byName[first.key] else {
+            throw first.keyNode.error("unknown directive '\(first.key)'\(Suggestion.phrase(for: first.key, among: DirectiveRegistry.names))")
+        }
+        return .directive(try type.compile(first.value, self))
+    }
+
+    /// A copy with `names` added to the variables in scope.
+    func adding(_ names: [String]) -> TemplateCompiler {
+        var copy = self
+        copy.variables.formUnion(names)
+        return copy
+    }
+
+    /// A JMESPath expression given as the string at `node`.
+    func expression(_ node: SourceNode, _ what: String) throws(MappingError) -> Expression {
+        let source = try node.requireString(what)
+        return try compile(source, label: "expression", at: node, startingAt: 0)
+    }
+
+    /// A mapping-kit path (`$.a.b[0]`, `a.b`, `$item.price`) given as the string at `node`.
+    func path(_ node: SourceNode, _ what: String) throws(MappingError) -> Expression {
+        let source = try node.requireString(what)
+        return try path(source, at: node, startingAt: 0)
+    }
+
+    /// A mapping-kit path found `offset` characters into the string at `node` (a `{{…}}` placeholder).
+    func path(_ source: String, at node: SourceNode, startingAt offset: Int) throws(MappingError) -> Expression {
+        let translated: String
+        do {
+            translated = try PathSyntax.jmesPath(for: source)
+        } catch {
+            throw positioned(error, label: "path", at: node, startingAt: offset)
+        }
+        return try compile(translated, label: "path", at: node, startingAt: offset, original: source)
+    }
+
+    /// Compiles `source` (found `offset` characters into the string at `node`) and checks its
+    /// variables. `original` is the text the user wrote, when `source` was translated from it.
+    private func compile(_ source: String, label: String, at node: SourceNode, startingAt offset: Int, original: String? = nil) throws(MappingError) -> Expression {
+        let expression: Expression
+        do {
+            expression = try Expression(source)
+        } catch {
+            // A translated path that fails to compile is a path the translator let through: point
+            // at its start rather than at a column of text the user never wrote.
+            var error = error
+            if original != nil { error.column = 1 }
+            throw positioned(error, label: label, at: node, startingAt: offset, source: source)
+        }
+        for use in expression.root.variableUses() {
+            if !variables.contains(use.name) {
+                let scope = variables.sorted().map { "$" + $0 }.joined(separator: ", ")
+                let reason = "undefined variable '$\(use.name)' (in scope here: \(scope))"
+                throw positioned(ExpressionError(.undefinedVariable, column: originalColumn(use.column, original), reason), label: label, at: node, startingAt: offset)
+            }
+            if use.name == "config", let member = use.member, !configNames.contains(member) {
+                let reason = "'$config.\(member)' is not a declared variable\(Suggestion.phrase(for: member, among: configNames.sorted()))"
+                throw positioned(ExpressionError(.undefinedVariable, column: originalColumn(use.column, original), reason), label: label, at: node, startingAt: offset)
+            }
+        }
+        return expression
+    }
+
+    /// Variable columns in a translated path: the translation keeps `$name` at the start, so
+    /// column 1 is right; anything else points at the path's start.
+    private func originalColumn(_ column: Int, _ original: String?) -> Int {
+        original == nil ? column : 1
+    }
+
+    /// A load error for an expression error, at the exact column in the file when the string has
+    /// no escapes (so file columns and expression columns agree), else at the string with the
+    /// column inside the expression named in the reason.
+    func positioned(_ error: ExpressionError, label: String, at node: SourceNode, startingAt offset: Int, source: String? = nil) -> MappingError {
+        let column = error.column ?? 1
+        var reason = error.kind == .syntax ? "syntax error: \(error.reason)" : error.reason
+        if error.kind == .unknownFunction, let source, let name = Self.identifier(in: source, atColumn: column) {
+            reason += Suggestion.phrase(for: name, among: ExpressionFunctions.registry.keys.sorted(), listing: false)
+        }
+        if node.tape.stringNeedsDecoding(node.index) {
+            return node.error("\(label) (column \(offset + column)): \(reason)")
+        }
+        return node.error("\(label): \(reason)", columnOffset: offset + column)
+    }
+
+    private static func identifier(in source: String, atColumn column: Int) -> String? {
+        let scalars = Array(source.unicodeScalars)
+        guard column >= 1, column <= scalars.count else { return nil }
+        var name = ""
+        for scalar in scalars[(column - 1)...] {
+            guard scalar == "_" || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) else { break }
+            name.unicodeScalars.append(scalar)
+        }
+        return name.isEmpty ? nil : name
+    }
+}
+
+extension ExpressionNode {
+    /// Every use of a variable that no enclosing `let` binds, with its column and, for `$v.name`,
+    /// the member it reads (to check `$config.name` against the declared variables).
+    func variableUses(bound: Set<String> = []) -> [(name: String, column: Int, member: String?)] {
+        switch self {
+        case .variable(let name, let column):
+            return bound.contains(name) ? [] : [(name, column, nil)]
+        case .subexpression(.variable(let name, let column), .field(let member)) where !bound.contains(name):
+            return [(name, column, member)]
+        case .letExpression(let bindings, let body):
+            var uses = bindings.flatMap { $0.value.variableUses(bound: bound) }
+            uses += body.variableUses(bound: bound.union(bindings.map(\.name)))
+            return uses
+        default:
+            var uses: [(name: String, column: Int, member: String?)] = []
+            forEachChild { uses += $0.variableUses(bound: bound) }
+            return uses
+        }
+    }
+}
