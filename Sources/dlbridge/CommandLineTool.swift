@@ -3,7 +3,9 @@ import DataLayerBridge
 /// The `dlbridge` entry point: global flags, then dispatch through the command table.
 enum CommandLineTool {
     static let commands: [Command] = [
+        ConvertCommand.command,
         FormatCommand.command,
+        MappingsCommand.command,
         ValidateCommand.command,
         CheckCommand.command,
     ]

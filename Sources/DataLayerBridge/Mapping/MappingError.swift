@@ -52,19 +52,3 @@ struct MappingRuntimeError: Error, Sendable {
     /// `FILE:LINE:COLUMN: POINTER: reason`, so a rejected push points back into the mapping file.
     var detail: String { "\(location): \(reason)" }
 }
-
-enum JSONPointer {
-    /// `pointer` extended by one reference token, escaped as RFC 6901 demands (`~` → `~0`, `/` → `~1`).
-    static func appending(_ token: String, to pointer: String) -> String {
-        guard token.contains(where: { $0 == "~" || $0 == "/" }) else { return pointer + "/" + token }
-        var escaped = ""
-        for character in token {
-            switch character {
-            case "~": escaped += "~0"
-            case "/": escaped += "~1"
-            default: escaped.append(character)
-            }
-        }
-        return pointer + "/" + escaped
-    }
-}

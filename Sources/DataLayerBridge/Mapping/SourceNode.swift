@@ -52,7 +52,7 @@ struct SourceNode {
         guard kind == .object else { return [] }
         return tape.children(index).map { keyIndex in
             let key = tape.string(keyIndex)
-            let value = SourceNode(tape: tape, file: file, index: keyIndex + 1, pointer: JSONPointer.appending(key, to: pointer))
+            let value = SourceNode(tape: tape, file: file, index: keyIndex + 1, pointer: JSONPointer(pointer).appending(key).description)
             return Member(key: key, keyNode: SourceNode(tape: tape, file: file, index: keyIndex, pointer: value.pointer), value: value)
         }
     }
@@ -67,7 +67,7 @@ struct SourceNode {
 
     /// The value of member `key` (the last one when a key repeats), or `nil`.
     func member(_ key: String) -> SourceNode? {
-        tape.member(index, key).map { SourceNode(tape: tape, file: file, index: $0, pointer: JSONPointer.appending(key, to: pointer)) }
+        tape.member(index, key).map { SourceNode(tape: tape, file: file, index: $0, pointer: JSONPointer(pointer).appending(key).description) }
     }
 
     /// One `"key": value` pair of an object.

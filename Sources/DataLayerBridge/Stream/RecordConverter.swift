@@ -1,0 +1,54 @@
+/// Turns one record into envelopes: parse, normalise, map, validate.
+///
+/// A pure function of the record, so one converter is shared by every worker thread; each worker
+/// brings its own ``JSONParser`` so parsing allocates nothing per value. What depends on earlier
+/// records (remembered customer ids) is left to ``MappingState`` in the ordered stage.
+public struct RecordConverter: Sendable {
+    /// The compiled mapping.
+    public let mapping: Mapping
+    /// Turns gtag `Arguments`, resets and GTM system events into canonical pushes or skips.
+    public let normalizer: InputNormalizer
+    /// The Events API validator, applied when the mapping's target is the Luigi's Box Events API;
+    /// `nil` for other targets.
+    public let validator: EventsAPIValidator?
+
+    /// The `target` label of mappings whose envelopes are checked by ``EventsAPIValidator``.
+    public static let eventsAPITarget = "luigisbox-events-api"
+
+    /// Creates a converter for `mapping`, validating envelopes when its target is the Events API.
+    public init(mapping: Mapping, normalizer: InputNormalizer = InputNormalizer()) {
+        self.mapping = mapping
+        self.normalizer = normalizer
+        self.validator = mapping.targetLabel == Self.eventsAPITarget ? EventsAPIValidator() : nil
+    }
+
+    /// Converts the record `bytes`, the `ordinal`-th of its stream, starting on line `line`.
+    ///
+    /// Rejections carry stable reasons: `malformed-json` (with the parser's position, counted in
+    /// the input's lines), `not-an-object` and others from the normaliser, `mapping-error` and
+    /// `unmatched` from the mapping, `invalid-envelope` with the validator's first error.
+    public func convert(_ bytes: UnsafeRawBufferPointer, ordinal: Int, line: Int, parser: inout JSONParser) -> MappingOutcome {
+        let push: JSONValue
+        do throws(JSONError) {
+            push = try parser.parse(bytes).value()
+        } catch {
+            return .reject(reason: "malformed-json", detail: "line \(line + error.line - 1), column \(error.column): \(error.reason)")
+        }
+        switch normalizer.normalize(push) {
+        case .skip(let reason, let detail):
+            return .skip(reason: reason, detail: detail)
+        case .reject(let reason, let detail):
+            return .reject(reason: reason, detail: detail)
+        case .push(let canonical):
+            let context = RecordContext(ordinal: ordinal, text: String(decoding: bytes, as: UTF8.self))
+            let outcome = mapping.apply(to: canonical, record: context)
+            guard let validator, case .envelopes(let envelopes, _) = outcome else { return outcome }
+            for envelope in envelopes {
+                if let error = validator.findings(for: envelope).first(where: { $0.severity == .error }) {
+                    return .reject(reason: "invalid-envelope", detail: "\(error.pointer): \(error.reason)")
+                }
+            }
+            return outcome
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import Dispatch
+
+/// Where a conversion's output goes. Every closure is called on the thread that runs the
+/// conversion, in input order.
+public struct ConversionSinks {
+    /// Receives envelope lines (NDJSON, each ending in a newline), in chunks of about 1 MiB.
+    public var envelopes: (UnsafeRawBufferPointer) -> Void
+    /// Receives one NDJSON line per rejected record, or `nil` to count them only.
+    public var rejects: ((UnsafeRawBufferPointer) -> Void)?
+    /// Receives one NDJSON line per skipped record, or `nil` to count them only.
+    public var skipped: ((UnsafeRawBufferPointer) -> Void)?
+    /// Called after every window of batches with the statistics so far (for progress displays).
+    public var progress: ((ConversionStats) -> Void)?
+
+    /// Creates sinks; only the envelope sink is required.
+    public init(
+        envelopes: @escaping (UnsafeRawBufferPointer) -> Void,
+        rejects: ((UnsafeRawBufferPointer) -> Void)? = nil,
+        skipped: ((UnsafeRawBufferPointer) -> Void)? = nil,
+        progress: ((ConversionStats) -> Void)? = nil
+    ) {
+        self.envelopes = envelopes
+        self.rejects = rejects
+        self.skipped = skipped
+        self.progress = progress
+    }
+}
+
+/// One input of a conversion: a byte source and the name used in reject lines.
+public struct ConversionInput {
+    /// `nil` for standard input.
+    public var name: String?
+    /// Where the bytes come from.
+    public var source: any ByteSource
+    /// The input's size when known (a regular file), for progress and ETA.
+    public var size: Int?
+
+    /// Creates an input.
+    public init(name: String?, source: some ByteSource, size: Int? = nil) {
+        self.name = name
+        self.source = source
+        self.size = size
+    }
+}
+
+/// The streaming converter behind `dlbridge convert`: reads records in fixed-size batches,
+/// converts them on `jobs` threads, and writes the results in input order.
+///
+/// Each window of up to `2 × jobs` batches is converted in parallel, then resolved and written
+/// by the calling thread: per-client state (``MappingState``) is applied in input order there,
+/// so the output is byte-identical for any number of jobs. Memory is bounded by the window,
+/// whatever the input size.
+public struct StreamConverter: Sendable {
+    /// Converts single records; shared by the worker threads.
+    public let converter: RecordConverter
+    /// How records are framed.
+    public var format: InputFormat = .auto
+    /// Records longer than this are rejected with reason `record-too-large`.
+    public var maxRecordBytes = 16 << 20
+    /// Worker threads; 1 converts on the calling thread.
+    public var jobs = 1
+    /// Bytes of input per batch handed to a worker.
+    public var batchBytes = 1 << 20
+
+    /// Creates a stream converter for `converter`.
+    public init(converter: RecordConverter) { self.converter = converter }
+
+    /// Converts every input, in order, as one stream (record ordinals run on across inputs).
+    /// Stops early, after the window in progress, when `shouldStop` returns `true`.
+    public func run(_ inputs: [ConversionInput], sinks: ConversionSinks, shouldStop: () -> Bool = { false }) throws(StreamError) -> ConversionStats {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var stats = ConversionStats()
+        let sizes = inputs.map(\.size)
+        stats.expectedBytes = sizes.contains(where: { $0 == nil }) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }
+        var writer = OrderedWriter(mapping: converter.mapping, sinks: sinks)
+        var ordinalBase = 0
+        var bytesBefore = 0
+        inputs: for input in inputs {
+            var reader = RecordReader(source: input.source, format: format, maxRecordBytes: maxRecordBytes, batchBytes: batchBytes)
+            while !shouldStop() {
+                var window: [RecordBatch] = []
+                while window.count < max(1, jobs) * 2, let batch = try reader.nextBatch() { window.append(batch) }
+                if window.isEmpty { break }
+                let results = convert(window, ordinalBase: ordinalBase)
+                for (batch, outcomes) in zip(window, results) {
+                    writer.write(batch, outcomes: outcomes, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
+                }
+                stats.bytes = bytesBefore + reader.bytesRead
+                stats.seconds = seconds(since: start, clock: clock)
+                writer.flush()
+                sinks.progress?(stats)
+            }
+            ordinalBase = stats.records
+            bytesBefore += reader.bytesRead
+            if shouldStop() { break inputs }
+        }
+        writer.flush()
+        stats.bytes = bytesBefore
+        stats.seconds = seconds(since: start, clock: clock)
+        return stats
+    }
+
+    /// Converts a window of batches, in parallel when there are jobs and batches to share.
+    private func convert(_ window: [RecordBatch], ordinalBase: Int) -> [[MappingOutcome]] {
+        let results = ResultSlots(count: window.count)
+        let converter = self.converter
+        let work: @Sendable (Int) -> Void = { index in
+            var parser = JSONParser()
+            let batch = window[index]
+            results.store(index, batch.bytes.withUnsafeBytes { bytes in
+                batch.records.map { span in
+                    if let problem = span.problem { return MappingOutcome.reject(reason: problem.code, detail: problem.description) }
+                    return converter.convert(UnsafeRawBufferPointer(rebasing: bytes[span.range]), ordinal: ordinalBase + span.ordinal, line: span.line, parser: &parser)
+                }
+            })
+        }
+        if jobs > 1 && window.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: window.count, execute: work)
+        } else {
+            for index in window.indices { work(index) }
+        }
+        return results.values
+    }
+
+    private func seconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// Per-batch results written by worker threads, each to its own slot.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [[MappingOutcome]]
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    /// Distinct indices from distinct threads: the array's storage is never reallocated here.
+    func store(_ index: Int, _ outcomes: [MappingOutcome]) {
+        slots.withUnsafeMutableBufferPointer { $0[index] = outcomes }
+    }
+
+    var values: [[MappingOutcome]] { slots }
+}
+
+/// The sequential stage: applies per-client state in input order, writes envelopes, rejects and
+/// skips, and counts.
+private struct OrderedWriter {
+    let mapping: Mapping
+    let sinks: ConversionSinks
+    var state = MappingState()
+    var output = JSONWriter()
+    var sideLine = JSONWriter()
+
+    init(mapping: Mapping, sinks: ConversionSinks) {
+        self.mapping = mapping
+        self.sinks = sinks
+    }
+
+    mutating func write(_ batch: RecordBatch, outcomes: [MappingOutcome], inputName: String?, ordinalBase: Int, stats: inout ConversionStats) {
+        for (span, outcome) in zip(batch.records, outcomes) {
+            stats.records += 1
+            switch state.resolve(outcome, mapping: mapping) {
+            case .envelopes(let envelopes, _):
+                stats.converted += 1
+                for envelope in envelopes {
+                    output.write(envelope)
+                    output.append(byte: UInt8(ascii: "\n"))
+                    stats.envelopes += 1
+                    stats.envelopesByType[envelope["type"]?.stringValue ?? "(none)", default: 0] += 1
+                }
+                if output.count >= 1 << 20 { flush() }
+            case .skip(let reason, let detail, _):
+                stats.skipped += 1
+                stats.skippedByReason[reason, default: 0] += 1
+                if let sink = sinks.skipped {
+                    record(span, batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, to: sink)
+                }
+            case .reject(let reason, let detail):
+                stats.rejected += 1
+                stats.rejectedByReason[reason, default: 0] += 1
+                if let sink = sinks.rejects {
+                    record(span, batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, to: sink)
+                }
+            }
+        }
+    }
+
+    /// Writes `{"record", "line", "reason", "detail", "input"}` (plus `"file"` for named inputs):
+    /// the raw text survives exactly, so a repaired file can be fed again. Bytes that are not
+    /// UTF-8 cannot live in a JSON string; such records carry `input_hex` instead.
+    private mutating func record(_ span: RecordSpan, batch: RecordBatch, reason: String, detail: String, inputName: String?,
+                                 ordinalBase: Int, to sink: (UnsafeRawBufferPointer) -> Void) {
+        let raw = Array(batch.bytes[span.range])
+        var members: [JSONObject.Member] = [
+            .init(key: "record", value: .number(JSONNumber(ordinalBase + span.ordinal))),
+            .init(key: "line", value: .number(JSONNumber(span.line))),
+            .init(key: "reason", value: .string(reason)),
+            .init(key: "detail", value: .string(detail)),
+        ]
+        if let inputName { members.insert(.init(key: "file", value: .string(inputName)), at: 0) }
+        if let text = String(validating: raw, as: UTF8.self) {
+            members.append(.init(key: "input", value: .string(text)))
+        } else {
+            members.append(.init(key: "input_hex", value: .string(raw.map { byte in
+                let digits = Array("0123456789abcdef")
+                return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+            }.joined())))
+        }
+        sideLine.reset()
+        sideLine.write(.object(JSONObject(members)))
+        sideLine.append(byte: UInt8(ascii: "\n"))
+        sideLine.withBytes(sink)
+    }
+
+    mutating func flush() {
+        guard output.count > 0 else { return }
+        output.withBytes(sinks.envelopes)
+        output.reset()
+    }
+}
