@@ -6,6 +6,7 @@ enum CommandLineTool {
         ConvertCommand.command,
         FormatCommand.command,
         MappingsCommand.command,
+        TestCommand.command,
         ValidateCommand.command,
         CheckCommand.command,
     ]
