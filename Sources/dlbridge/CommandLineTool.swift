@@ -5,6 +5,7 @@ enum CommandLineTool {
     static let commands: [Command] = [
         FormatCommand.command,
         CheckCommand.command,
+        ValidateCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {
