@@ -34,7 +34,7 @@ public struct MappingError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Where a compiled template node came from, kept for messages about failures while mapping.
-struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+struct MappingLocation: Sendable, Hashable, CustomStringConvertible {
     var file: String
     var line: Int
     var column: Int
@@ -46,25 +46,9 @@ struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 
 /// A failure while applying a compiled mapping to one push: the push is rejected with this as detail.
 struct MappingRuntimeError: Error, Sendable {
-    var location: SourceLocation
+    var location: MappingLocation
     var reason: String
 
     /// `FILE:LINE:COLUMN: POINTER: reason`, so a rejected push points back into the mapping file.
     var detail: String { "\(location): \(reason)" }
-}
-
-enum JSONPointer {
-    /// `pointer` extended by one reference token, escaped as RFC 6901 demands (`~` → `~0`, `/` → `~1`).
-    static func appending(_ token: String, to pointer: String) -> String {
-        guard token.contains(where: { $0 == "~" || $0 == "/" }) else { return pointer + "/" + token }
-        var escaped = ""
-        for character in token {
-            switch character {
-            case "~": escaped += "~0"
-            case "/": escaped += "~1"
-            default: escaped.append(character)
-            }
-        }
-        return pointer + "/" + escaped
-    }
 }
