@@ -3,12 +3,12 @@ import DataLayerBridge
 /// The `dlbridge` entry point: global flags, then dispatch through the command table.
 enum CommandLineTool {
     static let commands: [Command] = [
+        CheckCommand.command,
         ConvertCommand.command,
         FormatCommand.command,
         MappingsCommand.command,
         TestCommand.command,
         ValidateCommand.command,
-        CheckCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {

@@ -36,14 +36,17 @@ enum ConvertCommand {
     )
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        let mapping = try loadMapping(arguments)
-        var converter = StreamConverter(converter: RecordConverter(mapping: mapping))
-        if let format = arguments.value("--input-format") {
-            guard let parsed = InputFormat(rawValue: format) else { throw UsageError("--input-format must be auto, ndjson or array, not '\(format)'") }
-            converter.format = parsed
+        var format = InputFormat.auto
+        if let text = arguments.value("--input-format") {
+            guard let parsed = InputFormat(rawValue: text) else { throw UsageError("--input-format must be auto, ndjson or array, not '\(text)'") }
+            format = parsed
         }
-        if let limit = arguments.value("--max-record-bytes") { converter.maxRecordBytes = try byteCount(limit, option: "--max-record-bytes") }
-        converter.jobs = try arguments.value("--jobs").map { try positive($0, option: "--jobs") } ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let maxRecordBytes = try arguments.value("--max-record-bytes").map { try byteCount($0, option: "--max-record-bytes") }
+        let jobs = try arguments.value("--jobs").map { try positive($0, option: "--jobs") } ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        var converter = StreamConverter(converter: RecordConverter(mapping: try loadMapping(arguments)))
+        converter.format = format
+        converter.jobs = jobs
+        if let maxRecordBytes { converter.maxRecordBytes = maxRecordBytes }
 
         let rejects = try arguments.value("--rejects").map(OutputFile.init)
         let skipped = try arguments.value("--skipped").map(OutputFile.init)
@@ -145,6 +148,12 @@ enum Interruption {
         let handler: @convention(c) (Int32) -> Void = { Interruption.signal = $0 }
         Glibc.signal(SIGINT, handler)
         Glibc.signal(SIGTERM, handler)
+        // A parent may start us with these signals blocked (the mask is inherited): unblock them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
 

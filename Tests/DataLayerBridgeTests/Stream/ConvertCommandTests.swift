@@ -29,17 +29,23 @@ struct ConvertCommandTests {
         #expect(first["type"] == "pv")
         #expect(first["url"] == "SKU-1")
         let second = try JSONValue(parsing: run.lines[1])
-        #expect(second["action"]?["resource_identifier"] == "10452")
+        #expect(second["type"] == "click")
+        #expect(second["action"]?["resource_identifier"] == 10452)  // the example mapping keeps the number
     }
 
-    @Test(arguments: [
-        ("CRLF", pushes.joined(separator: "\r\n") + "\r\n"),
-        ("BOM", "\u{FEFF}" + pushes.joined(separator: "\n") + "\n"),
-        ("blank lines", "\n\n" + pushes.joined(separator: "\n\n  \n") + "\n\n"),
-        ("no final newline", pushes.joined(separator: "\n")),
-        ("JSON array", "[" + pushes.joined(separator: ",\n ") + "]"),
-        ("dataLayer wrapper", #"{"dataLayer":["# + pushes.joined(separator: ",") + "]}"),
-    ])
+    static let framings: [(String, String)] = {
+        let lines: String = pushes.joined(separator: "\n")
+        var cases: [(String, String)] = []
+        cases.append(("CRLF", pushes.joined(separator: "\r\n") + "\r\n"))
+        cases.append(("BOM", "\u{FEFF}" + lines + "\n"))
+        cases.append(("blank lines", "\n\n" + pushes.joined(separator: "\n\n  \n") + "\n\n"))
+        cases.append(("no final newline", lines))
+        cases.append(("JSON array", "[" + pushes.joined(separator: ",\n ") + "]"))
+        cases.append(("dataLayer wrapper", #"{"dataLayer":["# + pushes.joined(separator: ",") + "]}"))
+        return cases
+    }()
+
+    @Test(arguments: framings)
     func everyFramingGivesTheSameEnvelopes(_ framing: String, _ input: String) throws {
         let run = try CommandRunner.run(Self.base, stdin: Data(input.utf8))
         #expect(run.status == 0, "\(framing)")
