@@ -92,7 +92,7 @@ struct ParsedArguments {
             let range = command.positionals
             let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" :
                 range.upperBound == Int.max ? "at least \(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-            throw UsageError("expected \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(positionals.count)")
+            throw UsageError("expected \(expected) argument\(range.upperBound == 1 || (range.lowerBound == 1 && range.upperBound == Int.max) ? "" : "s"), got \(positionals.count)")
         }
     }
 }

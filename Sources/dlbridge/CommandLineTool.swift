@@ -5,9 +5,9 @@ enum CommandLineTool {
     static let commands: [Command] = [
         ConvertCommand.command,
         FormatCommand.command,
+        CheckCommand.command,
         MappingsCommand.command,
         ValidateCommand.command,
-        CheckCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {

@@ -91,6 +91,12 @@ enum MappingCompiler {
         var names: [String] = []
         let declarations = node?.members ?? []
         if let node, node.kind != .object { throw node.error("variables must be an object, not \(node.typeDescription)") }
+        // A misspelt --set is the likelier mistake than whatever it leaves unset: report it first.
+        let declared = declarations.map(\.key)
+        for key in given.keys.sorted() where !declared.contains(key) {
+            let reason = "--set \(key): the mapping declares no variable '\(key)'" + (declared.isEmpty ? "" : Suggestion.phrase(for: key, among: declared))
+            throw (node ?? root).error(reason)
+        }
         for declaration in declarations {
             let name = declaration.key
             guard isIdentifier(name) else { throw declaration.keyNode.error("'\(name)' is not a variable name (letters, digits and '_', not starting with a digit)") }
@@ -122,10 +128,6 @@ enum MappingCompiler {
             }
             config.append(key: name, value: value)
             names.append(name)
-        }
-        for key in given.keys.sorted() where !names.contains(key) {
-            let reason = "--set \(key): the mapping declares no variable '\(key)'" + (names.isEmpty ? "" : Suggestion.phrase(for: key, among: names))
-            throw (node ?? root).error(reason)
         }
         return (config, names)
     }
