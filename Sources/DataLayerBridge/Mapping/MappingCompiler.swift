@@ -12,7 +12,7 @@ enum MappingCompiler {
             var parser = JSONParser(options: .relaxed)
             do throws(JSONError) {
                 let tape = try parser.parse(buffer)
-                let root = SourceNode(tape: tape, file: fileName, index: tape.root, pointer: "")
+                let root = SourceNode(tape: tape, file: fileName, index: tape.root, pointer: .root)
                 do throws(MappingError) {
                     return .success(try compile(root, given: given))
                 } catch {

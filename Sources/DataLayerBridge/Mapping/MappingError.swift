@@ -34,7 +34,7 @@ public struct MappingError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Where a compiled template node came from, kept for messages about failures while mapping.
-struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+struct MappingLocation: Sendable, Hashable, CustomStringConvertible {
     var file: String
     var line: Int
     var column: Int
@@ -46,7 +46,7 @@ struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 
 /// A failure while applying a compiled mapping to one push: the push is rejected with this as detail.
 struct MappingRuntimeError: Error, Sendable {
-    var location: SourceLocation
+    var location: MappingLocation
     var reason: String
 
     /// `FILE:LINE:COLUMN: POINTER: reason`, so a rejected push points back into the mapping file.

@@ -3,18 +3,18 @@ struct MappingRule: Sendable {
     struct Binding: Sendable {
         let name: String
         let expression: Expression
-        let location: SourceLocation
+        let location: MappingLocation
     }
 
     struct SkipCondition: Sendable {
         let when: Expression
         let reason: String
-        let location: SourceLocation
+        let location: MappingLocation
     }
 
     struct Emit: Sendable {
         let template: Template
-        let location: SourceLocation
+        let location: MappingLocation
     }
 
     enum Action: Sendable {
@@ -26,7 +26,7 @@ struct MappingRule: Sendable {
 
     let name: String
     let match: Expression
-    let matchLocation: SourceLocation
+    let matchLocation: MappingLocation
     let bindings: [Binding]
     let skipIf: SkipCondition?
     let remember: RememberSpec?
@@ -70,7 +70,7 @@ struct MappingRule: Sendable {
 struct RememberSpec: Sendable {
     let key: Expression
     let values: [(name: String, expression: Expression)]
-    let location: SourceLocation
+    let location: MappingLocation
 
     /// What to remember for this push; `nil` when the key or every value is null.
     func evaluate(_ scope: TemplateScope) throws(MappingRuntimeError) -> Remembered? {
@@ -90,7 +90,7 @@ struct RememberSpec: Sendable {
 struct RecallSpec: Sendable {
     let key: Expression
     let fields: [(field: String, name: String)]
-    let location: SourceLocation
+    let location: MappingLocation
 }
 
 /// What the mapping does with a push no rule matches.
@@ -102,7 +102,7 @@ enum UnmatchedPolicy: Sendable, Hashable {
 enum ClientKey {
     /// A client key as text: strings as they are, numbers by their exact text (19-digit ids stay
     /// whole); `nil` for null; anything else is an error.
-    static func text(_ value: JSONValue, at location: SourceLocation, in what: String) throws(MappingRuntimeError) -> String? {
+    static func text(_ value: JSONValue, at location: MappingLocation, in what: String) throws(MappingRuntimeError) -> String? {
         switch value {
         case .null: return nil
         case .string(let string): return string

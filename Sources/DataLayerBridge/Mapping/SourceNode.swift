@@ -6,7 +6,7 @@ struct SourceNode {
     let tape: JSONTape
     let file: String
     let index: Int
-    let pointer: String
+    let pointer: JSONPointer
 
     var kind: JSONTape.Kind { tape.kind(index) }
 
@@ -29,9 +29,9 @@ struct SourceNode {
     var value: JSONValue { tape.value(index) }
 
     /// Where the node's text starts (its opening quote or bracket).
-    var location: SourceLocation {
+    var location: MappingLocation {
         let position = tape.position(index)
-        return SourceLocation(file: file, line: position.line, column: position.column, pointer: pointer)
+        return MappingLocation(file: file, line: position.line, column: position.column, pointer: pointer.description)
     }
 
     /// An error about this node, positioned at its first character.
@@ -43,7 +43,7 @@ struct SourceNode {
     /// inside a string (an expression's syntax error).
     func error(_ reason: String, columnOffset: Int) -> MappingError {
         let position = tape.position(index)
-        return MappingError(file: file, line: position.line, column: position.column + columnOffset, pointer: pointer, reason: reason)
+        return MappingError(file: file, line: position.line, column: position.column + columnOffset, pointer: pointer.description, reason: reason)
     }
 
     /// The members of an object in source order, each with the position of its key for messages
@@ -52,7 +52,7 @@ struct SourceNode {
         guard kind == .object else { return [] }
         return tape.children(index).map { keyIndex in
             let key = tape.string(keyIndex)
-            let value = SourceNode(tape: tape, file: file, index: keyIndex + 1, pointer: JSONPointer(pointer).appending(key).description)
+            let value = SourceNode(tape: tape, file: file, index: keyIndex + 1, pointer: pointer.appending(key))
             return Member(key: key, keyNode: SourceNode(tape: tape, file: file, index: keyIndex, pointer: value.pointer), value: value)
         }
     }
@@ -61,13 +61,13 @@ struct SourceNode {
     var elements: [SourceNode] {
         guard kind == .array else { return [] }
         return tape.children(index).enumerated().map { offset, child in
-            SourceNode(tape: tape, file: file, index: child, pointer: pointer + "/\(offset)")
+            SourceNode(tape: tape, file: file, index: child, pointer: pointer.appending(offset))
         }
     }
 
     /// The value of member `key` (the last one when a key repeats), or `nil`.
     func member(_ key: String) -> SourceNode? {
-        tape.member(index, key).map { SourceNode(tape: tape, file: file, index: $0, pointer: JSONPointer(pointer).appending(key).description) }
+        tape.member(index, key).map { SourceNode(tape: tape, file: file, index: $0, pointer: pointer.appending(key)) }
     }
 
     /// One `"key": value` pair of an object.

@@ -18,7 +18,7 @@ struct IfDirective: Directive {
     let condition: Condition
     let then: Template?
     let otherwise: Template?
-    let location: SourceLocation
+    let location: MappingLocation
 
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> IfDirective {
         let members = try argument.checkedMembers(["exists", "blank", "expr", "then", "else"], in: "@if")

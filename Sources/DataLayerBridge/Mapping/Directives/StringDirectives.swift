@@ -42,7 +42,7 @@ struct ReplaceDirective: Directive {
     let ignoreCase: Bool
     let global: Bool
     let value: Template
-    let location: SourceLocation
+    let location: MappingLocation
 
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> ReplaceDirective {
         let members = try argument.checkedMembers(["pattern", "replacement", "pattern2", "replacement2", "ignorecase", "global", "value"], in: "@replace")
@@ -117,7 +117,7 @@ struct JSONDirective: Directive {
     static let name = "@json"
     let encode: Bool
     let value: Template
-    let location: SourceLocation
+    let location: MappingLocation
 
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> JSONDirective {
         let members = try argument.checkedMembers(["mode", "value"], in: "@json")

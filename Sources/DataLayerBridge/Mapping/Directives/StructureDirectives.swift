@@ -9,7 +9,7 @@ struct ArrayPathDirective: Directive {
     static let name = "@arrayPath"
     let source: Template
     let item: Template?
-    let location: SourceLocation
+    let location: MappingLocation
 
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> ArrayPathDirective {
         guard argument.kind == .array else {
@@ -64,7 +64,7 @@ struct MergeDirective: Directive {
     static let name = "@merge"
     let objects: [Template]
     let laterWins: Bool
-    let location: SourceLocation
+    let location: MappingLocation
 
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> MergeDirective {
         let members = try argument.checkedMembers(["objects", "direction"], in: "@merge")

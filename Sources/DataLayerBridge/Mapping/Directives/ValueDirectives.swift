@@ -4,7 +4,7 @@
 struct PathDirective: Directive {
     static let name = "@path"
     let path: Expression
-    let location: SourceLocation
+    let location: MappingLocation
 
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> PathDirective {
         PathDirective(path: try compiler.path(argument, "@path"), location: argument.location)
@@ -19,7 +19,7 @@ struct PathDirective: Directive {
 struct ExprDirective: Directive {
     static let name = "@expr"
     let expression: Expression
-    let location: SourceLocation
+    let location: MappingLocation
 
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> ExprDirective {
         ExprDirective(expression: try compiler.expression(argument, "@expr"), location: argument.location)
@@ -55,7 +55,7 @@ struct TemplateStringDirective: Directive {
     }
 
     let parts: [Part]
-    let location: SourceLocation
+    let location: MappingLocation
 
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> TemplateStringDirective {
         let scalars = Array(try argument.requireString("@template").unicodeScalars)
@@ -127,7 +127,7 @@ extension JSONValue {
 extension Expression {
     /// The value for `scope`, `nil` (missing) when it is null; failures become runtime errors
     /// located at the directive.
-    func resolve(_ scope: TemplateScope, at location: SourceLocation, in directive: String) throws(MappingRuntimeError) -> JSONValue? {
+    func resolve(_ scope: TemplateScope, at location: MappingLocation, in directive: String) throws(MappingRuntimeError) -> JSONValue? {
         let value = try evaluate(scope, at: location, in: directive)
         // Spelled out: in `isNull ? nil : value` the literal would become JSONValue.null.
         if value.isNull { return .none }
@@ -135,7 +135,7 @@ extension Expression {
     }
 
     /// The value for `scope`, null kept; failures become runtime errors located at the directive.
-    func evaluate(_ scope: TemplateScope, at location: SourceLocation, in directive: String) throws(MappingRuntimeError) -> JSONValue {
+    func evaluate(_ scope: TemplateScope, at location: MappingLocation, in directive: String) throws(MappingRuntimeError) -> JSONValue {
         do {
             return try evaluate(scope.document, variables: scope.variables)
         } catch {
