@@ -7,6 +7,7 @@ enum CommandLineTool {
         FormatCommand.command,
         CheckCommand.command,
         MappingsCommand.command,
+        TestCommand.command,
         ValidateCommand.command,
     ]
 

@@ -66,7 +66,8 @@ public struct StreamConverter: Sendable {
     public init(converter: RecordConverter) { self.converter = converter }
 
     /// Converts every input, in order, as one stream (record ordinals run on across inputs).
-    /// Stops early, after the window in progress, when `shouldStop` returns `true`.
+    /// When `shouldStop` returns `true`, the records already read are converted and written, and
+    /// the conversion ends there.
     public func run(_ inputs: [ConversionInput], sinks: ConversionSinks, shouldStop: () -> Bool = { false }) throws(StreamError) -> ConversionStats {
         let clock = ContinuousClock()
         let start = clock.now
@@ -78,7 +79,7 @@ public struct StreamConverter: Sendable {
         var bytesBefore = 0
         inputs: for input in inputs {
             var reader = RecordReader(source: input.source, format: format, maxRecordBytes: maxRecordBytes, batchBytes: batchBytes)
-            while !shouldStop() {
+            while true {
                 var window: [RecordBatch] = []
                 while window.count < max(1, jobs) * 2, let batch = try reader.nextBatch() { window.append(batch) }
                 if window.isEmpty { break }
@@ -90,6 +91,7 @@ public struct StreamConverter: Sendable {
                 stats.seconds = seconds(since: start, clock: clock)
                 writer.flush()
                 sinks.progress?(stats)
+                if shouldStop() { break }
             }
             ordinalBase = stats.records
             bytesBefore += reader.bytesRead

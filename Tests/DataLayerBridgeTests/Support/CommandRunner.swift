@@ -1,0 +1,44 @@
+import Foundation
+
+/// Runs the built `dlbridge` binary the way a shell would, for CLI tests. Standard output and
+/// error go to temporary files, so a large output cannot fill a pipe and stall the test.
+enum CommandRunner {
+    struct Run {
+        var status: Int32
+        var outputBytes: Data
+        var error: String
+        var output: String { String(decoding: outputBytes, as: UTF8.self) }
+        /// Output lines, without the final empty one.
+        var lines: [String] { output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+    }
+
+    static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/dlbridge")
+
+    /// Runs `dlbridge arguments…` with `stdin` (bytes) on standard input.
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Run {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dlbridge-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputURL = directory.appendingPathComponent("stdin")
+        let outputURL = directory.appendingPathComponent("stdout")
+        let errorURL = directory.appendingPathComponent("stderr")
+        try (stdin ?? Data()).write(to: inputURL)
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.standardInput = try FileHandle(forReadingFrom: inputURL)
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        try process.run()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, outputBytes: try Data(contentsOf: outputURL),
+                   error: try String(contentsOf: errorURL, encoding: .utf8))
+    }
+
+    /// A fresh temporary file path (the file does not exist yet).
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("dlbridge-\(UUID().uuidString)-\(name)").path
+    }
+}
