@@ -3,7 +3,7 @@
 /// The language is JMESPath (<https://jmespath.org/specification.html>) with the JMESPath
 /// Community extensions — arithmetic, `let`, the root `$`, string and object functions, the
 /// ternary `?:` — and DataLayer Bridge's own functions (`seconds`, `coalesce`, `lookup`, `slug`,
-/// `uuid5`). Numbers stay exact throughout: arithmetic is decimal, never `Double`.
+/// `uuid5`, `enumerate`). Numbers stay exact throughout: arithmetic is decimal, never `Double`.
 ///
 /// ```swift
 /// let total = try Expression("sum(items[].price * quantity)")

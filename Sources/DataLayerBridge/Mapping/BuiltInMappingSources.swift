@@ -3,6 +3,161 @@
 extension BuiltInMappings {
     /// The shipped mapping files, by name, exactly as in `mappings/`.
     static let sources: [(name: String, source: String)] = [
+        (name: "ga4-to-luigisbox", source: #"""
+// The default mapping: GA4 dataLayer pushes to Luigi's Box Events API envelopes.
+// The rules it implements, and why, are in README.md, "Default mapping: GA4 → Luigi's Box";
+// Tests/Fixtures/ga4-to-luigisbox/ pins them down case by case.
+// Check it with:  dlbridge check --set tracker_id=1234-5678 mappings/ga4-to-luigisbox.jsonc
+{
+  "$schema": "schema/mapping.schema.json",
+  "name": "ga4-to-luigisbox",
+  "description": "GA4 dataLayer pushes (page views, item views, lists, searches, clicks, conversions, purchases) to Luigi's Box Events API envelopes.",
+  "source": "ga4-datalayer",
+  "target": "luigisbox-events-api",
 
+  "variables": {
+    "tracker_id": { "required": true, "type": "string", "description": "Luigi's Box tracker id of the site (\"1234-5678\")." },
+    "identity_field": {
+      "type": "string", "default": "item_id",
+      "description": "The item member holding the object identity Luigi's Box knows the product by (item_id, or item_url, …)."
+    },
+    "index_base": {
+      "type": "string", "default": "auto",
+      "description": "How to read GA4 item 'index': \"0\" (0-based), \"1\" (1-based), or \"auto\": 0-based when any item of the list has index 0. Any other value counts as auto."
+    },
+    "position_offset": {
+      "type": "number", "default": 0,
+      "description": "Added to the array-order position of list items without 'index' (page 2 of 24-item pages: 24)."
+    },
+    "list_names": {
+      "type": "array",
+      "default": [
+        { "contains": "autocomplete", "list": "Autocomplete" },
+        { "contains": "suggest", "list": "Autocomplete" },
+        { "contains": "whisper", "list": "Autocomplete" },
+        { "contains": "recommend", "list": "Recommendation" },
+        { "contains": "related", "list": "Recommendation" },
+        { "contains": "similar", "list": "Recommendation" },
+        { "contains": "upsell", "list": "Recommendation" },
+        { "contains": "cross-sell", "list": "Recommendation" },
+        { "contains": "also-bought", "list": "Recommendation" },
+        { "contains": "bestseller", "list": "Recommendation" },
+        { "contains": "search", "list": "Search Results" },
+        { "contains": "fulltext", "list": "Search Results" }
+      ],
+      "description": "Which Events API list an item_list_name (then item_list_id) stands for: ordered rules {\"exact\" | \"iexact\" | \"contains\": text, \"list\": name}; exact is case-sensitive equality, iexact case-insensitive equality, contains a case-insensitive substring; the first match wins. Setting it replaces the whole table."
+    },
+    "conversion_actions": {
+      "type": "object",
+      "default": { "add_to_cart": "add-to-cart", "add_to_wishlist": "add-to-wishlist" },
+      "description": "GA4 event name → click action.type for conversions (add {\"add_to_compare\": \"add-to-comparison\"}, …). Setting it replaces the default table."
+    },
+    "id_namespace": {
+      "type": "string", "default": "93fb19d3-2a0e-4932-bf33-08ba9a3ea199",
+      "description": "UUID namespace of the envelope ids made for pushes without event_id: uuid5(id_namespace, \"TRACKER_ID:ORDINAL:RECORD_TEXT:OUTPUT\")."
+    }
+  },
+
+  "rules": [
+    {
+      // The collector's login push: its customer id goes on this client's later envelopes.
+      "name": "customer-id",
+      "match": "event == 'luigisbox.collector.customer_id'",
+      "let": {
+        "client": "let $c = coalesce(client_id, cid, user_pseudo_id, _ga) in type($c) == 'string' && starts_with($c, 'GA1.') && length(split($c, '.')) == `4` ? join('.', split($c, '.')[2:]) : $c"
+      },
+      "remember": { "key": "$client", "values": { "customer_id": "coalesce(customer_id, user_id)" } },
+      "skip": "customer-id-remembered"
+    },
+    {
+      "name": "no-events-api-equivalent",
+      "match": "!contains(['page_view', 'view_item', 'view_item_list', 'view_search_results', 'search', 'select_item', 'purchase'], event) && !lookup($config.conversion_actions, event)",
+      "skip": "no-events-api-equivalent"
+    },
+    {
+      // Checked on what coalesce() sees: "" and null are no client id.
+      "name": "missing-client-id",
+      "match": "!coalesce(client_id, cid, user_pseudo_id, _ga)",
+      "reject": "missing-client-id"
+    },
+    {
+      // One rule for every envelope type, so the envelope fields are written once: each
+      // type-specific binding is null (its member left out) for the other types.
+      "name": "envelope",
+      "match": "`true`",
+      "let": {
+        "client": "let $c = coalesce(client_id, cid, user_pseudo_id, _ga) in type($c) == 'string' && starts_with($c, 'GA1.') && length(split($c, '.')) == `4` ? join('.', split($c, '.')[2:]) : $c",
+        "type": "contains(['page_view', 'view_item'], event) ? 'pv' : contains(['view_item_list', 'view_search_results', 'search'], event) ? 'event' : event == 'purchase' ? 'transaction' : 'click'",
+        "items": "ecommerce.items || `[]`",
+        // Each item with its array position and its identity as text ("10.50" stays "10.50").
+        "entries": "map(&(let $v = lookup([1], $config.identity_field) in {index: [0], item: [1], identity: $v == `null` ? `null` : to_string($v)}), enumerate($items))",
+        "first": "$entries[0]",
+
+        // pv: page_view reads the page, view_item the first item.
+        "url": "event == 'page_view' ? coalesce(page_location, page_path) : event == 'view_item' ? $first.identity : `null`",
+        "title": "event == 'page_view' ? page_title : event == 'view_item' ? $first.item.item_name : `null`",
+
+        // event: which list. Exact names, then the list_names rules on the name, then on the id,
+        // then a search term or a search event, else a product listing.
+        "search_term": "ecommerce.search_term",
+        "candidates": "[ecommerce.item_list_name, ecommerce.item_list_id][?@ != `null`] | map(&to_string(@), @)",
+        "named_list": "$candidates[?contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], @)] | [0]",
+        "looked_up": "map(&(let $t = @, $l = lower(@) in $config.list_names[?exact == $t || iexact && lower(iexact) == $l || contains && contains($l, lower(contains))] | [0].list), $candidates)[?@ != `null`] | [0]",
+        "list_kind": "$type == 'event' ? coalesce($named_list, $looked_up, ($search_term || contains(['search', 'view_search_results'], event)) && 'Search Results' || 'Product Listing') : `null`",
+        // An Autocomplete list without a search term is the Top Items box.
+        "top_items": "$list_kind == 'Autocomplete' && !$search_term",
+        "list": "$top_items ? 'Recommendation' : $list_kind",
+        "shift": "$config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(index), $items), `0`) ? `1` : `0`",
+        "list_items": "map(&(let $n = to_number(item.index) in from_items(items({title: coalesce(item.item_name, identity), type: coalesce(item.type, 'item'), url: identity, position: $n == `null` ? index + `1` + $config.position_offset : $n + $shift, price: to_number(item.price)})[?[1] != `null`])), $entries)",
+        "filters": "ecommerce.filters",
+        "scopes": "ecommerce.scopes && from_items(map(&[lookup({CategoryLabel: '_category_label', CategoryIdentity: '_category_identity', BrandLabel: '_brand_label', BrandIdentity: '_brand_identity'}, [0], [0]), [1]], items(ecommerce.scopes))) || (let $name = ecommerce.item_list_name != 'Product Listing' && ecommerce.item_list_name || `null`, $id = ecommerce.item_list_id in {_category_label: $name && join(' | ', map(&trim(@), split(replace(to_string($name), '>', '|'), '|'))), _category_identity: $id && to_string($id) || `null`})",
+        "query": "from_items(items($list == 'Recommendation' ? {filters: merge($top_items && {Recommender: 'autocomplete_popup', RecommenderClientId: 'autocomplete_popup'} || {RecommenderClientId: slug(coalesce(ecommerce.item_list_id, ecommerce.item_list_name))}, $filters || `{}`)} : $list == 'Product Listing' ? {scopes: from_items(items($scopes)[?[1] != `null`]), filters: $filters} : {string: to_string($search_term || ''), filters: $filters})[?[1] != `null`])",
+        "lists": "$list && from_items([[$list, {items: $list_items, query: $query}]])",
+
+        // click: select_item is a click on its first item (a query item by its text); the
+        // conversion_actions events are conversions on it.
+        "action": "$type == 'click' ? {type: event == 'select_item' && 'click' || lookup($config.conversion_actions, event), resource_identifier: $first.item.type == 'query' && $first.item.item_name || $first.identity} : `null`",
+
+        // transaction: every item.
+        "purchased": "$type == 'transaction' ? $entries : `null`"
+      },
+      "emit": {
+        "id": { "@expr": "event_id && to_string(event_id) || uuid5($config.id_namespace, join(':', [$config.tracker_id, to_string($record.ordinal), $record.text, to_string($output)]))" },
+        "type": { "@expr": "$type" },
+        "tracker_id": { "@expr": "$config.tracker_id" },
+        "client_id": { "@expr": "$client" },
+        "customer_id": { "@expr": "coalesce(user_id, customer_id)" },
+        "local_timestamp": { "@expr": "let $s = seconds(coalesce(timestamp, event_timestamp, \"gtm.start\")) in $s == `null` ? `null` : floor($s)" },
+        "user_agent": { "@path": "$.user_agent" },
+        "referer": { "@path": "$.page_referrer" },
+        "platform": { "@path": "$.platform" },
+        "context": { "@path": "$.context" },
+        "consent_granted": { "@path": "$.consent_granted" },
+        "ab_test_variant": { "@path": "$.ab_test_variant" },
+        "url": { "@expr": "$url" },
+        "title": { "@expr": "$title" },
+        "lists": { "@expr": "$lists" },
+        "action": { "@expr": "$action" },
+        "items": {
+          "@arrayPath": [
+            "$purchased",
+            {
+              "title": { "@expr": "coalesce(item.item_name, identity)" },
+              "url": { "@expr": "identity" },
+              "count": { "@expr": "to_number(item.quantity) || `1`" },
+              // GA4's price is the unit price after discounts: the line total is price × count.
+              "total_price": { "@expr": "let $p = to_number(item.price) in $p == `null` ? `null` : $p * (to_number(item.quantity) || `1`)" },
+              "was_discounted": { "@expr": "(to_number(item.discount) || `0`) > `0` || !!(item.coupon)" },
+              "was_volume_discounted": false
+            }
+          ]
+        }
+      }
+    }
+  ],
+
+  "recall": { "key": "client_id", "set": { "customer_id": "customer_id" } }
+}
+"""#),
     ]
 }

@@ -2,7 +2,7 @@
 /// knows its line and column), checks the structure, and compiles every expression and template.
 enum MappingCompiler {
     static let topLevelKeys = ["$schema", "name", "description", "source", "target", "variables", "rules", "unmatched", "recall"]
-    static let ruleKeys = ["name", "match", "skipIf", "let", "remember", "emit", "skip"]
+    static let ruleKeys = ["name", "match", "skipIf", "let", "remember", "emit", "skip", "reject"]
     static let variableKeys = ["required", "default", "description", "type"]
     /// Variables the host binds; `let` may not shadow them.
     static let hostVariables = ["config", "event", "record", "output", "index", "item"]
@@ -164,16 +164,20 @@ enum MappingCompiler {
             skipIf = MappingRule.SkipCondition(when: try compiler.expression(when, "skipIf/when"), reason: try nonEmpty(reason, "skipIf/reason"), location: when.location)
         }
         let remember = try members["remember"].map { (node) throws(MappingError) in try self.remember(node, compiler) }
+        let actions = ["emit", "skip", "reject"].compactMap { key in members[key].map { (key, $0) } }
+        guard let (actionKey, actionNode) = actions.first else {
+            throw node.error("rule '\(name)' needs 'emit' (a template or an array of templates), 'skip' or 'reject' (a reason)")
+        }
+        if actions.count > 1 {
+            throw actions[1].1.error("a rule emits, skips or rejects: '\(actionKey)' and '\(actions[1].0)' exclude each other")
+        }
         let action: MappingRule.Action
-        switch (members["emit"], members["skip"]) {
-        case (let emit?, nil):
-            action = .emit(try emits(emit, compiler.adding(["output"])))
-        case (nil, let skip?):
-            action = .skip(try nonEmpty(skip, "skip"))
-        case (_?, let skip?):
-            throw skip.error("a rule either emits or skips: 'emit' and 'skip' exclude each other")
-        case (nil, nil):
-            throw node.error("rule '\(name)' needs 'emit' (a template or an array of templates) or 'skip' (a reason)")
+        switch actionKey {
+        case "emit": action = .emit(try emits(actionNode, compiler.adding(["output"])))
+        case "skip": action = .skip(try nonEmpty(actionNode, "skip"))
+        default:
+            if remember != nil { throw actionNode.error("a rejecting rule remembers nothing: drop 'remember' or 'reject'") }
+            action = .reject(try nonEmpty(actionNode, "reject"))
         }
         return MappingRule(name: name, match: match, matchLocation: matchNode.location, bindings: bindings, skipIf: skipIf, remember: remember, action: action)
     }

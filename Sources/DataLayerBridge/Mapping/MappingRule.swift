@@ -1,4 +1,4 @@
-/// One compiled rule: `match`, then `let`, `skipIf`, `remember`, and `emit` or `skip`.
+/// One compiled rule: `match`, then `let`, `skipIf`, `remember`, and `emit`, `skip` or `reject`.
 struct MappingRule: Sendable {
     struct Binding: Sendable {
         let name: String
@@ -20,6 +20,8 @@ struct MappingRule: Sendable {
     enum Action: Sendable {
         case emit([Emit])
         case skip(String)
+        /// The push cannot be sent (no client id, say): rejected with this reason, nothing remembered.
+        case reject(String)
     }
 
     let name: String
@@ -43,6 +45,8 @@ struct MappingRule: Sendable {
         switch action {
         case .skip(let reason):
             return .skip(reason: reason, detail: detail, remember: remembered)
+        case .reject(let reason):
+            return .reject(reason: reason, detail: detail)
         case .emit(let emits):
             var envelopes: [JSONValue] = []
             envelopes.reserveCapacity(emits.count)

@@ -34,6 +34,7 @@ struct MappingApplyTests {
             },
             { "name": "empty", "match": "event == 'nothing'", "emit": { "@path": "$.absent" } },
             { "name": "broken", "match": "event == 'broken'", "emit": { "x": { "@expr": "abs(event)" } } },
+            { "name": "anonymous", "match": "event == 'refund' && !client_id", "reject": "missing-client-id" },
           ],
           "unmatched": { "skip": "not-mapped" },
         }
@@ -51,7 +52,7 @@ struct MappingApplyTests {
         #expect(mapping.name == "rules-test")
         #expect(mapping.description == "")
         #expect(mapping.variables == ["tracker": "T-1"])
-        #expect(mapping.ruleCount == 6)
+        #expect(mapping.ruleCount == 7)
     }
 
     @Test("the first matching rule wins; let bindings see earlier ones")
@@ -70,6 +71,12 @@ struct MappingApplyTests {
     @Test("a skip rule skips")
     func skipRule() {
         #expect(apply(["event": "gtm.js"]) == .skip(reason: "gtm-system", detail: "rule 'ignored'"))
+    }
+
+    @Test("a reject rule rejects with its reason, naming the rule")
+    func rejectRule() {
+        #expect(apply(["event": "refund"]) == .reject(reason: "missing-client-id", detail: "rule 'anonymous'"))
+        #expect(apply(["event": "refund", "client_id": "1.2"]) == .skip(reason: "not-mapped", detail: "no rule matched"))
     }
 
     @Test("several emits, $output and $record, missing emits dropped")
