@@ -36,45 +36,61 @@ enum FormatCommand {
         let lines = arguments.has("--ndjson")
         if lines && arguments.has("--pretty") { throw UsageError("--ndjson output is compact, one document per line") }
         let pretty = arguments.has("--pretty") || (!lines && !arguments.has("--compact") && Console.isTerminal(1))
-        let input = try Console.readAll(path: path)
         var parser = JSONParser(options: arguments.has("--relaxed") ? .relaxed : .strict)
         var writer = JSONWriter(style: pretty ? .pretty(indent: 2) : .compact)
-        var invalid = 0
         let name = displayName(path)
-        input.withUnsafeBytes { bytes in
-            var line = 1
-            var start = 0
-            while start < bytes.count || (!lines && start == 0) {
-                var end = bytes.count
-                if lines, let newline = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) {
-                    end = bytes.baseAddress!.distance(to: UnsafeRawPointer(newline))
+        guard lines else {
+            let input = try Console.readAll(path: path)
+            let failure: JSONError? = input.withUnsafeBytes { bytes in
+                do throws(JSONError) {
+                    writer.write(try parser.parse(bytes))
+                    return nil
+                } catch {
+                    return error
                 }
-                let document = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                if !lines || !isBlank(document) {
-                    do throws(JSONError) {
-                        writer.write(try parser.parse(document))
-                        writer.append(byte: UInt8(ascii: "\n"))
-                    } catch {
-                        var error = error
-                        error.line += line - 1
-                        Console.error("\(name):\(error)\n")
-                        invalid += 1
-                    }
-                    if writer.count >= 1 << 20 {
-                        writer.withBytes { Console.write($0, to: 1) }
-                        writer.reset()
-                    }
-                }
-                line += 1
-                start = end + 1
             }
+            if let failure { throw CommandFailure(status: 1, message: "\(name):\(failure)") }
+            writer.append(byte: UInt8(ascii: "\n"))
+            writer.withBytes { Console.write($0, to: 1) }
+            return 0
         }
-        writer.withBytes { Console.write($0, to: 1) }
-        return invalid == 0 ? 0 : 1
+        return try formatLines(path: path, name: name, parser: &parser, writer: &writer)
     }
 
-    private static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    /// NDJSON: streamed in fixed-size batches, so memory stays flat whatever the input size.
+    private static func formatLines(path: String?, name: String, parser: inout JSONParser, writer: inout JSONWriter) throws -> Int32 {
+        let fd: Int32 = path.map { $0 == "-" ? 0 : open($0, O_RDONLY) } ?? 0
+        guard fd >= 0 else { throw CommandFailure(status: 2, message: "dlbridge: \(name): \(Console.systemError())") }
+        defer { if fd != 0 { close(fd) } }
+        var reader = RecordReader(source: FileDescriptorSource(fileDescriptor: fd), format: .ndjson)
+        var invalid = 0
+        do throws(StreamError) {
+            while let batch = try reader.nextBatch() {
+                batch.bytes.withUnsafeBytes { bytes in
+                    for record in batch.records {
+                        if let problem = record.problem {
+                            Console.error("\(name):\(record.line):1: \(problem)\n")
+                            invalid += 1
+                            continue
+                        }
+                        do throws(JSONError) {
+                            writer.write(try parser.parse(UnsafeRawBufferPointer(rebasing: bytes[record.range])))
+                            writer.append(byte: UInt8(ascii: "\n"))
+                        } catch {
+                            var error = error
+                            error.line += record.line - 1
+                            Console.error("\(name):\(error)\n")
+                            invalid += 1
+                        }
+                    }
+                }
+                writer.withBytes { Console.write($0, to: 1) }
+                writer.reset()
+            }
+        } catch {
+            throw CommandFailure(status: 2, message: "dlbridge: \(name): \(error)")
+        }
+        return invalid == 0 ? 0 : 1
     }
 
     static func displayName(_ path: String?) -> String {
