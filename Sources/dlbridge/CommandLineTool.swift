@@ -4,6 +4,7 @@ import DataLayerBridge
 enum CommandLineTool {
     static let commands: [Command] = [
         FormatCommand.command,
+        EvalCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {

@@ -49,14 +49,14 @@ extension ExpressionFunctions {
         return ExpressionArithmetic.scaled(number, byPowerOfTen: power)
     }
 
-    /// Lower case ASCII letters, digits and `_`; any other run becomes one `_`, none at either
-    /// end. Latin letters with diacritics fold to their base letter first (`á`→`a`, `č`→`c`,
+    /// Lower case ASCII letters, digits and `_`; any other run becomes one `_` (none next to an
+    /// `_` already there, none at either end). Latin letters with diacritics fold to their base letter first (`á`→`a`, `č`→`c`,
     /// `ß`→`ss`, `ł`→`l`); other scripts count as separators.
     static func slug(_ text: String) -> String {
         var result = ""
         var pendingSeparator = false
         func append(_ character: Unicode.Scalar) {
-            if pendingSeparator, !result.isEmpty { result.append("_") }
+            if pendingSeparator, !result.isEmpty, !result.hasSuffix("_") { result.append("_") }
             pendingSeparator = false
             result.unicodeScalars.append(character)
         }

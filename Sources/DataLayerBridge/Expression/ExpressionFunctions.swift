@@ -217,7 +217,7 @@ enum ExpressionFunctions {
             let search = call.value(1)
             if case .string(let subject) = call.value(0) {
                 guard case .string(let needle) = search else { return false }
-                return .bool(Array(subject.unicodeScalars).firstIndex(of: Array(needle.unicodeScalars), in: 0..<Int.max) != nil)
+                return .bool(needle.isEmpty || Array(subject.unicodeScalars).firstIndex(of: Array(needle.unicodeScalars), in: 0..<Int.max) != nil)
             }
             return .bool(try call.array(0).contains(search))
         },
