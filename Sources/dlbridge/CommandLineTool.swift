@@ -4,6 +4,7 @@ import DataLayerBridge
 enum CommandLineTool {
     static let commands: [Command] = [
         FormatCommand.command,
+        ValidateCommand.command,
         EvalCommand.command,
     ]
 

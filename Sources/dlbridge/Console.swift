@@ -45,8 +45,10 @@ enum Console {
             fd = 0
         }
         defer { if fd != 0 { close(fd) } }
+        var status = stat()
         var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        if fstat(fd, &status) == 0, status.st_size > 0 { result.reserveCapacity(Int(status.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 {

@@ -29,8 +29,9 @@ public struct JSONParser: Sendable {
 
     /// The options this parser was made with.
     public var options: Options
-    private var nodes: [JSONTape.Node] = []
-    private var stack: [Int] = []
+    /// Reused from document to document unless a tape from the previous parse still holds it.
+    private var nodes = GrowableBuffer<JSONTape.Node>(capacity: 256)
+    private var stack = GrowableBuffer<Int>(capacity: 64)
 
     /// Creates a parser.
     public init(options: Options = .strict) { self.options = options }
@@ -40,27 +41,22 @@ public struct JSONParser: Sendable {
     /// The tape refers to `bytes` without copying them: it is valid only while they are. Documents
     /// are limited to 4 GiB.
     public mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONError) -> JSONTape {
-        nodes.removeAll(keepingCapacity: true)
-        stack.removeAll(keepingCapacity: true)
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw JSONError(offset: 0, line: 1, column: 1, reason: "empty document")
         }
         guard bytes.count < Int(UInt32.max) else {
             throw JSONError(offset: 0, line: 1, column: 1, reason: "document larger than 4 GiB")
         }
+        if !isKnownUniquelyReferenced(&nodes) { nodes = GrowableBuffer(capacity: 256) }
+        nodes.count = 0
+        stack.count = 0
         var scanner = Scanner(base: base, count: bytes.count, options: options, nodes: nodes, stack: stack)
-        nodes = []
-        stack = []
-        defer {
-            nodes = scanner.nodes
-            stack = scanner.stack
-        }
         do throws(Scanner.Failure) {
             try scanner.parseDocument()
         } catch {
             throw JSONError(reason: error.reason, at: error.offset, in: bytes)
         }
-        return JSONTape(bytes: bytes, nodes: scanner.nodes)
+        return JSONTape(bytes: bytes, storage: nodes)
     }
 }
 
@@ -76,10 +72,13 @@ private struct Scanner {
     let relaxed: Bool
     let maxDepth: Int
     var index = 0
-    var nodes: [JSONTape.Node]
-    var stack: [Int]
+    /// Counts white space, comments and strings that need decoding: a container during whose
+    /// parse it did not change is canonical.
+    var irregularities: UInt32 = 0
+    let nodes: GrowableBuffer<JSONTape.Node>
+    let stack: GrowableBuffer<Int>
 
-    init(base: UnsafeRawPointer, count: Int, options: JSONParser.Options, nodes: [JSONTape.Node], stack: [Int]) {
+    init(base: UnsafeRawPointer, count: Int, options: JSONParser.Options, nodes: GrowableBuffer<JSONTape.Node>, stack: GrowableBuffer<Int>) {
         self.base = base.assumingMemoryBound(to: UInt8.self)
         self.count = count
         self.relaxed = options.relaxed
@@ -88,71 +87,83 @@ private struct Scanner {
         self.stack = stack
     }
 
-    private enum State {
-        case value, key, afterValue
-    }
-
     mutating func parseDocument() throws(Failure) {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
         try skipWhitespace()
         if index == count { throw Failure(reason: "empty document", offset: index) }
-        var state = State.value
-        while true {
-            switch state {
-            case .value:
-                state = try parseValue()
-            case .key:
-                try parseKey()
-                state = .value
-            case .afterValue:
-                guard let top = stack.last else {
-                    try skipWhitespace()
-                    if index != count { throw Failure(reason: "unexpected \(describe(index)) after the value", offset: index) }
-                    return
+        // One loop, no recursion: the depth limit, not the thread's stack, bounds nesting.
+        parsing: while true {
+            guard index < count else { throw Failure(reason: "unexpected end of input, expected a value", offset: index) }
+            let byte = base[index]
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                let isObject = byte == UInt8(ascii: "{")
+                if stack.count >= maxDepth { throw Failure(reason: "nesting deeper than \(maxDepth)", offset: index) }
+                stack.append(nodes.count)
+                var node = JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0)
+                node.open = UInt32(truncatingIfNeeded: index)
+                node.close = irregularities
+                nodes.append(node)
+                index += 1
+                try skipWhitespace()
+                if index < count, base[index] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    index += 1
+                    closeContainer()
+                } else {
+                    if isObject { try parseKey() }
+                    continue parsing
                 }
-                state = try continueContainer(top)
+            } else {
+                try parseScalar(byte)
             }
+            // A value is complete: close every container that ends here, or start the next value.
+            while stack.count > 0 {
+                let top = stack.base[stack.count - 1]
+                nodes.base[top].start &+= 1
+                try skipWhitespace()
+                let isObject = nodes.base[top].kind == .object
+                let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                guard index < count else {
+                    throw Failure(reason: "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'", offset: index)
+                }
+                let next = base[index]
+                if next == UInt8(ascii: ",") {
+                    let comma = index
+                    index += 1
+                    try skipWhitespace()
+                    if index < count, base[index] == close {
+                        guard relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
+                        index += 1
+                        closeContainer()
+                        continue
+                    }
+                    if isObject { try parseKey() }
+                    continue parsing
+                }
+                guard next == close else {
+                    throw Failure(reason: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))", offset: index)
+                }
+                index += 1
+                closeContainer()
+            }
+            try skipWhitespace()
+            if index != count { throw Failure(reason: "unexpected \(describe(index)) after the value", offset: index) }
+            return
         }
     }
 
-    /// Parses the value at `index`; containers are opened here and closed by `continueContainer`.
+    /// Parses the string, number or literal at `index`, whose first byte is `byte`.
     @inline(__always)
-    private mutating func parseValue() throws(Failure) -> State {
-        guard index < count else { throw Failure(reason: "unexpected end of input, expected a value", offset: index) }
-        switch base[index] {
-        case UInt8(ascii: "\""):
-            try parseString(kind: .string)
-            return .afterValue
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            let isObject = base[index] == UInt8(ascii: "{")
-            if stack.count >= maxDepth { throw Failure(reason: "nesting deeper than \(maxDepth)", offset: index) }
-            stack.append(nodes.count)
-            nodes.append(JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0))
-            index += 1
-            try skipWhitespace()
-            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            if index < count, base[index] == close {
-                index += 1
-                closeContainer()
-                return .afterValue
-            }
-            return isObject ? .key : .value
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            try parseNumber()
-            return .afterValue
-        case UInt8(ascii: "t"):
-            try parseLiteral("true", kind: .true)
-            return .afterValue
-        case UInt8(ascii: "f"):
-            try parseLiteral("false", kind: .false)
-            return .afterValue
-        case UInt8(ascii: "n"):
-            try parseLiteral("null", kind: .null)
-            return .afterValue
+    private mutating func parseScalar(_ byte: UInt8) throws(Failure) {
+        switch byte {
+        case UInt8(ascii: "\""): try parseString(kind: .string)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
+        case UInt8(ascii: "t"): try parseLiteral("true", kind: .true)
+        case UInt8(ascii: "f"): try parseLiteral("false", kind: .false)
+        case UInt8(ascii: "n"): try parseLiteral("null", kind: .null)
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: index)
         case UInt8(ascii: "]"), UInt8(ascii: "}"):
-            throw Failure(reason: stack.isEmpty ? "unexpected \(describe(index))" : "expected a value, found \(describe(index))", offset: index)
+            throw Failure(reason: stack.count == 0 ? "unexpected \(describe(index))" : "expected a value, found \(describe(index))", offset: index)
         default:
             throw Failure(reason: "expected a value, found \(describe(index))", offset: index)
         }
@@ -173,41 +184,13 @@ private struct Scanner {
         try skipWhitespace()
     }
 
-    /// After a value inside the container whose node is `top`: a comma, or the closing bracket.
-    @inline(__always)
-    private mutating func continueContainer(_ top: Int) throws(Failure) -> State {
-        nodes[top].start &+= 1
-        try skipWhitespace()
-        let isObject = nodes[top].kind == .object
-        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-        guard index < count else {
-            throw Failure(reason: "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'", offset: index)
-        }
-        let byte = base[index]
-        if byte == UInt8(ascii: ",") {
-            let comma = index
-            index += 1
-            try skipWhitespace()
-            if index < count, base[index] == close {
-                guard relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
-                index += 1
-                closeContainer()
-                return .afterValue
-            }
-            return isObject ? .key : .value
-        }
-        if byte == close {
-            index += 1
-            closeContainer()
-            return .afterValue
-        }
-        throw Failure(reason: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))", offset: index)
-    }
-
     @inline(__always)
     private mutating func closeContainer() {
-        let top = stack.removeLast()
-        nodes[top].length = UInt32(truncatingIfNeeded: nodes.count)
+        stack.count -= 1
+        let node = nodes.base + stack.base[stack.count]
+        node.pointee.length = UInt32(truncatingIfNeeded: nodes.count)
+        if node.pointee.close == irregularities { node.pointee.flags |= JSONTape.Node.canonical }
+        node.pointee.close = UInt32(truncatingIfNeeded: index - 1)
     }
 
     @inline(__always)
@@ -289,12 +272,14 @@ private struct Scanner {
                 index += 1
                 return
             case UInt8(ascii: "\\"):
+                if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                 flags |= JSONTape.Node.needsDecoding
                 try parseEscape()
             case 0..<0x20:
                 throw Failure(reason: "unescaped control character 0x\(hex(byte)) in string", offset: index)
             case 0x80...:
                 if byte == 0xE2, index + 2 < count, base[index + 1] == 0x80, base[index + 2] & 0xFE == 0xA8 {
+                    if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                     flags |= JSONTape.Node.needsDecoding
                 }
                 try validateUTF8Sequence()
@@ -394,6 +379,9 @@ private struct Scanner {
 
     @inline(__always)
     private mutating func skipWhitespace() throws(Failure) {
+        // Most tokens are not preceded by white space: one compare and out.
+        if index < count, base[index] > 0x20, base[index] != UInt8(ascii: "/") { return }
+        irregularities &+= 1
         while index < count {
             switch base[index] {
             case 0x20, 0x0A, 0x0D, 0x09:

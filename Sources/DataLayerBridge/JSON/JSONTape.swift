@@ -14,13 +14,16 @@ import Darwin
 /// The tape does not own the bytes it was parsed from: it is valid only while they are.
 public struct JSONTape: @unchecked Sendable {
     /// What a node is.
-    public enum Kind: UInt8, Sendable {
+    public enum Kind: UInt8, Sendable, BitwiseCopyable {
         case null, `true`, `false`, number, string, array, object
     }
 
-    struct Node {
+    struct Node: BitwiseCopyable {
         /// Set on strings that contain escapes or U+2028/U+2029: they cannot be copied verbatim.
         static let needsDecoding: UInt8 = 1
+        /// Set on containers whose text has no white space, comment or string that needs decoding:
+        /// their compact form is their source text, copied in one go.
+        static let canonical: UInt8 = 2
 
         var kind: Kind
         var flags: UInt8 = 0
@@ -30,6 +33,10 @@ public struct JSONTape: @unchecked Sendable {
         /// Scalars and strings: the length of the text in bytes. Containers: the index of the node
         /// after the last descendant.
         var length: UInt32
+        /// Containers: the byte offsets of the opening and closing bracket. (While the container is
+        /// open, `close` holds the parser's irregularity count at its opening.)
+        var open: UInt32 = 0
+        var close: UInt32 = 0
 
         init(kind: Kind, start: UInt32, length: UInt32, flags: UInt8 = 0) {
             self.kind = kind
@@ -41,22 +48,29 @@ public struct JSONTape: @unchecked Sendable {
 
     /// The bytes the document was parsed from.
     public let bytes: UnsafeRawBufferPointer
-    let nodes: [Node]
+    /// The parser's node storage; the parser starts a new one if this tape still holds it.
+    let storage: GrowableBuffer<Node>
+    let nodes: UnsafeMutablePointer<Node>
 
-    init(bytes: UnsafeRawBufferPointer, nodes: [Node]) {
+    /// The number of nodes, which is the index just past the last one.
+    public let nodeCount: Int
+
+    init(bytes: UnsafeRawBufferPointer, storage: GrowableBuffer<Node>) {
         self.bytes = bytes
-        self.nodes = nodes
+        self.storage = storage
+        self.nodes = storage.base
+        self.nodeCount = storage.count
     }
 
     /// The index of the root node.
     public var root: Int { 0 }
 
-    /// The number of nodes, which is the index just past the last one.
-    public var nodeCount: Int { nodes.count }
-
     /// What node `node` is.
     @inline(__always)
-    public func kind(_ node: Int) -> Kind { nodes[node].kind }
+    public func kind(_ node: Int) -> Kind {
+        precondition(node >= 0 && node < nodeCount, "node index out of range")
+        return nodes[node].kind
+    }
 
     /// The index of the node after `node` and all its descendants: its next sibling, if any.
     @inline(__always)
@@ -86,7 +100,7 @@ public struct JSONTape: @unchecked Sendable {
             self.tape = tape
             self.position = next
             self.end = end
-            self.isObject = tape.nodes[next - 1].kind == .object
+            self.isObject = tape.kind(next - 1) == .object
         }
 
         public mutating func next() -> Int? {
@@ -97,11 +111,45 @@ public struct JSONTape: @unchecked Sendable {
         }
     }
 
+    /// The byte offset where the node's text starts in ``bytes`` (the opening quote or bracket).
+    public func byteOffset(_ node: Int) -> Int {
+        let entry = nodes[node]
+        switch entry.kind {
+        case .array, .object: return Int(entry.open)
+        case .string: return Int(entry.start) - 1
+        default: return Int(entry.start)
+        }
+    }
+
+    /// The 1-based line and column (in characters) where the node's text starts, for messages.
+    public func position(_ node: Int) -> (line: Int, column: Int) {
+        let error = JSONError(reason: "", at: byteOffset(node), in: bytes)
+        return (error.line, error.column)
+    }
+
     /// The raw text of a string (between its quotes, escapes not decoded) or a number or literal.
     @inline(__always)
     public func rawText(_ node: Int) -> UnsafeRawBufferPointer {
         let entry = nodes[node]
         return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start) + Int(entry.length)])
+    }
+
+    /// `true` when the container's source text is already its compact form.
+    @inline(__always)
+    func isCanonical(_ node: Int) -> Bool { nodes[node].flags & Node.canonical != 0 }
+
+    /// A canonical container's source text, brackets included.
+    @inline(__always)
+    func canonicalText(_ node: Int) -> UnsafeRawBufferPointer {
+        let entry = nodes[node]
+        return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.open)...Int(entry.close)])
+    }
+
+    /// The raw text of a string node including its quotes: what the writer copies verbatim.
+    @inline(__always)
+    func rawTextWithQuotes(_ node: Int) -> UnsafeRawBufferPointer {
+        let entry = nodes[node]
+        return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start) - 1..<Int(entry.start) + Int(entry.length) + 1])
     }
 
     /// `true` when the string at `node` holds escapes (or U+2028/U+2029) and so must be decoded.
@@ -228,19 +276,28 @@ extension JSONWriter {
     /// Writes the subtree at `node` of `tape` without materialising it: numbers and strings with
     /// nothing to decode are copied straight from the input.
     public mutating func write(_ tape: JSONTape, node: Int = 0) {
+        makeUnique()
+        emit(tape, node: node)
+    }
+
+    private mutating func emit(_ tape: JSONTape, node: Int) {
+        if style == .compact, tape.isCanonical(node) {
+            appendRaw(tape.canonicalText(node))
+            return
+        }
         switch tape.kind(node) {
         case .null: appendASCII("null")
         case .true: appendASCII("true")
         case .false: appendASCII("false")
-        case .number: writeRaw(tape.rawText(node))
-        case .string: writeString(tape, node: node)
+        case .number: appendRaw(tape.rawText(node))
+        case .string: emitString(tape, node: node)
         case .array:
             beginContainer(UInt8(ascii: "["))
             var first = true
             for child in tape.children(node) {
                 separate(first: first)
                 first = false
-                write(tape, node: child)
+                emit(tape, node: child)
             }
             endContainer(UInt8(ascii: "]"), empty: first)
         case .object:
@@ -249,10 +306,10 @@ extension JSONWriter {
             for key in tape.children(node) {
                 separate(first: first)
                 first = false
-                writeString(tape, node: key)
-                bytes.append(UInt8(ascii: ":"))
-                if case .pretty = style { bytes.append(UInt8(ascii: " ")) }
-                write(tape, node: key + 1)
+                emitString(tape, node: key)
+                appendByte(UInt8(ascii: ":"))
+                if case .pretty = style { appendByte(UInt8(ascii: " ")) }
+                emit(tape, node: key + 1)
             }
             endContainer(UInt8(ascii: "}"), empty: first)
         }
@@ -260,13 +317,11 @@ extension JSONWriter {
 
     /// Writes the string at `node`, copying its bytes when they need no re-escaping.
     @inline(__always)
-    mutating func writeString(_ tape: JSONTape, node: Int) {
+    private mutating func emitString(_ tape: JSONTape, node: Int) {
         if tape.stringNeedsDecoding(node) {
             write(string: tape.string(node))
         } else {
-            bytes.append(UInt8(ascii: "\""))
-            writeRaw(tape.rawText(node))
-            bytes.append(UInt8(ascii: "\""))
+            appendRaw(tape.rawTextWithQuotes(node))
         }
     }
 }

@@ -12,26 +12,53 @@ public struct JSONWriter: Sendable {
         case pretty(indent: Int)
     }
 
-    /// The bytes written so far.
-    public var bytes: [UInt8]
     /// The style this writer writes in.
     public let style: Style
     private var depth = 0
+    /// Shared between copies until one writes (checked once per public call, not per byte).
+    private var buffer = GrowableBuffer<UInt8>(capacity: 1024)
 
     /// Creates a writer with an empty buffer.
-    public init(style: Style = .compact) {
-        self.style = style
-        self.bytes = []
+    public init(style: Style = .compact) { self.style = style }
+
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { Array(buffer.elements) }
+
+    /// The number of bytes written so far.
+    public var count: Int { buffer.count }
+
+    /// Calls `body` with the bytes written so far, without copying them.
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(buffer.elements))
     }
 
     /// The bytes written so far, as a `String`.
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    public var string: String { String(decoding: buffer.elements, as: UTF8.self) }
 
     /// Empties the buffer and keeps its capacity, so one writer serves a whole stream.
-    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+    public mutating func reset() {
+        makeUnique()
+        buffer.count = 0
+    }
+
+    /// Appends one raw byte, such as the newline between NDJSON records.
+    public mutating func append(byte: UInt8) {
+        makeUnique()
+        buffer.append(byte)
+    }
+
+    @inline(__always)
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
+    }
 
     /// Writes `value`.
     public mutating func write(_ value: JSONValue) {
+        makeUnique()
+        emit(value)
+    }
+
+    private mutating func emit(_ value: JSONValue) {
         switch value {
         case .null: appendASCII("null")
         case .bool(let flag): appendASCII(flag ? "true" : "false")
@@ -41,7 +68,7 @@ public struct JSONWriter: Sendable {
             beginContainer(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
                 separate(first: position == 0)
-                write(element)
+                emit(element)
             }
             endContainer(UInt8(ascii: "]"), empty: elements.isEmpty)
         case .object(let object):
@@ -49,7 +76,7 @@ public struct JSONWriter: Sendable {
             for (position, member) in object.members.enumerated() {
                 separate(first: position == 0)
                 writeKey(member.key)
-                write(member.value)
+                emit(member.value)
             }
             endContainer(UInt8(ascii: "}"), empty: object.isEmpty)
         }
@@ -57,12 +84,14 @@ public struct JSONWriter: Sendable {
 
     /// Writes a number's exact text.
     public mutating func write(number: JSONNumber) {
+        makeUnique()
         var text = number.text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes `string` as a quoted, escaped JSON string.
     public mutating func write(string: some StringProtocol) {
+        makeUnique()
         var copy = String(string)
         copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
     }
@@ -70,50 +99,61 @@ public struct JSONWriter: Sendable {
     /// Writes a member key and the separator after it.
     public mutating func writeKey(_ key: some StringProtocol) {
         write(string: key)
-        bytes.append(UInt8(ascii: ":"))
-        if case .pretty = style { bytes.append(UInt8(ascii: " ")) }
+        buffer.append(UInt8(ascii: ":"))
+        if case .pretty = style { buffer.append(UInt8(ascii: " ")) }
     }
 
     /// Opens an array or object; pair with ``separate(first:)`` and ``endContainer(_:empty:)``.
     public mutating func beginContainer(_ bracket: UInt8) {
-        bytes.append(bracket)
+        makeUnique()
+        buffer.append(bracket)
         depth += 1
     }
 
     /// Writes what goes before an element or member: a comma unless `first`, and in pretty style a
     /// newline and indentation.
     public mutating func separate(first: Bool) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
+        makeUnique()
+        if !first { buffer.append(UInt8(ascii: ",")) }
         newlineAndIndent()
     }
 
     /// Closes the container opened by ``beginContainer(_:)``.
     public mutating func endContainer(_ bracket: UInt8, empty: Bool) {
+        makeUnique()
         depth -= 1
         if !empty { newlineAndIndent() }
-        bytes.append(bracket)
+        buffer.append(bracket)
     }
 
     /// Appends raw bytes that are already valid JSON text (a value copied verbatim from the input).
     public mutating func writeRaw(_ raw: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: raw)
+        makeUnique()
+        appendRaw(raw)
     }
 
+    @inline(__always)
+    mutating func appendRaw(_ raw: UnsafeRawBufferPointer) { buffer.append(raw) }
+
+    @inline(__always)
+    mutating func appendByte(_ byte: UInt8) { buffer.append(byte) }
+
     /// Appends the UTF-8 of already-valid, already-escaped JSON text.
+    @inline(__always)
     mutating func appendASCII(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        buffer.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private mutating func newlineAndIndent() {
         guard case .pretty(let indent) = style else { return }
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * depth))
+        buffer.append(UInt8(ascii: "\n"))
+        for _ in 0..<(indent * depth) { buffer.append(UInt8(ascii: " ")) }
     }
 
     /// Writes `"…"` around `utf8`, which must be valid UTF-8, escaping what JSON requires.
     /// Runs that need no escape are copied in one go.
     mutating func writeEscaped(_ utf8: UnsafeRawBufferPointer) {
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0
         let count = utf8.count
@@ -137,19 +177,19 @@ public struct JSONWriter: Sendable {
                 index += 1
                 continue
             }
-            if index > runStart { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<index])) }
+            if index > runStart { appendRaw(UnsafeRawBufferPointer(rebasing: utf8[runStart..<index])) }
             if let escape {
                 appendASCII(escape)
             } else {
                 appendASCII("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                buffer.append(Self.hexDigits[Int(byte >> 4)])
+                buffer.append(Self.hexDigits[Int(byte & 0xF)])
             }
             index += width
             runStart = index
         }
-        if count > runStart { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<count])) }
-        bytes.append(UInt8(ascii: "\""))
+        if count > runStart { appendRaw(UnsafeRawBufferPointer(rebasing: utf8[runStart..<count])) }
+        buffer.append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

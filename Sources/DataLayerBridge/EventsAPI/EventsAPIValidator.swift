@@ -1,0 +1,73 @@
+/// Checks one Luigi's Box Events API envelope against the Events API documents (v1 reference and
+/// the Events API guide), reporting every problem as an ``EventsAPIFinding``.
+///
+/// Value type, no state: one validator can check any number of envelopes from any thread. The checks
+/// are small rule families run in a fixed order, so findings come out deterministically.
+public struct EventsAPIValidator: Sendable {
+    /// The rule families, in reporting order: the envelope's own members first, then each event
+    /// type's payload.
+    static let rules: [any EventsAPIRule] = [
+        EnvelopeMembersRule(),
+        LocalTimestampRule(),
+        OptionalMembersRule(),
+        PageViewRule(),
+        ListsRule(),
+        ListItemsRule(),
+        SearchQueryRule(),
+        ProductListingScopesRule(),
+        RecommendationFiltersRule(),
+        ClickActionRule(),
+        TransactionItemsRule(),
+    ]
+
+    /// Creates a validator.
+    public init() {}
+
+    /// Findings for one envelope on its own; empty when the envelope is valid.
+    public func findings(for envelope: JSONValue) -> [EventsAPIFinding] {
+        guard case .object(let object) = envelope else {
+            return [EventsAPIFinding(severity: .error, pointer: "", reason: "an envelope must be an object, not \(envelope.typeName)")]
+        }
+        var findings = EventsAPIFindings()
+        for rule in Self.rules {
+            rule.check(object, into: &findings)
+        }
+        return findings.list
+    }
+}
+
+/// Checks a stream of envelopes: each one on its own, plus what only the stream shows, that every
+/// `id` is unique ("Globally unique identifier for this event", v1 "Common parameters").
+///
+/// Ids compare as JSON values: `"42"` and `42` differ, `42` and `42.0` are the same id. The
+/// validator remembers every id it has seen, so memory grows with the stream.
+public struct EventsAPIStreamValidator: Sendable {
+    /// The per-envelope checks.
+    public let validator: EventsAPIValidator
+    private var seenIDs: Set<JSONValue> = []
+
+    /// Creates a stream validator that has seen no envelope yet.
+    public init(validator: EventsAPIValidator = .init()) {
+        self.validator = validator
+    }
+
+    /// Findings for the next envelope of the stream: its own, then a repeated `id`.
+    public mutating func findings(for envelope: JSONValue) -> [EventsAPIFinding] {
+        var findings = validator.findings(for: envelope)
+        if let id = envelope["id"], Self.canIdentify(id), !seenIDs.insert(id).inserted {
+            findings.append(
+                EventsAPIFinding(severity: .error, pointer: "/id", reason: "duplicate id \(id): already used earlier in the stream"))
+        }
+        return findings
+    }
+
+    /// Only ids that identify something take part: a missing, empty or mistyped id is reported by
+    /// the envelope checks, not as a duplicate of the previous bad one.
+    private static func canIdentify(_ id: JSONValue) -> Bool {
+        switch id {
+        case .string(let text): return !text.isEmpty
+        case .number: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// Each list's `items`: objects with `title`, `type`, `url` and `position`, optional `price`;
+/// positions are positive integers (absolute across pages, so not necessarily from 1) and unique
+/// within the list (v1, "Search result item fields"; guide, "Search results" and "Results").
+struct ListItemsRule: EventsAPIRule {
+    func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
+        for list in EventsAPIList.lists(of: envelope) {
+            guard let items = findings.member("items", of: list.body, at: list.pointer, .array, .required)?.arrayValue
+            else { continue }
+            let itemsPointer = list.pointer.appending("items")
+            var firstIndexOfPosition: [JSONNumber: Int] = [:]
+            findings.forEachObject(in: items, at: itemsPointer) { findings, index, item, pointer in
+                _ = findings.member("title", of: item, at: pointer, .string, .required)
+                _ = findings.member("type", of: item, at: pointer, .identifier, .required)
+                _ = findings.member("url", of: item, at: pointer, .identifier, .required)
+                if let position = findings.member("position", of: item, at: pointer, .integer, .required)?.numberValue {
+                    if position <= JSONNumber(0) {
+                        findings.error(pointer.appending("position"), "must be a positive integer, not \(position.text)")
+                    } else if let first = firstIndexOfPosition[position] {
+                        findings.error(pointer.appending("position"), "duplicate position \(position.text) (also at item \(first))")
+                    } else {
+                        firstIndexOfPosition[position] = index
+                    }
+                }
+                _ = findings.member("price", of: item, at: pointer, .numberOrNull, .optional)
+            }
+        }
+    }
+}

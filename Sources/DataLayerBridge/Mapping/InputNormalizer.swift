@@ -1,0 +1,190 @@
+/// What the normaliser made of one record.
+public enum NormalizedRecord: Sendable, Hashable {
+    /// A canonical push (see ``InputNormalizer``), ready for a mapping.
+    case push(JSONValue)
+    /// A well-formed record that carries nothing to map: a gtag command, an `ecommerce` reset, a GTM
+    /// system event. `reason` is one of ``InputNormalizer/Reason``; `detail` says which record it was.
+    case skip(reason: String, detail: String)
+    /// A record that cannot be read as a push at all. `reason` is one of ``InputNormalizer/Reason``.
+    case reject(reason: String, detail: String)
+}
+
+/// Turns the shapes found in exported dataLayer logs into one canonical push, so that a mapping
+/// file has a single shape to read.
+///
+/// The canonical push is an object `{"event": name, …other top-level keys, "ecommerce": {…}}`:
+/// - `event`, when present, is a string. A push without `event` (or with `event: null` beside real
+///   data) is returned without the member: Universal Analytics pushes look like that, and deciding
+///   what they mean is the mapping's business, not the normaliser's.
+/// - `ecommerce`, when present, is an object holding the GA4 event-level ecommerce parameters
+///   (``ecommerceParameters``). Sites that push them at the top level (`{event, items,
+///   item_list_name}`) get them moved under `ecommerce`, unless `ecommerce` already has a member of
+///   that name — then both stay where they are. A mapping therefore reads `ecommerce.items` only.
+///   A non-object `ecommerce` other than a reset marker (`"x"`, `[1]`) is left alone.
+/// - Everything else (`client_id`, `page_location`, `gtm.uniqueEventId`, …) stays at the top level.
+///
+/// The record shapes it understands:
+/// - gtag() `Arguments` serialised by `JSON.stringify` as `{"0":"event","1":name,"2":{…}}` (an
+///   object with a string `"0"` and no `event`) become `{"event": name, …params}`; the positional
+///   name wins over an `event` member among the parameters, the parameters win over what GTM added
+///   beside the indices (`gtm.uniqueEventId`), and indices past `"2"` are ignored, as gtag ignores
+///   them. Any other command (`js`, `config`, `set`, `consent`, `get`) is skipped.
+/// - `{"ecommerce": null}`, `{"ecommerce": []}` and `{"event": null, "ecommerce": null}` reset
+///   GTM's merged data model between pushes; they are skipped. Without an event name, a push counts
+///   as a reset when its `ecommerce` is `null` or `[]` and no ecommerce parameter at the top level
+///   carries data: what an exporter adds to every record (`client_id`, `timestamp`) does not make
+///   it an event. With an event name, only `gtm.*` keys and `null`s may accompany it
+///   (`{"event": "Function_Reset_Ecomm_Array", "ecommerce": []}`): a named event with anything
+///   more (`{"event": "page_view", "ecommerce": null, "page_location": …}`) is a real event.
+/// - GTM's own events (`event` starting with `gtm.`: `gtm.js`, `gtm.dom`, `gtm.click`, …) are
+///   skipped. `gtm.start` is a timestamp member of the `gtm.js` push, not an event.
+/// - Anything that is not a JSON object is rejected.
+///
+/// Normalising is idempotent: a canonical push normalises to itself.
+public struct InputNormalizer: Sendable {
+    /// The reasons the normaliser gives for skipping or rejecting a record.
+    public enum Reason {
+        /// A gtag() command other than `event`: `js`, `config`, `set`, `consent`, `get`.
+        public static let gtagCommand = "gtag-command"
+        /// A push that only clears GTM's merged `ecommerce` object.
+        public static let ecommerceReset = "ecommerce-reset"
+        /// An event GTM pushes on its own (`gtm.js`, `gtm.dom`, `gtm.load`, `gtm.click`, …).
+        public static let gtmSystemEvent = "gtm-system-event"
+        /// The record is a string, number, array, Boolean or null.
+        public static let notAnObject = "not-an-object"
+        /// A gtag `Arguments` object for `event` without a string name, or with parameters that are
+        /// not an object.
+        public static let malformedGtagArguments = "malformed-gtag-arguments"
+        /// `event` is a number, Boolean, array or object: no event name can be read from it.
+        public static let invalidEventName = "invalid-event-name"
+    }
+
+    /// GA4 event-level ecommerce parameters, plus the Luigi's Box collector's `filters` and `scopes`:
+    /// the members moved from the top level under `ecommerce`.
+    public static let ecommerceParameters: [String] = [
+        "items", "item_list_id", "item_list_name", "search_term",
+        "transaction_id", "value", "currency", "coupon", "shipping", "tax", "affiliation",
+        "payment_type", "shipping_tier",
+        "creative_name", "creative_slot", "promotion_id", "promotion_name",
+        "filters", "scopes",
+    ]
+
+    private static let ecommerceParameterSet = Set(ecommerceParameters)
+
+    /// Creates a normaliser.
+    public init() {}
+
+    /// Normalises one record of an exported log.
+    public func normalize(_ record: JSONValue) -> NormalizedRecord {
+        guard case .object(var push) = record else {
+            return .reject(reason: Reason.notAnObject, detail: "the record is \(Self.describe(record)), not an object")
+        }
+        if case .string(let command) = push["0"], push["event"] == nil {
+            switch Self.gtagEvent(push, command: command) {
+            case .success(let event): push = event
+            case .failure(let outcome): return outcome.record
+            }
+        }
+        switch push["event"] {
+        case nil, .null?:
+            break
+        case .string(let name)?:
+            if name.hasPrefix("gtm.") {
+                return .skip(reason: Reason.gtmSystemEvent, detail: "event \"\(name)\"")
+            }
+        case let other?:
+            return .reject(reason: Reason.invalidEventName, detail: "event is \(Self.describe(other)), not a string")
+        }
+        if let marker = Self.resetMarker(push) {
+            return .skip(reason: Reason.ecommerceReset, detail: "ecommerce: \(marker)")
+        }
+        if push["event"]?.isNull == true { push["event"] = nil }
+        return .push(.object(Self.hoistingEcommerceParameters(push)))
+    }
+
+    /// A skip or reject decided while reading gtag `Arguments`.
+    private struct Outcome: Error {
+        let record: NormalizedRecord
+    }
+
+    /// The push a gtag `Arguments` object stands for, or why there is none.
+    private static func gtagEvent(_ arguments: JSONObject, command: String) -> Result<JSONObject, Outcome> {
+        guard command == "event" else {
+            return .failure(Outcome(record: .skip(reason: Reason.gtagCommand, detail: "gtag('\(command)', …)")))
+        }
+        guard case .string(let name) = arguments["1"] else {
+            let found = arguments["1"].map(describe) ?? "missing"
+            return .failure(Outcome(record: .reject(
+                reason: Reason.malformedGtagArguments, detail: "gtag('event', …) event name is \(found)")))
+        }
+        var push = JSONObject()
+        push.append(key: "event", value: .string(name))
+        switch arguments["2"] {
+        case nil, .null?:
+            break
+        case .object(let parameters)?:
+            for member in parameters where member.key != "event" {
+                push.append(key: member.key, value: member.value)
+            }
+        case let other?:
+            return .failure(Outcome(record: .reject(
+                reason: Reason.malformedGtagArguments,
+                detail: "gtag('event', '\(name)', …) parameters are \(describe(other)), not an object")))
+        }
+        for member in arguments where !isIndex(member.key) && push[member.key] == nil {
+            push.append(key: member.key, value: member.value)
+        }
+        return .success(push)
+    }
+
+    /// `"null"` or `"[]"` when the push only resets `ecommerce`; `nil` for a push with data.
+    private static func resetMarker(_ push: JSONObject) -> String? {
+        guard let ecommerce = push["ecommerce"], isResetValue(ecommerce) else { return nil }
+        let named = push["event"]?.stringValue != nil
+        let carriesData = push.contains { member in
+            guard member.key != "ecommerce", member.key != "event", !member.value.isNull else { return false }
+            return named ? !member.key.hasPrefix("gtm.") : ecommerceParameterSet.contains(member.key)
+        }
+        return carriesData ? nil : ecommerce.description
+    }
+
+    private static func isResetValue(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: return true
+        case .array(let elements): return elements.isEmpty
+        default: return false
+        }
+    }
+
+    /// The push with top-level ecommerce parameters moved under `ecommerce` (created at the end when
+    /// absent), and a reset-marker `ecommerce` beside real data dropped or replaced.
+    private static func hoistingEcommerceParameters(_ push: JSONObject) -> JSONObject {
+        var ecommerce = JSONObject()
+        switch push["ecommerce"] {
+        case .object(let existing)?: ecommerce = existing
+        case let marker? where !isResetValue(marker): return push
+        default: break
+        }
+        var result = push
+        for key in push.keys where ecommerceParameterSet.contains(key) && ecommerce[key] == nil {
+            ecommerce[key] = push[key]
+            result[key] = nil
+        }
+        result["ecommerce"] = ecommerce.isEmpty && push["ecommerce"]?.objectValue == nil ? nil : .object(ecommerce)
+        return result
+    }
+
+    /// `"0"`, `"1"`, `"2"`, …: the keys `JSON.stringify` gives the positions of an `Arguments` object.
+    private static func isIndex(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    private static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .array: return "an array"
+        case .object: return "an object"
+        default: return "a \(value.typeName)"
+        }
+    }
+}
