@@ -55,8 +55,8 @@ enum EvalCommand {
         }
         var writer = JSONWriter(style: arguments.has("--pretty") ? .pretty(indent: 2) : .compact)
         writer.write(result)
-        writer.bytes.append(UInt8(ascii: "\n"))
-        writer.bytes.withUnsafeBytes { Console.write($0, to: 1) }
+        writer.append(byte: UInt8(ascii: "\n"))
+        writer.withBytes { Console.write($0, to: 1) }
         return 0
     }
 }

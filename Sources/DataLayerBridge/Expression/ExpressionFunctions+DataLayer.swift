@@ -45,8 +45,8 @@ extension ExpressionFunctions {
     /// microseconds) as seconds: an integer when exact, a decimal fraction otherwise.
     static func unixSeconds(_ number: JSONNumber) -> JSONNumber {
         let magnitude = ExpressionArithmetic.absolute(number)
-        let power = magnitude < JSONNumber(100_000_000_000) ? 0 : magnitude < JSONNumber(100_000_000_000_000) ? -3 : -6
-        return ExpressionArithmetic.scaled(number, byPowerOfTen: power)
+        let power = magnitude < JSONNumber(100_000_000_000) ? 0 : magnitude < JSONNumber(100_000_000_000_000) ? 3 : 6
+        return ExpressionArithmetic.shifted(number, down: power)
     }
 
     /// Lower case ASCII letters, digits and `_`; any other run becomes one `_` (none next to an
@@ -200,7 +200,7 @@ enum ISO8601 {
         else { return nil }
         let whole = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second - offset
         guard !fraction.isEmpty else { return JSONNumber(whole) }
-        let fractional = JSONNumber(parts: DecimalParts(negative: false, digits: fraction.map { $0 - 48 }, exponent: -fraction.count))
+        let fractional = JSONNumber(uncheckedText: "0." + String(decoding: fraction, as: UTF8.self))
         return try ExpressionArithmetic.apply(.add, JSONNumber(whole), fractional, column: call.column)
     }
 

@@ -119,9 +119,14 @@ struct ExpressionTests {
     }
 
     @Test func growingNumbersAreRefused() throws {
-        var source = "`123456789.123456789`"
-        for _ in 0..<4 { source = "(\(source)) * (\(source))" }
+        var source = "$n"
+        for index in 0..<12 { source = "let $n = $n * $n in \(index == 0 ? "$n" : source)" }
+        source = "let $n = `123456789.123456789` in " + source
         #expect(try Self.evaluationError(source)?.kind == .limitExceeded)
+        #expect(try Self.evaluationError("`1e999999999` + `1`")?.kind == .limitExceeded)
+        #expect(try Self.evaluationError("`1e999999999` // `3`")?.kind == .limitExceeded)
+        #expect(try Self.evaluationError("`1e999999999` % `7`") == nil)
+        #expect(try Expression("`2` / `3`").evaluate(nil) == .number(JSONNumber(text: "0.6666666666666666666666666666666667")!))
     }
 
     @Test func expressionReferenceOutsideAFunctionIsATypeError() throws {
