@@ -183,7 +183,8 @@ struct ExpressionEvaluator {
         case .notEqual: return .bool(lhs != rhs)
         default: break
         }
-        guard case .number(let a) = lhs, case .number(let b) = rhs else { return .null }
+        guard case .number(let left) = lhs, case .number(let right) = rhs else { return .null }
+        let (a, b) = (left.decimalValue, right.decimalValue)
         switch comparator {
         case .less: return .bool(a < b)
         case .lessEqual: return .bool(a <= b)

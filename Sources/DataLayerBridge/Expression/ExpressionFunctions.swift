@@ -336,13 +336,14 @@ enum ExpressionFunctions {
 
     /// What `sort`, `max` and the `_by` functions order by: numbers or strings, never a mix.
     enum SortKey {
-        case number(JSONNumber)
+        /// Read once per element: comparing `ExactDecimal`s allocates nothing.
+        case number(ExactDecimal)
         case string(String)
 
         /// Only called on values a signature check has made numbers or strings.
         init(_ value: JSONValue) {
             switch value {
-            case .number(let number): self = .number(number)
+            case .number(let number): self = .number(number.decimalValue)
             default: self = .string(value.stringValue ?? "")
             }
         }
