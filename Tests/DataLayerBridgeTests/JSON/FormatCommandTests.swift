@@ -16,8 +16,11 @@ struct FormatCommandTests {
             case "y_": accepted = true
             case "n_": accepted = false
             default:
-                let recorded: Bool? = JSONTestSuiteTests.implementationDefined[name]
-                accepted = try #require(recorded)
+                guard let recorded = JSONTestSuiteTests.implementationDefined[name] else {
+                    Issue.record("\(name) has no recorded choice")
+                    continue
+                }
+                accepted = recorded
             }
             #expect(run.status == (accepted ? 0 : 1), "\(name): \(run.error)")
             if !accepted {
