@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import DataLayerBridge
+
+// latency CORPUS: median and p99 of Bridge.convert for one select_item and one 24-item view_item_list
+// push of the bench corpus, each call timed on its own; then 8 tasks × 10,000 corpus pushes through one
+// shared bridge, compared with the sequential results.
+
+func fail(_ message: String) -> Never {
+    print("latency: \(message)")
+    exit(1)
+}
+
+func nanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}
+
+func readLines(_ path: String) -> [[UInt8]] {
+    guard let file = fopen(path, "r") else { fail("cannot open \(path)") }
+    defer { fclose(file) }
+    var lines: [[UInt8]] = []
+    var line: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    while true {
+        let count = getline(&line, &capacity, file)
+        if count <= 0 { break }
+        lines.append(Array(UnsafeRawBufferPointer(start: line, count: count - 1)))
+    }
+    free(line)
+    return lines
+}
+
+guard CommandLine.arguments.count == 2 else { fail("usage: latency CORPUS.ndjson") }
+let lines = readLines(CommandLine.arguments[1])
+let bridge: Bridge
+do throws(MappingError) {
+    bridge = try Bridge(variables: ["tracker_id": "1234-5678"])
+} catch { fail("\(error)") }
+
+/// The first corpus push of `event` (with `items` items when given) that converts to envelopes.
+func sample(_ event: String, items: Int? = nil) -> [UInt8] {
+    for line in lines {
+        guard let push = try? JSONValue(parsing: line), push["event"]?.stringValue == event else { continue }
+        if let items, push["ecommerce"]?["items"]?.arrayValue?.count != items { continue }
+        if case .envelopes = bridge.convert(line) { return line }
+    }
+    fail("no \(event) push\(items.map { " with \($0) items" } ?? "") that converts in the corpus")
+}
+
+func measure(_ name: String, _ push: [UInt8], iterations: Int) {
+    var envelopeBytes = 0
+    for index in 0..<iterations / 10 { envelopeBytes = bridge.convert(push, ordinal: index + 1).envelopes.reduce(0) { $0 + $1.bytes.count } }
+    var convertTimes = [UInt64](repeating: 0, count: iterations)
+    var withBytesTimes = [UInt64](repeating: 0, count: iterations)
+    for index in 0..<iterations {
+        let start = nanoseconds()
+        let result = bridge.convert(push, ordinal: index + 1)
+        let converted = nanoseconds()
+        envelopeBytes = result.envelopes.reduce(0) { $0 + $1.bytes.count }
+        let written = nanoseconds()
+        convertTimes[index] = converted - start
+        withBytesTimes[index] = written - start
+    }
+    func quantile(_ times: [UInt64], _ q: Double) -> String {
+        let sorted = times.sorted()
+        let hundredths = Int((Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 10).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+    print("\(name) (\(push.count) B in, \(envelopeBytes) B out), \(iterations) calls:")
+    print("  convert          median \(quantile(convertTimes, 0.5)) µs  p99 \(quantile(convertTimes, 0.99)) µs")
+    print("  convert + bytes  median \(quantile(withBytesTimes, 0.5)) µs  p99 \(quantile(withBytesTimes, 0.99)) µs")
+}
+
+measure("select_item", sample("select_item"), iterations: 100_000)
+measure("view_item_list, 24 items", sample("view_item_list", items: 24), iterations: 30_000)
+
+// The full-size concurrency check (the unit test runs a smaller one in debug).
+let pushes = Array(lines.prefix(10_000))
+let sequential = pushes.enumerated().map { bridge.convert($0.element, ordinal: $0.offset + 1) }
+let identical = await withTaskGroup(of: Bool.self) { group in
+    for task in 0..<8 {
+        group.addTask {
+            var results = [ConversionResult?](repeating: nil, count: pushes.count)
+            for step in pushes.indices {
+                let index = (step + task * pushes.count / 8) % pushes.count
+                results[index] = bridge.convert(pushes[index], ordinal: index + 1)
+            }
+            return results.compactMap { $0 } == sequential
+        }
+    }
+    var all = true
+    for await same in group { all = all && same }
+    return all
+}
+print("8 tasks × \(pushes.count) pushes through one bridge: \(identical ? "identical to" : "DIFFERENT from") the sequential results")
+if !identical { exit(1) }

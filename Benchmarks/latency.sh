@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Per-push latency of Bridge.convert (median and p99), one core, on pushes of the bench corpus.
+# Usage: Benchmarks/latency.sh   (run from anywhere; writes .build-bench/corpus.ndjson once)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .build-bench
+corpus=.build-bench/corpus.ndjson
+if [ ! -s "$corpus" ]; then
+    python3 ../shared/bench/gen_corpus.py --lines 20000 --seed 42 > "$corpus"
+fi
+swift build -c release --package-path Benchmarks/Latency --scratch-path .build-bench/latency
+exec taskset -c 0 .build-bench/latency/release/latency "$corpus"
