@@ -15,6 +15,7 @@ enum ExpressionArithmetic {
         func failure(_ kind: ExpressionError.Kind, _ reason: String) -> ExpressionError {
             ExpressionError(kind, column: column, "\(a.text) \(operation.symbol) \(b.text): \(reason)")
         }
+        if let exact = integerResult(operation, a, b) { return exact }
         guard let x = ScaledInteger(a), let y = ScaledInteger(b) else {
             throw failure(.limitExceeded, "operands have more than \(maxDigits) significant digits")
         }
@@ -29,6 +30,21 @@ enum ExpressionArithmetic {
         }
         guard let result else { throw failure(.limitExceeded, "result has more than \(maxDigits) significant digits") }
         return JSONNumber(parts: DecimalParts(negative: result.mantissa < 0, digits: result.digits, exponent: result.exponent))
+    }
+
+    /// `a op b` for the common case of integers written plainly (`index + 1`) whose sum,
+    /// difference or product fits 64 bits: the same text the decimal path writes, without
+    /// splitting either number into digits. `nil` for everything else.
+    private static func integerResult(_ operation: ExpressionNode.ArithmeticOperator, _ a: JSONNumber, _ b: JSONNumber) -> JSONNumber? {
+        guard let x = Int64(a.text), let y = Int64(b.text) else { return nil }
+        let (result, overflow): (Int64, Bool)
+        switch operation {
+        case .add: (result, overflow) = x.addingReportingOverflow(y)
+        case .subtract: (result, overflow) = x.subtractingReportingOverflow(y)
+        case .multiply: (result, overflow) = x.multipliedReportingOverflow(by: y)
+        case .divide, .modulo, .integerDivide: return nil
+        }
+        return overflow ? nil : JSONNumber(uncheckedText: String(result))
     }
 
     /// `-x`, exactly as written otherwise.

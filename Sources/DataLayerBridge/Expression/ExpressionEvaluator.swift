@@ -94,10 +94,13 @@ struct ExpressionEvaluator {
             results.reserveCapacity(elements.count)
             for element in elements { results.append(try evaluate(element, value)) }
             return .array(results)
-        case .multiSelectHash(let members):
+        case .multiSelectHash(let members, let uniqueKeys):
             if case .null = value { return .null }
-            var object = JSONObject()
-            for member in members { object[member.key] = try evaluate(member.value, value) }
+            var object = JSONObject(capacity: members.count)
+            for member in members {
+                let result = try evaluate(member.value, value)
+                if uniqueKeys { object.append(key: member.key, value: result) } else { object[member.key] = result }
+            }
             return .object(object)
         case .function(let function, let arguments, let column):
             var evaluated: [FunctionArgument] = []
