@@ -5,6 +5,7 @@ enum CommandLineTool {
     static let commands: [Command] = [
         CheckCommand.command,
         ConvertCommand.command,
+        EvalCommand.command,
         FormatCommand.command,
         MappingsCommand.command,
         TestCommand.command,

@@ -6,7 +6,7 @@
 /// `uuid5`, `enumerate`). Numbers stay exact throughout: arithmetic is decimal, never `Double`.
 ///
 /// ```swift
-/// let total = try Expression("sum(items[].price * quantity)")
+/// let total = try Expression("sum(map(&price * quantity, items))")
 /// let value = try total.evaluate(push)
 /// ```
 public struct Expression: Sendable, Hashable, CustomStringConvertible {
@@ -43,6 +43,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// Two expressions are equal when their text is: compilation is deterministic.
     public static func == (lhs: Expression, rhs: Expression) -> Bool { lhs.source == rhs.source }
 
+    /// Hashes the text, consistently with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(source) }
 }
 

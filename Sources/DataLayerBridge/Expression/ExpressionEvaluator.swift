@@ -92,13 +92,20 @@ struct ExpressionEvaluator {
             if case .null = value { return .null }
             var results: [JSONValue] = []
             results.reserveCapacity(elements.count)
-            for element in elements { results.append(try evaluate(element, value)) }
+            var size = 0
+            for element in elements {
+                let result = try evaluate(element, value)
+                try Self.account(result, in: &size)
+                results.append(result)
+            }
             return .array(results)
         case .multiSelectHash(let members, let uniqueKeys):
             if case .null = value { return .null }
             var object = JSONObject(capacity: members.count)
+            var size = 0
             for member in members {
                 let result = try evaluate(member.value, value)
+                try Self.account(result, in: &size)
                 if uniqueKeys { object.append(key: member.key, value: result) } else { object[member.key] = result }
             }
             return .object(object)
@@ -127,6 +134,15 @@ struct ExpressionEvaluator {
             return try evaluate(body, value)
         case .ternary(let condition, let then, let otherwise):
             return try evaluate(try evaluate(condition, value).isTruthy ? then : otherwise, value)
+        }
+    }
+
+    /// Adds the size of `value` to `size`, failing past ``ExpressionLimits/maxValueSize``. Shared
+    /// sub-values count each time they appear: that is the size the value has once written.
+    private static func account(_ value: JSONValue, in size: inout Int) throws(ExpressionError) {
+        size += value.size(upTo: ExpressionLimits.maxValueSize - size)
+        guard size <= ExpressionLimits.maxValueSize else {
+            throw ExpressionError(.limitExceeded, "a multi-select would build a value larger than \(ExpressionLimits.maxValueSize) (values plus string bytes)")
         }
     }
 
@@ -167,7 +183,8 @@ struct ExpressionEvaluator {
         case .notEqual: return .bool(lhs != rhs)
         default: break
         }
-        guard case .number(let a) = lhs, case .number(let b) = rhs else { return .null }
+        guard case .number(let left) = lhs, case .number(let right) = rhs else { return .null }
+        let (a, b) = (left.decimalValue, right.decimalValue)
         switch comparator {
         case .less: return .bool(a < b)
         case .lessEqual: return .bool(a <= b)
@@ -178,6 +195,23 @@ struct ExpressionEvaluator {
 }
 
 extension JSONValue {
+    /// One per value plus the UTF-8 bytes of strings and keys, counting stopped soon after
+    /// `limit` so that measuring a huge value costs no more than the limit.
+    func size(upTo limit: Int) -> Int {
+        switch self {
+        case .null, .bool, .number: return 1
+        case .string(let string): return 1 + string.utf8.count
+        case .array(let elements):
+            var total = 1
+            for element in elements where total <= limit { total += element.size(upTo: limit - total) }
+            return total
+        case .object(let object):
+            var total = 1
+            for member in object where total <= limit { total += member.key.utf8.count + member.value.size(upTo: limit - total) }
+            return total
+        }
+    }
+
     /// JMESPath truthiness: `null`, `false`, `""`, `[]` and `{}` are false; everything else,
     /// every number included, is true.
     var isTruthy: Bool {

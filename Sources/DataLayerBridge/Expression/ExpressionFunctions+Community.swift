@@ -30,20 +30,19 @@ extension ExpressionFunctions {
         ExpressionFunction("replace", [.string, .string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
             let subject = Array(try call.string(0).unicodeScalars)
             let old = Array(try call.string(1).unicodeScalars)
-            let new = try call.string(2).unicodeScalars
+            let new = Array(try call.string(2).unicodeScalars)
             var remaining = call.count > 3 ? try call.count(3) : Int.max
-            var result = String.UnicodeScalarView()
+            var result: [Unicode.Scalar] = []
+            result.reserveCapacity(subject.count)
             var index = 0
-            var growth = 0
             // An empty `old` matches before every character and at the end, as in Python.
             while remaining > 0, index <= subject.count {
                 let match = old.isEmpty ? index : subject.firstIndex(of: old, in: index..<subject.count)
                 guard let match else { break }
-                result.append(contentsOf: subject[index..<match])
-                result.append(contentsOf: new)
-                growth += new.count
-                guard growth <= ExpressionLimits.maxStringBytes else {
-                    throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
+                result += subject[index..<match]
+                result += new
+                guard result.count <= ExpressionLimits.maxStringBytes else {
+                    throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) characters")
                 }
                 remaining -= 1
                 if old.isEmpty {
@@ -53,8 +52,8 @@ extension ExpressionFunctions {
                     index = match + old.count
                 }
             }
-            if index < subject.count { result.append(contentsOf: subject[index...]) }
-            return .string(try limited(String(result), call))
+            if index < subject.count { result += subject[index...] }
+            return .string(try limited(String(String.UnicodeScalarView(result)), call))
         },
         ExpressionFunction("split", [.string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
             let subject = Array(try call.string(0).unicodeScalars)

@@ -49,18 +49,18 @@ extension ExpressionFunctions {
     /// microseconds) as seconds: an integer when exact, a decimal fraction otherwise.
     static func unixSeconds(_ number: JSONNumber) -> JSONNumber {
         let magnitude = ExpressionArithmetic.absolute(number)
-        let power = magnitude < JSONNumber(100_000_000_000) ? 0 : magnitude < JSONNumber(100_000_000_000_000) ? -3 : -6
-        return ExpressionArithmetic.scaled(number, byPowerOfTen: power)
+        let power = magnitude < JSONNumber(100_000_000_000) ? 0 : magnitude < JSONNumber(100_000_000_000_000) ? 3 : 6
+        return ExpressionArithmetic.shifted(number, down: power)
     }
 
-    /// Lower case ASCII letters, digits and `_`; any other run becomes one `_`, none at either
-    /// end. Latin letters with diacritics fold to their base letter first (`á`→`a`, `č`→`c`,
+    /// Lower case ASCII letters, digits and `_`; any other run becomes one `_` (none next to an
+    /// `_` already there, none at either end). Latin letters with diacritics fold to their base letter first (`á`→`a`, `č`→`c`,
     /// `ß`→`ss`, `ł`→`l`); other scripts count as separators.
     static func slug(_ text: String) -> String {
         var result = ""
         var pendingSeparator = false
         func append(_ character: Unicode.Scalar) {
-            if pendingSeparator, !result.isEmpty { result.append("_") }
+            if pendingSeparator, !result.isEmpty, !result.hasSuffix("_") { result.append("_") }
             pendingSeparator = false
             result.unicodeScalars.append(character)
         }
@@ -204,7 +204,7 @@ enum ISO8601 {
         else { return nil }
         let whole = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second - offset
         guard !fraction.isEmpty else { return JSONNumber(whole) }
-        let fractional = JSONNumber(parts: DecimalParts(negative: false, digits: fraction.map { $0 - 48 }, exponent: -fraction.count))
+        let fractional = JSONNumber(uncheckedText: "0." + String(decoding: fraction, as: UTF8.self))
         return try ExpressionArithmetic.apply(.add, JSONNumber(whole), fractional, column: call.column)
     }
 

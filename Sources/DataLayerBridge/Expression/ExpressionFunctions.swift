@@ -217,7 +217,7 @@ enum ExpressionFunctions {
             let search = call.value(1)
             if case .string(let subject) = call.value(0) {
                 guard case .string(let needle) = search else { return false }
-                return .bool(Array(subject.unicodeScalars).firstIndex(of: Array(needle.unicodeScalars), in: 0..<Int.max) != nil)
+                return .bool(needle.isEmpty || Array(subject.unicodeScalars).firstIndex(of: Array(needle.unicodeScalars), in: 0..<Int.max) != nil)
             }
             return .bool(try call.array(0).contains(search))
         },
@@ -338,13 +338,14 @@ enum ExpressionFunctions {
 
     /// What `sort`, `max` and the `_by` functions order by: numbers or strings, never a mix.
     enum SortKey {
-        case number(JSONNumber)
+        /// Read once per element: comparing `ExactDecimal`s allocates nothing.
+        case number(ExactDecimal)
         case string(String)
 
         /// Only called on values a signature check has made numbers or strings.
         init(_ value: JSONValue) {
             switch value {
-            case .number(let number): self = .number(number)
+            case .number(let number): self = .number(number.decimalValue)
             default: self = .string(value.stringValue ?? "")
             }
         }

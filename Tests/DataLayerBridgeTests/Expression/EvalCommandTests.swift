@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// `dlbridge eval`, run as the built binary: a representative sample of compliance and
+/// extension cases, error messages and exit codes. `Tests/Scripts/jmespath-via-cli.sh` runs
+/// every compliance case this way.
+struct EvalCommandTests {
+    struct Outcome: Equatable {
+        var status: Int32
+        var output: String
+        var error: String = ""
+    }
+
+    static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/dlbridge")
+
+    /// Runs `dlbridge eval ARGUMENTS` with `input` on standard input; with no input, standard
+    /// input is empty (a runner that fails early never reads it, and a pipe would break).
+    static func eval(_ arguments: [String], input: String? = "{}") throws -> Outcome {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["eval"] + arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                       error: String(decoding: error, as: UTF8.self))
+    }
+
+    static let people = #"{"people": [{"name": "b", "age": 30}, {"name": "a", "age": 25}], "price": 29.9, "qty": 3, "id": 6667519810961010000}"#
+
+    @Test(arguments: [
+        ("people[0].name", #""b""#),
+        ("people[*].name", #"["b","a"]"#),
+        ("people[?age > `26`].name | [0]", #""b""#),
+        ("sort_by(people, &age)[].name", #"["a","b"]"#),
+        ("max_by(people, &age).name", #""b""#),
+        ("{total: price * qty, n: length(people)}", #"{"total":89.7,"n":2}"#),
+        ("people[1:].[name, age]", #"[["a",25]]"#),
+        ("people[::-1].name", #"["a","b"]"#),
+        ("to_string(id)", #""6667519810961010000""#),
+        ("missing", "null"),
+        ("let $p = people in $p[?name == 'a'].age", "[25]"),
+        ("length(people) > `1` ? 'many' : 'few'", #""many""#),
+        ("slug('Čierne Topánky')", #""cierne_topanky""#),
+    ])
+    func printsCompactResult(_ expression: String, _ expected: String) throws {
+        #expect(try Self.eval([expression], input: Self.people) == Outcome(status: 0, output: expected + "\n"))
+    }
+
+    @Test func prettyIndentsByTwo() throws {
+        let outcome = try Self.eval(["--pretty", "people[0]"], input: Self.people)
+        #expect(outcome == Outcome(status: 0, output: "{\n  \"name\": \"b\",\n  \"age\": 30\n}\n"))
+    }
+
+    @Test func variablesAreBoundWithVar() throws {
+        let outcome = try Self.eval(["--var", "config={\"currency\":\"EUR\"}", "--var", "$index=2", "[$config.currency, $index]"])
+        #expect(outcome == Outcome(status: 0, output: "[\"EUR\",2]\n"))
+    }
+
+    @Test func fileArgumentIsRead() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID().uuidString).json")
+        try Data(Self.people.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try Self.eval(["people[1].age", file.path], input: nil) == Outcome(status: 0, output: "25\n"))
+        #expect(try Self.eval(["people[1].age", "-"], input: Self.people) == Outcome(status: 0, output: "25\n"))
+    }
+
+    @Test func syntaxErrorExitsOneWithColumn() throws {
+        let outcome = try Self.eval(["foo[?a == ]"], input: nil)
+        #expect(outcome == Outcome(status: 1, output: "", error: "expression:1:11: syntax error: unexpected ']'\n"))
+    }
+
+    @Test func compileTimeFunctionErrorsCarryTheColumn() throws {
+        #expect(try Self.eval(["a | nope(@)"], input: nil).error == "expression:1:5: unknown function: unknown function nope()\n")
+        #expect(try Self.eval(["abs(@, @)"], input: nil).error == "expression:1:1: invalid arity: abs() takes 1 argument, got 2\n")
+    }
+
+    @Test func evaluationErrorExitsOneWithReason() throws {
+        let type = try Self.eval(["abs(people)"], input: Self.people)
+        #expect(type == Outcome(status: 1, output: "", error: "eval: 1:1: invalid type: abs(): argument 1 must be a number, got array\n"))
+        let undefined = try Self.eval(["$event.name"])
+        #expect(undefined == Outcome(status: 1, output: "", error: "eval: 1:1: undefined variable: $event is not defined\n"))
+        let division = try Self.eval(["`1` / `0`"])
+        #expect(division == Outcome(status: 1, output: "", error: "eval: 1:5: not a number: 1 / 0: division by zero\n"))
+    }
+
+    @Test func invalidDocumentExitsOne() throws {
+        let outcome = try Self.eval(["a"], input: "{\"a\": }")
+        #expect(outcome == Outcome(status: 1, output: "", error: "<stdin>:1:7: expected a value, found '}'\n"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try Self.eval([], input: nil).status == 2)
+        #expect(try Self.eval(["--var", "novalue", "@"], input: nil).status == 2)
+        #expect(try Self.eval(["--var", "x={bad", "@"], input: nil).status == 2)
+        #expect(try Self.eval(["@", "/nonexistent/file.json"], input: nil).status == 2)
+    }
+}

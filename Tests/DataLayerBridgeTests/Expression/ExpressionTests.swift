@@ -1,0 +1,189 @@
+@testable import DataLayerBridge
+import Testing
+
+/// The public facade: compile errors and their columns, variables, limits, identity.
+struct ExpressionTests {
+    static func compileError(_ source: String) -> ExpressionError? {
+        do {
+            _ = try Expression(source)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static func evaluationError(_ source: String, _ value: JSONValue = [:], variables: ExpressionVariables = .init()) throws -> ExpressionError? {
+        let expression = try Expression(source)
+        do {
+            _ = try expression.evaluate(value, variables: variables)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test(arguments: [
+        ("foo.", 5, ExpressionError.Kind.syntax),
+        ("a[?b == ]", 9, .syntax),
+        ("  foo bar", 7, .syntax),
+        ("foo[1:2:0]", 9, .invalidValue),
+        ("nope(@)", 1, .unknownFunction),
+        ("a | abs(@, @)", 5, .invalidArity),
+        ("`{bad}`", 1, .syntax),
+        ("'unterminated", 1, .syntax),
+        ("a + 1", 5, .syntax),
+        ("\"to_string\"(@)", 1, .syntax),
+        ("a ~ b", 3, .syntax),
+        ("'čaj' ~", 7, .syntax),
+    ])
+    func compileErrorsCarryTheColumn(_ source: String, column: Int, kind: ExpressionError.Kind) {
+        let error = Self.compileError(source)
+        #expect(error?.kind == kind, "\(source)")
+        #expect(error?.column == column, "\(source): \(String(describing: error))")
+    }
+
+    @Test func errorDescriptionNamesPositionKindAndReason() throws {
+        #expect(Self.compileError("foo.")?.description == "1:5: syntax error: expected a name, '*', '[' or '{' after '.' but found the end of the expression")
+        #expect(try Self.evaluationError("abs('x')")?.description == "1:1: invalid type: abs(): argument 1 must be a number, got string")
+        #expect(ExpressionError(.invalidValue, "no position").description == "invalid value: no position")
+    }
+
+    @Test func hostVariablesAreTheOutermostScope() throws {
+        var variables = ExpressionVariables(["config": ["currency": "EUR"], "index": 3])
+        variables["item"] = ["sku": "A-1"]
+        let expression = try Expression("{currency: $config.currency, position: $index, sku: $item.sku, event: $.event}")
+        let result = try expression.evaluate(["event": "purchase"], variables: variables)
+        #expect(result == ["currency": "EUR", "position": 3, "sku": "A-1", "event": "purchase"])
+        #expect(expression.referencedVariables == ["config", "index", "item"])
+        #expect(try Expression("let $index = `1` in $index").evaluate(nil, variables: variables) == 1)
+    }
+
+    @Test func unboundVariableIsAnEvaluationErrorWithItsColumn() throws {
+        let error = try Self.evaluationError("[a, $event.name]", ["a": 1])
+        #expect(error?.kind == .undefinedVariable)
+        #expect(error?.column == 5)
+        #expect(error?.reason == "$event is not defined")
+        #expect(try Self.evaluationError("$event", variables: ExpressionVariables(["event": "x"])) == nil)
+    }
+
+    @Test func referencedVariablesAreTheFreeOnes() throws {
+        #expect(try Expression("let $a = $config in [$a, $b, $index]").referencedVariables == ["config", "b", "index"])
+        #expect(try Expression("let $a = $a in $a").referencedVariables == ["a"], "a binding sees the outer scope")
+        #expect(try Expression("[let $x = `1` in $x, $x]").referencedVariables == ["x"])
+        #expect(try Expression("$ | @").referencedVariables.isEmpty)
+    }
+
+    @Test func functionNamesListsEveryCall() throws {
+        #expect(try Expression("sort_by(items, &to_number(price))[0] | lower(name) || slug(x)").functionNames
+            == ["sort_by", "to_number", "lower", "slug"])
+        #expect(try Expression("a.b").functionNames.isEmpty)
+    }
+
+    @Test func compiledExpressionIsReusableAndComparable() throws {
+        let expression = try Expression("items[?price > `10`].sku")
+        #expect(try expression.evaluate(["items": [["sku": "a", "price": 5], ["sku": "b", "price": 20]]]) == ["b"])
+        #expect(try expression.evaluate(["items": [["sku": "c", "price": 11]]]) == ["c"])
+        #expect(expression == (try Expression("items[?price > `10`].sku")))
+        #expect(expression != (try Expression("items[?price > `10`].name")))
+        #expect(Set([expression, try Expression("items[?price > `10`].sku")]).count == 1)
+        #expect(expression.description == "items[?price > `10`].sku")
+    }
+
+    @Test func nestingBeyondTheLimitIsRefusedNotCrashed() {
+        let depth = ExpressionParser.maxDepth + 1
+        for source in [
+            String(repeating: "(", count: depth) + "a" + String(repeating: ")", count: depth),
+            String(repeating: "!", count: depth) + "a",
+            String(repeating: "-", count: depth) + "a",
+            String(repeating: "[", count: depth) + "a" + String(repeating: "]", count: depth),
+            "a" + String(repeating: ".a", count: depth),
+            "a" + String(repeating: " + a", count: depth),
+            String(repeating: "abs(", count: depth) + "a" + String(repeating: ")", count: depth),
+        ] {
+            #expect(Self.compileError(source)?.kind == .limitExceeded, "\(source.prefix(20))…")
+        }
+        #expect(Self.compileError(String(repeating: "(", count: 100) + "a" + String(repeating: ")", count: 100)) == nil)
+    }
+
+    @Test func overlongExpressionIsRefused() {
+        let source = String(repeating: "a", count: ExpressionLexer.maxSourceLength + 1)
+        #expect(Self.compileError(source)?.kind == .limitExceeded)
+    }
+
+    @Test func exponentialValuesAreRefused() throws {
+        var source = "'0123456789abcdef'"
+        for index in 0..<40 { source = "let $v\(index) = \(source) in [$v\(index), $v\(index)]" }
+        #expect(try Self.evaluationError(source)?.kind == .limitExceeded)
+        #expect(try Self.evaluationError("join('', [pad_left('', `4000000`), pad_left('', `4000000`)])")?.kind == .limitExceeded)
+        #expect(try Self.evaluationError("replace(pad_left('', `4000000`), '', 'ab')")?.kind == .limitExceeded)
+    }
+
+    @Test func growingNumbersAreRefused() throws {
+        var source = "$n"
+        for index in 0..<12 { source = "let $n = $n * $n in \(index == 0 ? "$n" : source)" }
+        source = "let $n = `123456789.123456789` in " + source
+        #expect(try Self.evaluationError(source)?.kind == .limitExceeded)
+        #expect(try Self.evaluationError("`1e999999999` + `1`")?.kind == .limitExceeded)
+        #expect(try Self.evaluationError("`1e999999999` // `3`")?.kind == .limitExceeded)
+        #expect(try Self.evaluationError("`1e999999999` % `7`") == nil)
+        #expect(try Expression("`2` / `3`").evaluate(nil) == .number(JSONNumber(text: "0.6666666666666666666666666666666667")!))
+    }
+
+    @Test func expressionReferenceOutsideAFunctionIsATypeError() throws {
+        #expect(try Self.evaluationError("&a")?.kind == .invalidType)
+    }
+
+    @Test func everyFunctionIsRegisteredOnce() {
+        #expect(ExpressionFunctions.names == [
+            "abs", "avg", "ceil", "coalesce", "contains", "ends_with", "enumerate", "find_first", "find_last", "floor", "from_items",
+            "items", "join", "keys", "length", "lookup", "lower", "map", "max", "max_by", "merge", "min", "min_by",
+            "not_null", "pad_left", "pad_right", "replace", "reverse", "seconds", "slug", "sort", "sort_by", "split",
+            "starts_with", "sum", "to_array", "to_number", "to_string", "trim", "trim_left", "trim_right", "type",
+            "upper", "uuid5", "values", "zip",
+        ])
+        #expect(ExpressionFunctions.jmespath.count + ExpressionFunctions.community.count + ExpressionFunctions.dataLayer.count
+            == ExpressionFunctions.names.count)
+    }
+}
+
+/// SHA-1 against the FIPS 180 / RFC 3174 test vectors.
+struct SHA1Tests {
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
+    @Test(arguments: [
+        ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+        ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1"),
+        (String(repeating: "0123456701234567012345670123456701234567012345670123456701234567", count: 10),
+         "dea356a2cddd90c7a7ecedc5ebb563934f460452"),
+        ("The quick brown fox jumps over the lazy dog", "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12"),
+    ])
+    func digestMatchesVector(_ message: String, _ digest: String) {
+        #expect(Self.hex(SHA1.hash(message.utf8)) == digest)
+    }
+
+    @Test func millionAsInChunks() {
+        var sha = SHA1()
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
+        for _ in 0..<1000 { sha.update(chunk) }
+        #expect(Self.hex(sha.finish()) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+    }
+
+    /// Lengths around the 56-byte padding boundary and the 64-byte block, hashed whole and split.
+    @Test(arguments: [
+        (55, "cef734ba81a024479e09eb5a75b6ddae62e6abf1"), (56, "901305367c259952f4e7af8323f480d59f81335b"),
+        (63, "0ddc4e0cccd9a12850deb5abb0853a4425559fec"), (64, "bb2fa3ee7afb9f54c6dfb5d021f14b1ffe40c163"),
+        (65, "78c741ddc482e4cdf8c474a0876347a0905b6233"), (119, "4300320394f7ee239bcdce7d3b8bcee173a0cd5c"),
+        (120, "ceb2821639c4b6dcb10bce0e522ca2e608ce056d"),
+    ])
+    func paddingBoundaries(_ length: Int, _ digest: String) {
+        let message = [UInt8](repeating: UInt8(ascii: "x"), count: length)
+        #expect(Self.hex(SHA1.hash(message)) == digest)
+        var split = SHA1()
+        split.update(message.prefix(length / 2))
+        split.update(message.dropFirst(length / 2))
+        #expect(Self.hex(split.finish()) == digest)
+    }
+}
