@@ -159,5 +159,117 @@ extension BuiltInMappings {
   "recall": { "key": "client_id", "set": { "customer_id": "customer_id" } }
 }
 """#),
+        (name: "ua-to-luigisbox", source: #"""
+// Universal Analytics Enhanced Ecommerce dataLayer pushes to Luigi's Box Events API envelopes.
+// The rules and why are in README.md, "Mapping: UA Enhanced Ecommerce → Luigi's Box";
+// Tests/Fixtures/ua-to-luigisbox/ pins them down case by case.
+// The dialect is told by the payload (ecommerce.impressions, .detail, …), never by the event name:
+// UA pushes often carry no event, or a GA4 one ('add_to_cart' around ecommerce.add).
+{
+  "$schema": "schema/mapping.schema.json",
+  "name": "ua-to-luigisbox",
+  "description": "Universal Analytics Enhanced Ecommerce pushes (impressions, detail, click, add, purchase) to Luigi's Box Events API envelopes.",
+  "source": "ua-enhanced-ecommerce-datalayer",
+  "target": "luigisbox-events-api",
+
+  "variables": {
+    "tracker_id": { "required": true, "type": "string", "description": "Luigi's Box tracker id of the site (\"1234-5678\")." },
+    "identity_field": {
+      "type": "string", "default": "id",
+      "description": "The product member holding the object identity Luigi's Box knows the product by (id, or a dimensionN holding the URL, …)."
+    },
+    "position_offset": {
+      "type": "number", "default": 0,
+      "description": "Added to the in-list order position of impressions without 'position' (page 2 of 24-item pages: 24)."
+    },
+    "list_names": {
+      "type": "array",
+      "default": [
+        { "contains": "autocomplete", "list": "Autocomplete" },
+        { "contains": "suggest", "list": "Autocomplete" },
+        { "contains": "whisper", "list": "Autocomplete" },
+        { "contains": "recommend", "list": "Recommendation" },
+        { "contains": "related", "list": "Recommendation" },
+        { "contains": "similar", "list": "Recommendation" },
+        { "contains": "upsell", "list": "Recommendation" },
+        { "contains": "cross-sell", "list": "Recommendation" },
+        { "contains": "also-bought", "list": "Recommendation" },
+        { "contains": "bestseller", "list": "Recommendation" },
+        { "contains": "search", "list": "Search Results" },
+        { "contains": "fulltext", "list": "Search Results" }
+      ],
+      "description": "Which Events API list an impression's 'list' stands for: ordered rules {\"exact\" | \"iexact\" | \"contains\": text, \"list\": name}, as in ga4-to-luigisbox; the first match wins; unmatched lists are Product Listing. Setting it replaces the whole table."
+    },
+    "id_namespace": {
+      "type": "string", "default": "93fb19d3-2a0e-4932-bf33-08ba9a3ea199",
+      "description": "UUID namespace of the envelope ids made for pushes without event_id: uuid5(id_namespace, \"TRACKER_ID:ORDINAL:RECORD_TEXT:OUTPUT\")."
+    }
+  },
+
+  "rules": [
+    {
+      // GA4 pushes, custom events without ecommerce: another dialect, not ours to map.
+      "name": "not-ua-ecommerce",
+      "match": "type(ecommerce) != 'object' || length(keys(ecommerce)[?contains(['currencyCode', 'impressions', 'click', 'detail', 'add', 'remove', 'checkout', 'checkout_option', 'purchase', 'refund', 'promoView', 'promoClick'], @)]) == `0`",
+      "skip": "not-ua-ecommerce"
+    },
+    {
+      // remove, checkout steps, refunds, promotions and a bare currencyCode: nothing in the Events API.
+      "name": "no-events-api-equivalent",
+      "match": "!(ecommerce.impressions) && !(ecommerce.detail.products) && !(ecommerce.click.products) && !(ecommerce.add.products) && !(ecommerce.purchase.products)",
+      "skip": "no-events-api-equivalent"
+    },
+    {
+      "name": "missing-client-id",
+      "match": "!coalesce(client_id, cid, user_pseudo_id, _ga)",
+      "reject": "missing-client-id"
+    },
+    {
+      // One push may carry several actions (a detail with the impressions of its related products):
+      // each gives its own envelope, in the fixed order detail, click, add, purchase, impressions.
+      "name": "actions",
+      "match": "`true`",
+      "let": {
+        "client": "let $c = coalesce(client_id, cid, user_pseudo_id, _ga) in type($c) == 'string' && starts_with($c, 'GA1.') && length(split($c, '.')) == `4` ? join('.', split($c, '.')[2:]) : $c",
+        "common": "from_items(items({tracker_id: $config.tracker_id, client_id: $client, customer_id: coalesce(user_id, customer_id), local_timestamp: (let $s = seconds(coalesce(timestamp, event_timestamp, \"gtm.start\")) in $s == `null` ? `null` : floor($s)), user_agent: user_agent, referer: page_referrer, platform: platform, context: context, consent_granted: consent_granted, ab_test_variant: ab_test_variant})[?[1] != `null`])",
+
+        // Products that are not objects are passed over. A product's identity as text ("10.50" stays "10.50"); its title falls back on it.
+        "first_detail": "ecommerce.detail.products[?type(@) == 'object'] | [0]",
+        "detail_id": "let $v = $first_detail && lookup($first_detail, $config.identity_field) in $v == `null` ? `null` : to_string($v)",
+        "detail": "$first_detail && {type: 'pv', url: $detail_id, title: coalesce($first_detail.name, $detail_id)}",
+        "clicked": "ecommerce.click.products[?type(@) == 'object'] | [0]",
+        "click": "$clicked && {type: 'click', action: {type: 'click', resource_identifier: (let $v = lookup($clicked, $config.identity_field) in $v == `null` ? `null` : to_string($v))}}",
+        "added": "ecommerce.add.products[?type(@) == 'object'] | [0]",
+        "add": "$added && {type: 'click', action: {type: 'add-to-cart', resource_identifier: (let $v = lookup($added, $config.identity_field) in $v == `null` ? `null` : to_string($v))}}",
+        // UA's price is the unit price: the line total is price × quantity.
+        "purchase": "ecommerce.purchase.products && {type: 'transaction', items: map(&(let $v = lookup(@, $config.identity_field), $n = to_number(quantity) || `1`, $p = to_number(price) in from_items(items({title: coalesce(name, $v == `null` ? `null` : to_string($v)), url: $v == `null` ? `null` : to_string($v), count: $n, total_price: $p == `null` ? `null` : $p * $n, was_discounted: !!coupon, was_volume_discounted: `false`})[?[1] != `null`])), ecommerce.purchase.products[?type(@) == 'object'])}",
+
+        // Impressions: each goes to the list its 'list' stands for (exact Events API names, then the
+        // list_names rules, else Product Listing); the lists appear in the Events API's order. Without 'position', an impression's
+        // position is its order within its own list (plus position_offset). A Product
+        // Listing's scope is its list name (else the first product's category) as label and identity:
+        // UA has no category id.
+        "shown": "map(&(let $p = @, $v = lookup(@, $config.identity_field), $name = list == `null` ? `null` : to_string(list) in {position: to_number($p.position), name: $name, category: $p.category && to_string($p.category), kind: $name == `null` ? 'Product Listing' : contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], $name) ? $name : coalesce(let $l = lower($name) in $config.list_names[?exact == $name || iexact && lower(iexact) == $l || contains && contains($l, lower(contains))] | [0].list, 'Product Listing'), item: from_items(items({title: coalesce($p.name, $v == `null` ? `null` : to_string($v)), type: 'item', url: $v == `null` ? `null` : to_string($v), price: to_number($p.price)})[?[1] != `null`])}), ecommerce.impressions[?type(@) == 'object'] || `[]`)",
+        "search_term": "let $t = coalesce(ecommerce.search_term, search_term) in $t == `null` ? '' : to_string($t)",
+        "lists": "from_items(map(&(let $kind = @ in let $in = $shown[?kind == $kind] in [$kind, {items: map(&merge([1].item, {position: [1].position || [0] + `1` + $config.position_offset}), enumerate($in)), query: $kind == 'Product Listing' ? {scopes: (let $label = coalesce($in[0].name, $in[0].category) in $label && {_category_label: join(' | ', map(&trim(@), split(replace(replace($label, '>', '|'), '/', '|'), '|'))), _category_identity: $label} || `null`)} : $kind == 'Recommendation' ? {filters: {RecommenderClientId: slug($in[0].name)}} : {string: $search_term}}]), ['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'][?contains($shown[*].kind, @)]))",
+        "impressions": "length($shown) > `0` && {type: 'event', lists: $lists} || `null`",
+
+        // Each action's envelope, by its fixed position (the emit template that writes it): ids are
+        // event_id (event_id:POSITION when the push gives several), else uuid5 as in ga4-to-luigisbox.
+        "actions": "[$detail, $click, $add, $purchase, $impressions]",
+        "several": "length($actions[?@]) > `1`",
+        "envelopes": "map(&([1] && merge({id: $.event_id && ($several ? join(':', [to_string($.event_id), to_string([0])]) : to_string($.event_id)) || uuid5($config.id_namespace, join(':', [$config.tracker_id, to_string($record.ordinal), $record.text, to_string([0])]))}, $common, [1]) || `null`), enumerate($actions))"
+      },
+      "emit": [
+        { "@expr": "$envelopes[0]" },
+        { "@expr": "$envelopes[1]" },
+        { "@expr": "$envelopes[2]" },
+        { "@expr": "$envelopes[3]" },
+        { "@expr": "$envelopes[4]" }
+      ]
+    }
+  ]
+}
+"""#),
     ]
 }

@@ -1,0 +1,31 @@
+import DataLayerBridge
+import Foundation
+import Testing
+
+/// Every built-in mapping other than the default (which `DefaultMappingFixtureTests` covers) against
+/// the hand-written fixture pairs in `Tests/Fixtures/<mapping name>/`, run on the embedded text as an
+/// installed binary has it.
+@Suite("Built-in mappings: fixture pairs")
+struct BuiltInMappingFixtureTests {
+    static let mappings = BuiltInMappings.names.filter { $0 != BuiltInMappings.defaultName }
+
+    /// `mapping/case` for every case of every mapping, so each pair is its own test case.
+    static let cases: [String] = mappings.flatMap { name in
+        ((try? FixturePairs(directory: TestPaths.fixtures(name).path).caseNames()) ?? []).map { "\(name)/\($0)" }
+    }
+
+    @Test("every built-in mapping has a fixture folder with cases", arguments: mappings)
+    func fixturesExist(_ name: String) {
+        #expect(Self.cases.contains { $0.hasPrefix(name + "/") })
+    }
+
+    @Test(arguments: cases)
+    func fixturePair(_ mappingAndCase: String) {
+        let parts = mappingAndCase.split(separator: "/", maxSplits: 1).map(String.init)
+        let name = parts[0]
+        let result = FixturePairs(directory: TestPaths.fixtures(name).path).run(parts[1]) { variables throws(MappingError) in
+            try Mapping.named(name, variables: variables)
+        }
+        #expect(result.failures == [])
+    }
+}
