@@ -3,6 +3,133 @@
 extension BuiltInMappings {
     /// The shipped mapping files, by name, exactly as in `mappings/`.
     static let sources: [(name: String, source: String)] = [
+        (name: "ga4-bigquery-to-luigisbox", source: #"""
+// GA4 BigQuery export rows (one event per row, as NDJSON from `bq extract` or the console's JSON view)
+// to Luigi's Box Events API envelopes. The rules and why are in README.md,
+// "Mapping: GA4 BigQuery export → Luigi's Box"; Tests/Fixtures/ga4-bigquery-to-luigisbox/ pins them down.
+// INT64 and FLOAT columns may come as JSON strings ("1631285116932001", "16.0"): numbers are read
+// with to_number, exactly. "(not set)" and the demo data set's "Not available in demo dataset" are missing.
+{
+  "$schema": "schema/mapping.schema.json",
+  "name": "ga4-bigquery-to-luigisbox",
+  "description": "GA4 BigQuery export rows (event_name, event_params[], items[]) to Luigi's Box Events API envelopes.",
+  "source": "ga4-bigquery-export",
+  "target": "luigisbox-events-api",
+
+  "variables": {
+    "tracker_id": { "required": true, "type": "string", "description": "Luigi's Box tracker id of the site (\"1234-5678\")." },
+    "identity_field": {
+      "type": "string", "default": "item_id",
+      "description": "The items[] member holding the object identity Luigi's Box knows the product by."
+    },
+    "index_base": {
+      "type": "string", "default": "auto",
+      "description": "How to read item_list_index: \"0\" (0-based), \"1\" (1-based), or \"auto\": 0-based when any item of the row has index 0."
+    },
+    "list_names": {
+      "type": "array",
+      "default": [
+        { "contains": "autocomplete", "list": "Autocomplete" },
+        { "contains": "suggest", "list": "Autocomplete" },
+        { "contains": "whisper", "list": "Autocomplete" },
+        { "contains": "recommend", "list": "Recommendation" },
+        { "contains": "related", "list": "Recommendation" },
+        { "contains": "similar", "list": "Recommendation" },
+        { "contains": "upsell", "list": "Recommendation" },
+        { "contains": "cross-sell", "list": "Recommendation" },
+        { "contains": "also-bought", "list": "Recommendation" },
+        { "contains": "bestseller", "list": "Recommendation" },
+        { "contains": "search", "list": "Search Results" },
+        { "contains": "fulltext", "list": "Search Results" }
+      ],
+      "description": "Which Events API list an item_list_name (then item_list_id) stands for, as in ga4-to-luigisbox: ordered rules {\"exact\" | \"iexact\" | \"contains\": text, \"list\": name}; the first match wins. Setting it replaces the whole table."
+    },
+    "conversion_actions": {
+      "type": "object",
+      "default": { "add_to_cart": "add-to-cart", "add_to_wishlist": "add-to-wishlist" },
+      "description": "GA4 event name → click action.type for conversions. Setting it replaces the default table."
+    },
+    "id_namespace": {
+      "type": "string", "default": "93fb19d3-2a0e-4932-bf33-08ba9a3ea199",
+      "description": "UUID namespace of the envelope ids made for rows without an event_id parameter: uuid5(id_namespace, \"TRACKER_ID:ORDINAL:RECORD_TEXT:OUTPUT\")."
+    }
+  },
+
+  "rules": [
+    {
+      "name": "no-events-api-equivalent",
+      "match": "!contains(['page_view', 'view_item', 'view_item_list', 'view_search_results', 'search', 'select_item', 'purchase'], event_name) && !lookup($config.conversion_actions, to_string(event_name))",
+      "skip": "no-events-api-equivalent"
+    },
+    {
+      "name": "missing-client-id",
+      "match": "!coalesce(user_pseudo_id)",
+      "reject": "missing-client-id"
+    },
+    {
+      "name": "envelope",
+      "match": "`true`",
+      "let": {
+        "unset": "['(not set)', 'Not available in demo dataset']",
+        // event_params as an object: each key's one set value (string_value, int_value, double_value
+        // or float_value); placeholders dropped.
+        "params": "from_items(map(&(let $x = coalesce(value.string_value, value.int_value, value.double_value, value.float_value) in [to_string(key), contains($unset, $x) ? `null` : $x]), event_params[?type(@) == 'object' && key != `null`] || `[]`))",
+        // items[] without placeholder members. dlbridge's input normaliser, written for dataLayer
+        // pushes, moves a top-level items[] under ecommerce (beside the export's ecommerce record).
+        "items": "map(&from_items(items(@)[?[1] != `null` && !contains($unset, [1])]), (ecommerce.items || items)[?type(@) == 'object'] || `[]`)",
+        "entries": "map(&(let $v = lookup([1], $config.identity_field) in {index: [0], item: [1], identity: $v == `null` ? `null` : to_string($v)}), enumerate($items))",
+        "first": "$entries[0]",
+        "type": "contains(['page_view', 'view_item'], event_name) ? 'pv' : contains(['view_item_list', 'view_search_results', 'search'], event_name) ? 'event' : event_name == 'purchase' ? 'transaction' : 'click'",
+
+        "url": "event_name == 'page_view' ? $params.page_location : event_name == 'view_item' ? $first.identity : `null`",
+        "title": "event_name == 'page_view' ? $params.page_title : event_name == 'view_item' ? $first.item.item_name : `null`",
+
+        // The list: the row's item_list_name / item_list_id parameters, else those of its first item.
+        "list_name": "coalesce($params.item_list_name, $first.item.item_list_name)",
+        "list_id": "coalesce($params.item_list_id, $first.item.item_list_id)",
+        "search_term": "$params.search_term",
+        "candidates": "[$list_name, $list_id][?@ != `null`] | map(&to_string(@), @)",
+        "named_list": "$candidates[?contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], @)] | [0]",
+        "looked_up": "map(&(let $t = @, $l = lower(@) in $config.list_names[?exact == $t || iexact && lower(iexact) == $l || contains && contains($l, lower(contains))] | [0].list), $candidates)[?@ != `null`] | [0]",
+        "list": "$type == 'event' ? coalesce($named_list, $looked_up, ($search_term || contains(['search', 'view_search_results'], event_name)) && 'Search Results' || 'Product Listing') : `null`",
+        "shift": "$config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(item_list_index), $items), `0`) ? `1` : `0`",
+        "list_items": "map(&(let $n = to_number(item.item_list_index) in from_items(items({title: coalesce(item.item_name, identity), type: 'item', url: identity, position: $n == `null` ? index + `1` : $n + $shift, price: to_number(item.price)})[?[1] != `null`])), $entries)",
+        "query": "$list == 'Recommendation' ? {filters: {RecommenderClientId: slug(coalesce($list_id, $list_name))}} : $list == 'Product Listing' ? {scopes: from_items(items({_category_label: $list_name != 'Product Listing' && $list_name && to_string($list_name) || `null`, _category_identity: $list_id && to_string($list_id) || `null`})[?[1] != `null`])} : {string: $search_term == `null` ? '' : to_string($search_term)}",
+        "lists": "$list && from_items([[$list, {items: $list_items, query: $query}]])",
+
+        "action": "$type == 'click' ? {type: event_name == 'select_item' && 'click' || lookup($config.conversion_actions, event_name), resource_identifier: $first.identity} : `null`",
+        "purchased": "$type == 'transaction' ? $entries : `null`"
+      },
+      "emit": {
+        "id": { "@expr": "$params.event_id && to_string($params.event_id) || uuid5($config.id_namespace, join(':', [$config.tracker_id, to_string($record.ordinal), $record.text, to_string($output)]))" },
+        "type": { "@expr": "$type" },
+        "tracker_id": { "@expr": "$config.tracker_id" },
+        "client_id": { "@expr": "to_string(user_pseudo_id)" },
+        "customer_id": { "@expr": "user_id && to_string(user_id)" },
+        "local_timestamp": { "@expr": "let $s = seconds(event_timestamp) in $s == `null` ? `null` : floor($s)" },
+        "referer": { "@expr": "$params.page_referrer" },
+        "url": { "@expr": "$url" },
+        "title": { "@expr": "$title" },
+        "lists": { "@expr": "$lists" },
+        "action": { "@expr": "$action" },
+        "items": {
+          "@arrayPath": [
+            "$purchased",
+            {
+              "title": { "@expr": "coalesce(item.item_name, identity)" },
+              "url": { "@expr": "identity" },
+              "count": { "@expr": "to_number(item.quantity) || `1`" },
+              "total_price": { "@expr": "let $p = to_number(item.price) in $p == `null` ? `null` : $p * (to_number(item.quantity) || `1`)" },
+              "was_discounted": { "@expr": "!!(item.coupon)" },
+              "was_volume_discounted": false
+            }
+          ]
+        }
+      }
+    }
+  ]
+}
+"""#),
         (name: "ga4-to-luigisbox", source: #"""
 // The default mapping: GA4 dataLayer pushes to Luigi's Box Events API envelopes.
 // The rules it implements, and why, are in README.md, "Default mapping: GA4 → Luigi's Box";
