@@ -130,6 +130,64 @@ extension BuiltInMappings {
   ]
 }
 """#),
+        (name: "ga4-to-hanzo-commerce", source: #"""
+// GA4 dataLayer pushes to Hanzo Commerce analytics events (the event schema of Hanzo's Analytics
+// module: id, type, ISO-8601 timestamp, sessionId, customerId, properties, context), ready to load
+// into ClickHouse's commerce_events table with INSERT … FORMAT JSONEachRow.
+// The rules and why are in README.md, "Mapping: GA4 → Hanzo commerce events";
+// Tests/Fixtures/ga4-to-hanzo-commerce/ pins them down case by case.
+{
+  "$schema": "schema/mapping.schema.json",
+  "name": "ga4-to-hanzo-commerce",
+  "description": "GA4 dataLayer pushes (page views, item views, cart changes, checkouts, purchases, refunds) to Hanzo commerce analytics events, amounts in integer cents.",
+  "source": "ga4-datalayer",
+  "target": "hanzo-commerce-events",
+
+  "variables": {
+    "id_namespace": {
+      "type": "string", "default": "93fb19d3-2a0e-4932-bf33-08ba9a3ea199",
+      "description": "UUID namespace of the event ids made for pushes without event_id: uuid5(id_namespace, \"hanzo:ORDINAL:RECORD_TEXT:OUTPUT\")."
+    },
+    "currency": {
+      "type": "string", "default": "USD",
+      "description": "Currency of amounts for pushes that name none (ecommerce.currency)."
+    }
+  },
+
+  "rules": [
+    {
+      "name": "no-hanzo-equivalent",
+      "match": "!lookup(`{\"page_view\": 1, \"view_item\": 1, \"add_to_cart\": 1, \"remove_from_cart\": 1, \"begin_checkout\": 1, \"purchase\": 1, \"refund\": 1}`, event)",
+      "skip": "no-hanzo-equivalent"
+    },
+    {
+      "name": "event",
+      "match": "`true`",
+      "let": {
+        "type": "lookup({page_view: 'page.viewed', view_item: 'product.viewed', add_to_cart: 'cart.item_added', remove_from_cart: 'cart.item_removed', begin_checkout: 'checkout.started', purchase: 'order.completed', refund: 'order.refunded'}, event)",
+        // Amounts in integer cents, from the exact decimal (29.99 → 2999); a fraction of a cent
+        // rounds half up. Each line is price × quantity (GA4's price is the unit price).
+        "lines": "map(&(let $q = to_number(quantity) || `1`, $p = to_number(price) in from_items(items({productId: item_id == `null` ? `null` : to_string(item_id), productName: item_name, price: $p == `null` ? `null` : floor($p * `100` + `0.5`), quantity: $q, lineTotal: $p == `null` ? `null` : floor($p * $q * `100` + `0.5`)})[?[1] != `null`])), ecommerce.items[?type(@) == 'object'] || `[]`)",
+        "first": "$lines[0]",
+        "value": "let $v = to_number(ecommerce.value) in $v == `null` ? `null` : floor($v * `100` + `0.5`)",
+        // An order's total is the sum of its lines; without priced lines, the push's value.
+        "total": "length($lines[?lineTotal != `null`]) > `0` ? sum($lines[?lineTotal != `null`].lineTotal) : $value",
+        "item_count": "length($lines) > `0` ? sum($lines[*].quantity) : `null`",
+        "currency": "coalesce(ecommerce.currency, $config.currency)",
+        "line_items": "length($lines) > `0` ? $lines[*].{productId: productId, productName: productName, price: price, quantity: quantity} : `null`",
+        "product": "{productId: $first.productId, productName: $first.productName, price: $first.price, currency: $currency}",
+        "properties": "event == 'page_view' ? {url: coalesce(page_location, page_path), title: page_title, path: page_path} : event == 'view_item' ? $product : contains(['add_to_cart', 'remove_from_cart'], event) ? merge($product, {quantity: $first.quantity, total: $total, itemCount: $item_count}) : merge({orderId: ecommerce.transaction_id && to_string(ecommerce.transaction_id), total: $total, currency: $currency, itemCount: $item_count, coupon: coalesce(ecommerce.coupon), items: $line_items}, event == 'purchase' ? {shipping: (let $s = to_number(ecommerce.shipping) in $s == `null` ? `null` : floor($s * `100` + `0.5`)), tax: (let $t = to_number(ecommerce.tax) in $t == `null` ? `null` : floor($t * `100` + `0.5`)), paymentMethod: ecommerce.payment_type} : `{}`)"
+      },
+      // Null members (a push without user_id, an item without price) are left out at every depth.
+      "emit": {
+        "@excludeWhenNull": {
+          "@expr": "{id: event_id && to_string(event_id) || uuid5($config.id_namespace, join(':', ['hanzo', to_string($record.ordinal), $record.text, '0'])), type: $type, timestamp: iso8601(coalesce(timestamp, event_timestamp, \"gtm.start\")), sessionId: (let $s = coalesce(session_id, ga_session_id) in $s && to_string($s)), customerId: (let $c = coalesce(user_id, customer_id) in $c && to_string($c)), properties: $properties, context: (let $x = {ip: coalesce(ip, ip_address), userAgent: coalesce(user_agent), referrer: coalesce(page_referrer), country: coalesce(country)} in length(values($x)[?@ != `null`]) > `0` ? $x : `null`)}"
+        }
+      }
+    }
+  ]
+}
+"""#),
         (name: "ga4-to-luigisbox", source: #"""
 // The default mapping: GA4 dataLayer pushes to Luigi's Box Events API envelopes.
 // The rules it implements, and why, are in README.md, "Default mapping: GA4 → Luigi's Box";
