@@ -19,6 +19,20 @@ struct BuiltInMappingFixtureTests {
         #expect(Self.cases.contains { $0.hasPrefix(name + "/") })
     }
 
+    /// `Tests/Scripts/embed-mappings.py` writes the built-ins from `mappings/*.jsonc`; a file edited
+    /// without re-running it would ship the old text.
+    @Test("the embedded mappings are exactly the files in mappings/")
+    func embeddedTextMatchesFiles() throws {
+        let files = try TestPaths.files(in: TestPaths.packageRoot.appendingPathComponent("mappings"), suffix: ".jsonc")
+        #expect(files.map { String($0.lastPathComponent.dropLast(".jsonc".count)) } == BuiltInMappings.names)
+        for file in files {
+            var text = try String(contentsOf: file, encoding: .utf8)
+            if text.hasSuffix("\n") { text.removeLast() }
+            #expect(BuiltInMappings.source(named: String(file.lastPathComponent.dropLast(".jsonc".count))) == text,
+                    "\(file.lastPathComponent): run python3 Tests/Scripts/embed-mappings.py")
+        }
+    }
+
     @Test(arguments: cases)
     func fixturePair(_ mappingAndCase: String) {
         let parts = mappingAndCase.split(separator: "/", maxSplits: 1).map(String.init)
