@@ -156,18 +156,13 @@ extension BuiltInMappings {
 
   "rules": [
     {
-      "name": "no-hanzo-equivalent",
-      "match": "!lookup(`{\"page_view\": 1, \"view_item\": 1, \"add_to_cart\": 1, \"remove_from_cart\": 1, \"begin_checkout\": 1, \"purchase\": 1, \"refund\": 1}`, event)",
-      "skip": "no-hanzo-equivalent"
-    },
-    {
       "name": "event",
       "match": "`true`",
       "let": {
         "type": "lookup({page_view: 'page.viewed', view_item: 'product.viewed', add_to_cart: 'cart.item_added', remove_from_cart: 'cart.item_removed', begin_checkout: 'checkout.started', purchase: 'order.completed', refund: 'order.refunded'}, event)",
         // Amounts in integer cents, from the exact decimal (29.99 → 2999); a fraction of a cent
         // rounds half up. Each line is price × quantity (GA4's price is the unit price).
-        "lines": "map(&(let $q = to_number(quantity) || `1`, $p = to_number(price) in from_items(items({productId: item_id == `null` ? `null` : to_string(item_id), productName: item_name, price: $p == `null` ? `null` : floor($p * `100` + `0.5`), quantity: $q, lineTotal: $p == `null` ? `null` : floor($p * $q * `100` + `0.5`)})[?[1] != `null`])), ecommerce.items[?type(@) == 'object'] || `[]`)",
+        "lines": "map(&(let $q = to_number(quantity) || `1`, $p = to_number(price) in from_items(items({productId: contains(['string', 'number'], type(item_id)) ? to_string(item_id) : `null`, productName: item_name, price: $p == `null` ? `null` : floor($p * `100` + `0.5`), quantity: $q, lineTotal: $p == `null` ? `null` : floor($p * $q * `100` + `0.5`)})[?[1] != `null`])), ecommerce.items[?type(@) == 'object'] || `[]`)",
         "first": "$lines[0]",
         "value": "let $v = to_number(ecommerce.value) in $v == `null` ? `null` : floor($v * `100` + `0.5`)",
         // An order's total is the sum of its lines; without priced lines, the push's value.
@@ -176,12 +171,14 @@ extension BuiltInMappings {
         "currency": "coalesce(ecommerce.currency, $config.currency)",
         "line_items": "length($lines) > `0` ? $lines[*].{productId: productId, productName: productName, price: price, quantity: quantity} : `null`",
         "product": "{productId: $first.productId, productName: $first.productName, price: $first.price, currency: $currency}",
-        "properties": "event == 'page_view' ? {url: coalesce(page_location, page_path), title: page_title, path: page_path} : event == 'view_item' ? $product : contains(['add_to_cart', 'remove_from_cart'], event) ? merge($product, {quantity: $first.quantity, total: $total, itemCount: $item_count}) : merge({orderId: ecommerce.transaction_id && to_string(ecommerce.transaction_id), total: $total, currency: $currency, itemCount: $item_count, coupon: coalesce(ecommerce.coupon), items: $line_items}, event == 'purchase' ? {shipping: (let $s = to_number(ecommerce.shipping) in $s == `null` ? `null` : floor($s * `100` + `0.5`)), tax: (let $t = to_number(ecommerce.tax) in $t == `null` ? `null` : floor($t * `100` + `0.5`)), paymentMethod: ecommerce.payment_type} : `{}`)"
+        "properties": "event == 'page_view' ? {url: coalesce(page_location, page_path), title: page_title, path: page_path} : event == 'view_item' ? $product : contains(['add_to_cart', 'remove_from_cart'], event) ? merge($product, {quantity: $first.quantity, total: $total, itemCount: $item_count}) : merge({orderId: contains(['string', 'number'], type(ecommerce.transaction_id)) ? to_string(ecommerce.transaction_id) : `null`, total: $total, currency: $currency, itemCount: $item_count, coupon: coalesce(ecommerce.coupon), items: $line_items}, event == 'purchase' ? {shipping: (let $s = to_number(ecommerce.shipping) in $s == `null` ? `null` : floor($s * `100` + `0.5`)), tax: (let $t = to_number(ecommerce.tax) in $t == `null` ? `null` : floor($t * `100` + `0.5`)), paymentMethod: ecommerce.payment_type} : `{}`)"
       },
+      "skipIf": { "when": "!$type", "reason": "no-hanzo-equivalent" },
       // Null members (a push without user_id, an item without price) are left out at every depth.
+      // Ids are text: strings, and numbers by their exact text; objects and arrays are left out.
       "emit": {
         "@excludeWhenNull": {
-          "@expr": "{id: event_id && to_string(event_id) || uuid5($config.id_namespace, join(':', ['hanzo', to_string($record.ordinal), $record.text, '0'])), type: $type, timestamp: iso8601(coalesce(timestamp, event_timestamp, \"gtm.start\")), sessionId: (let $s = coalesce(session_id, ga_session_id) in $s && to_string($s)), customerId: (let $c = coalesce(user_id, customer_id) in $c && to_string($c)), properties: $properties, context: (let $x = {ip: coalesce(ip, ip_address), userAgent: coalesce(user_agent), referrer: coalesce(page_referrer), country: coalesce(country)} in length(values($x)[?@ != `null`]) > `0` ? $x : `null`)}"
+          "@expr": "{id: event_id && to_string(event_id) || uuid5($config.id_namespace, join(':', ['hanzo', to_string($record.ordinal), $record.text, '0'])), type: $type, timestamp: iso8601(coalesce(timestamp, event_timestamp, \"gtm.start\")), sessionId: (let $s = coalesce(session_id, ga_session_id) in contains(['string', 'number'], type($s)) ? to_string($s) : `null`), customerId: (let $c = coalesce(user_id, customer_id) in contains(['string', 'number'], type($c)) ? to_string($c) : `null`), properties: $properties, context: (let $x = {ip: coalesce(ip, ip_address), userAgent: coalesce(user_agent), referrer: coalesce(page_referrer), country: coalesce(country)} in length(values($x)[?@ != `null`]) > `0` ? $x : `null`)}"
         }
       }
     }
