@@ -89,17 +89,17 @@ struct EventsAPIFindings: Sendable {
     mutating func member(
         _ key: String, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
     ) -> JSONValue? {
-        let path = pointer.appending(key)
+        // The member's pointer is spelled out only for a finding: most members are fine.
         guard let value = object[key] else {
             switch presence {
-            case .required: error(path, "required member is missing")
-            case .recommended(let reason): warning(path, "missing; \(reason)")
+            case .required: error(pointer.appending(key), "required member is missing")
+            case .recommended(let reason): warning(pointer.appending(key), "missing; \(reason)")
             case .optional: break
             }
             return nil
         }
         if let mismatch = type.mismatch(value) {
-            error(path, mismatch)
+            error(pointer.appending(key), mismatch)
             return nil
         }
         return value

@@ -56,6 +56,13 @@ public struct ExpressionVariables: Sendable {
         self.bindings = bindings
     }
 
+    /// A scope from `bindings` with room for `capacity` names in all, so that adding bindings
+    /// one by one (a rule's `let`s) never regrows the table.
+    init(_ bindings: [String: JSONValue], capacity: Int) {
+        self.bindings = Dictionary(minimumCapacity: capacity)
+        for (name, value) in bindings { self.bindings[name] = value }
+    }
+
     /// The value bound to `name` (without the `$`); setting `nil` unbinds it.
     public subscript(name: String) -> JSONValue? {
         get { bindings[name] }

@@ -10,6 +10,7 @@ enum ExpressionArithmetic {
         func failure(_ kind: ExpressionError.Kind, _ reason: String) -> ExpressionError {
             ExpressionError(kind, column: column, "\(a.text) \(operation.symbol) \(b.text): \(reason)")
         }
+        if let exact = integerResult(operation, a, b) { return exact }
         let x = a.decimalValue
         let y = b.decimalValue
         if let digits = exactDigits(operation, x, y), digits > ExactDecimal.maximumExactDigits {
@@ -26,6 +27,22 @@ enum ExpressionArithmetic {
         }
         guard let result else { throw failure(.notANumber, "division by zero") }
         return result.jsonNumber
+    }
+
+    /// `a op b` for the common case of integers written plainly (`index + 1`) whose sum,
+    /// difference or product fits 64 bits: the same text the decimal path writes, without
+    /// splitting either number into digits. `nil` for everything else.
+    private static func integerResult(_ operation: ExpressionNode.ArithmeticOperator, _ a: JSONNumber, _ b: JSONNumber) -> JSONNumber? {
+        guard let x = Int64(a.text), let y = Int64(b.text) else { return nil }
+        let (result, overflow): (Int64, Bool)
+        switch operation {
+        case .add: (result, overflow) = x.addingReportingOverflow(y)
+        case .subtract: (result, overflow) = x.subtractingReportingOverflow(y)
+        case .multiply: (result, overflow) = x.multipliedReportingOverflow(by: y)
+        case .divide, .modulo, .integerDivide: return nil
+        }
+        // Zero is left to the decimal path, which owns the sign of zero.
+        return overflow || result == 0 ? nil : JSONNumber(uncheckedText: String(result))
     }
 
     /// How many significant digits the exact result spans, where that can outgrow the operands;

@@ -99,14 +99,14 @@ struct ExpressionEvaluator {
                 results.append(result)
             }
             return .array(results)
-        case .multiSelectHash(let members):
+        case .multiSelectHash(let members, let uniqueKeys):
             if case .null = value { return .null }
-            var object = JSONObject()
+            var object = JSONObject(capacity: members.count)
             var size = 0
             for member in members {
                 let result = try evaluate(member.value, value)
                 try Self.account(result, in: &size)
-                object[member.key] = result
+                if uniqueKeys { object.append(key: member.key, value: result) } else { object[member.key] = result }
             }
             return .object(object)
         case .function(let function, let arguments, let column):

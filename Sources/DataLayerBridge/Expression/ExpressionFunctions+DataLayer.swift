@@ -11,6 +11,18 @@ extension ExpressionFunctions {
             default: return .null
             }
         },
+        // Targets that want a date-time string (Hanzo's `timestamp`) from a push's UNIX time.
+        ExpressionFunction("iso8601", [[.number, .string, .null]]) { call, _ throws(ExpressionError) in
+            let seconds: JSONNumber?
+            switch call.value(0) {
+            case .number(let number): seconds = unixSeconds(number)
+            case .string(let text):
+                if let number = JSONNumber(text: text) { seconds = unixSeconds(number) } else { seconds = try ISO8601.seconds(text, call) }
+            default: seconds = nil
+            }
+            guard let seconds, let text = try ISO8601.text(seconds, call) else { return .null }
+            return .string(text)
+        },
         ExpressionFunction("coalesce", [.any], variadic: true) { call, _ throws(ExpressionError) in
             for position in 0..<call.count where !call.value(position).isEmptyValue { return call.value(position) }
             return .null
@@ -206,6 +218,45 @@ enum ISO8601 {
         guard !fraction.isEmpty else { return JSONNumber(whole) }
         let fractional = JSONNumber(uncheckedText: "0." + String(decoding: fraction, as: UTF8.self))
         return try ExpressionArithmetic.apply(.add, JSONNumber(whole), fractional, column: call.column)
+    }
+
+    /// UNIX seconds as `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (UTC; the fraction exact to 9 digits, cut
+    /// beyond, trailing zeros dropped); `nil` outside the years 0000–9999, which the format cannot write.
+    static func text(_ seconds: JSONNumber, _ call: FunctionCall) throws(ExpressionError) -> String? {
+        let floored = ExpressionArithmetic.floor(seconds)
+        guard let whole = floored.int64Value, (-62_167_219_200...253_402_300_799).contains(whole) else { return nil }
+        let fraction = try ExpressionArithmetic.apply(.subtract, seconds, floored, column: call.column)
+        let nanoseconds = try ExpressionArithmetic.apply(.multiply, fraction, JSONNumber(1_000_000_000), column: call.column)
+        let nanos = Int(ExpressionArithmetic.floor(nanoseconds).int64Value ?? 0)
+        let days = Int(whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400)
+        let secondOfDay = Int(whole) - days * 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3_600, 2) + ":"
+            + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+        if nanos > 0 {
+            var digits = pad(nanos, 9)
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text + "Z"
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// The inverse of ``daysSinceEpoch(year:month:day:)``, in the same 1 March eras.
+    private static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

@@ -244,8 +244,10 @@ enum ExpressionFunctions {
         },
         ExpressionFunction("map", [.expression, .array]) { call, evaluator throws(ExpressionError) in
             let reference = try call.reference(0)
+            let elements = try call.array(1)
             var results: [JSONValue] = []
-            for element in try call.array(1) { results.append(try evaluator.evaluate(reference, element)) }
+            results.reserveCapacity(elements.count)
+            for element in elements { results.append(try evaluator.evaluate(reference, element)) }
             return .array(results)
         },
         ExpressionFunction("max", [[.arrayOfNumbers, .arrayOfStrings]]) { call, _ throws(ExpressionError) in

@@ -37,7 +37,9 @@ indirect enum ExpressionNode: Sendable {
     case unary(negate: Bool, ExpressionNode, column: Int)
     case literal(JSONValue)
     case multiSelectList([ExpressionNode])
-    case multiSelectHash([(key: String, value: ExpressionNode)])
+    /// `{a: …, b: …}`; `uniqueKeys` lets evaluation append members without looking for an earlier
+    /// one of the same name.
+    case multiSelectHash([(key: String, value: ExpressionNode)], uniqueKeys: Bool)
     case function(ExpressionFunction, [ExpressionNode], column: Int)
     /// `&expression`: an argument that a function evaluates itself, per element.
     case expressionReference(ExpressionNode)
@@ -74,7 +76,7 @@ extension ExpressionNode {
             visit(a)
         case .multiSelectList(let elements):
             elements.forEach(visit)
-        case .multiSelectHash(let members):
+        case .multiSelectHash(let members, _):
             members.forEach { visit($0.value) }
         case .function(_, let arguments, _):
             arguments.forEach(visit)

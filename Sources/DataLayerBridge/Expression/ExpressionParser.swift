@@ -388,7 +388,7 @@ struct ExpressionParser {
             members.append((key, try expression(0)))
         } while current.kind == .comma
         try expect(.rbrace, "',' or '}'")
-        return .multiSelectHash(members)
+        return .multiSelectHash(members, uniqueKeys: Set(members.map(\.key)).count == members.count)
     }
 
     private static func describe(_ kind: ExpressionToken.Kind) -> String {

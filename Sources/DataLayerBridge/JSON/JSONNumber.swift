@@ -60,16 +60,25 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// `true` when the value is a whole number (`3`, `3.0`, `3e2`).
-    public var isInteger: Bool { DecimalParts(self).exponent >= 0 }
+    public var isInteger: Bool {
+        // Text without a fraction or an exponent is an integer; only the rest needs its digits.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) { return true }
+        return DecimalParts(self).exponent >= 0
+    }
 
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
-        lhs.text == rhs.text || DecimalParts(lhs) == DecimalParts(rhs)
+        if lhs.text == rhs.text { return true }
+        if let a = Int64(lhs.text), let b = Int64(rhs.text) { return a == b }
+        return DecimalParts(lhs) == DecimalParts(rhs)
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(DecimalParts(self)) }
 
     public static func < (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
-        DecimalParts(lhs) < DecimalParts(rhs)
+        // Plain integer text (the common case: indexes, positions, timestamps) compares without
+        // splitting into digits.
+        if let a = Int64(lhs.text), let b = Int64(rhs.text) { return a < b }
+        return DecimalParts(lhs) < DecimalParts(rhs)
     }
 }
 

@@ -23,6 +23,12 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// Creates an object from members in the order given.
     public init(_ members: [Member] = []) { self.members = members }
 
+    /// An empty object with room for `capacity` members.
+    init(capacity: Int) {
+        members = []
+        members.reserveCapacity(capacity)
+    }
+
     public var startIndex: Int { members.startIndex }
     public var endIndex: Int { members.endIndex }
     public subscript(position: Int) -> Member { members[position] }
@@ -64,8 +70,20 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
     /// The effective members: one per key, the last value winning, in first-appearance order.
     public var uniqueMembers: [Member] {
-        if Set(members.map(\.key)).count == members.count { return members }
+        if !hasDuplicateKeys { return members }
         return keys.map { Member(key: $0, value: self[$0]!) }
+    }
+
+    /// Whether some key appears twice. Small objects (the usual case) are checked pair by pair
+    /// rather than through a `Set`, which would allocate and hash every key.
+    private var hasDuplicateKeys: Bool {
+        guard members.count > 16 else {
+            for later in members.indices.dropFirst() {
+                for earlier in members.startIndex..<later where members[earlier].key == members[later].key { return true }
+            }
+            return false
+        }
+        return Set(members.map(\.key)).count != members.count
     }
 
     /// Objects are equal as maps: same keys, equal values, order and shadowed duplicates ignored.

@@ -3,6 +3,188 @@
 extension BuiltInMappings {
     /// The shipped mapping files, by name, exactly as in `mappings/`.
     static let sources: [(name: String, source: String)] = [
+        (name: "ga4-bigquery-to-luigisbox", source: #"""
+// GA4 BigQuery export rows (one event per row, as NDJSON from `bq extract` or the console's JSON view)
+// to Luigi's Box Events API envelopes. The rules and why are in README.md,
+// "Mapping: GA4 BigQuery export → Luigi's Box"; Tests/Fixtures/ga4-bigquery-to-luigisbox/ pins them down.
+// INT64 and FLOAT columns may come as JSON strings ("1631285116932001", "16.0"): numbers are read
+// with to_number, exactly. "(not set)" and the demo data set's "Not available in demo dataset" are missing.
+{
+  "$schema": "schema/mapping.schema.json",
+  "name": "ga4-bigquery-to-luigisbox",
+  "description": "GA4 BigQuery export rows (event_name, event_params[], items[]) to Luigi's Box Events API envelopes.",
+  "source": "ga4-bigquery-export",
+  "target": "luigisbox-events-api",
+
+  "variables": {
+    "tracker_id": { "required": true, "type": "string", "description": "Luigi's Box tracker id of the site (\"1234-5678\")." },
+    "identity_field": {
+      "type": "string", "default": "item_id",
+      "description": "The items[] member holding the object identity Luigi's Box knows the product by."
+    },
+    "index_base": {
+      "type": "string", "default": "auto",
+      "description": "How to read item_list_index: \"0\" (0-based), \"1\" (1-based), or \"auto\": 0-based when any item of the row has index 0."
+    },
+    "list_names": {
+      "type": "array",
+      "default": [
+        { "contains": "autocomplete", "list": "Autocomplete" },
+        { "contains": "suggest", "list": "Autocomplete" },
+        { "contains": "whisper", "list": "Autocomplete" },
+        { "contains": "recommend", "list": "Recommendation" },
+        { "contains": "related", "list": "Recommendation" },
+        { "contains": "similar", "list": "Recommendation" },
+        { "contains": "upsell", "list": "Recommendation" },
+        { "contains": "cross-sell", "list": "Recommendation" },
+        { "contains": "also-bought", "list": "Recommendation" },
+        { "contains": "bestseller", "list": "Recommendation" },
+        { "contains": "search", "list": "Search Results" },
+        { "contains": "fulltext", "list": "Search Results" }
+      ],
+      "description": "Which Events API list an item_list_name (then item_list_id) stands for, as in ga4-to-luigisbox: ordered rules {\"exact\" | \"iexact\" | \"contains\": text, \"list\": name}; the first match wins. Setting it replaces the whole table."
+    },
+    "conversion_actions": {
+      "type": "object",
+      "default": { "add_to_cart": "add-to-cart", "add_to_wishlist": "add-to-wishlist" },
+      "description": "GA4 event name → click action.type for conversions. Setting it replaces the default table."
+    },
+    "id_namespace": {
+      "type": "string", "default": "93fb19d3-2a0e-4932-bf33-08ba9a3ea199",
+      "description": "UUID namespace of the envelope ids made for rows without an event_id parameter: uuid5(id_namespace, \"TRACKER_ID:ORDINAL:RECORD_TEXT:OUTPUT\")."
+    }
+  },
+
+  "rules": [
+    {
+      "name": "no-events-api-equivalent",
+      "match": "!contains(['page_view', 'view_item', 'view_item_list', 'view_search_results', 'search', 'select_item', 'purchase'], event_name) && !lookup($config.conversion_actions, to_string(event_name))",
+      "skip": "no-events-api-equivalent"
+    },
+    {
+      "name": "missing-client-id",
+      "match": "!coalesce(user_pseudo_id)",
+      "reject": "missing-client-id"
+    },
+    {
+      "name": "envelope",
+      "match": "`true`",
+      "let": {
+        "unset": "['(not set)', 'Not available in demo dataset']",
+        // event_params as an object: each key's one set value (string_value, int_value, double_value
+        // or float_value); placeholders dropped.
+        "params": "from_items(map(&(let $x = coalesce(value.string_value, value.int_value, value.double_value, value.float_value) in [to_string(key), contains($unset, $x) ? `null` : $x]), event_params[?type(@) == 'object' && key != `null`] || `[]`))",
+        // items[] without placeholder members. dlbridge's input normaliser, written for dataLayer
+        // pushes, moves a top-level items[] under ecommerce (beside the export's ecommerce record).
+        "items": "map(&from_items(items(@)[?[1] != `null` && !contains($unset, [1])]), (ecommerce.items || items)[?type(@) == 'object'] || `[]`)",
+        "entries": "map(&(let $v = lookup([1], $config.identity_field) in {index: [0], item: [1], identity: $v == `null` ? `null` : to_string($v)}), enumerate($items))",
+        "first": "$entries[0]",
+        "type": "contains(['page_view', 'view_item'], event_name) ? 'pv' : contains(['view_item_list', 'view_search_results', 'search'], event_name) ? 'event' : event_name == 'purchase' ? 'transaction' : 'click'",
+
+        "url": "event_name == 'page_view' ? $params.page_location : event_name == 'view_item' ? $first.identity : `null`",
+        "title": "event_name == 'page_view' ? $params.page_title : event_name == 'view_item' ? $first.item.item_name : `null`",
+
+        // The list: the row's item_list_name / item_list_id parameters, else those of its first item.
+        "list_name": "coalesce($params.item_list_name, $first.item.item_list_name)",
+        "list_id": "coalesce($params.item_list_id, $first.item.item_list_id)",
+        "search_term": "$params.search_term",
+        "candidates": "[$list_name, $list_id][?@ != `null`] | map(&to_string(@), @)",
+        "named_list": "$candidates[?contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], @)] | [0]",
+        "looked_up": "map(&(let $t = @, $l = lower(@) in $config.list_names[?exact == $t || iexact && lower(iexact) == $l || contains && contains($l, lower(contains))] | [0].list), $candidates)[?@ != `null`] | [0]",
+        "list": "$type == 'event' ? coalesce($named_list, $looked_up, ($search_term || contains(['search', 'view_search_results'], event_name)) && 'Search Results' || 'Product Listing') : `null`",
+        "shift": "$config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(item_list_index), $items), `0`) ? `1` : `0`",
+        "list_items": "map(&(let $n = to_number(item.item_list_index) in from_items(items({title: coalesce(item.item_name, identity), type: 'item', url: identity, position: $n == `null` ? index + `1` : $n + $shift, price: to_number(item.price)})[?[1] != `null`])), $entries)",
+        "query": "$list == 'Recommendation' ? {filters: {RecommenderClientId: slug(coalesce($list_id, $list_name))}} : $list == 'Product Listing' ? {scopes: from_items(items({_category_label: $list_name != 'Product Listing' && $list_name && to_string($list_name) || `null`, _category_identity: $list_id && to_string($list_id) || `null`})[?[1] != `null`])} : {string: $search_term == `null` ? '' : to_string($search_term)}",
+        "lists": "$list && from_items([[$list, {items: $list_items, query: $query}]])",
+
+        "action": "$type == 'click' ? {type: event_name == 'select_item' && 'click' || lookup($config.conversion_actions, event_name), resource_identifier: $first.identity} : `null`",
+        "purchased": "$type == 'transaction' ? $entries : `null`"
+      },
+      "emit": {
+        "id": { "@expr": "$params.event_id && to_string($params.event_id) || uuid5($config.id_namespace, join(':', [$config.tracker_id, to_string($record.ordinal), $record.text, to_string($output)]))" },
+        "type": { "@expr": "$type" },
+        "tracker_id": { "@expr": "$config.tracker_id" },
+        "client_id": { "@expr": "to_string(user_pseudo_id)" },
+        "customer_id": { "@expr": "user_id && to_string(user_id)" },
+        "local_timestamp": { "@expr": "let $s = seconds(event_timestamp) in $s == `null` ? `null` : floor($s)" },
+        "referer": { "@expr": "$params.page_referrer" },
+        "url": { "@expr": "$url" },
+        "title": { "@expr": "$title" },
+        "lists": { "@expr": "$lists" },
+        "action": { "@expr": "$action" },
+        "items": {
+          "@arrayPath": [
+            "$purchased",
+            {
+              "title": { "@expr": "coalesce(item.item_name, identity)" },
+              "url": { "@expr": "identity" },
+              "count": { "@expr": "to_number(item.quantity) || `1`" },
+              "total_price": { "@expr": "let $p = to_number(item.price) in $p == `null` ? `null` : $p * (to_number(item.quantity) || `1`)" },
+              "was_discounted": { "@expr": "!!(item.coupon)" },
+              "was_volume_discounted": false
+            }
+          ]
+        }
+      }
+    }
+  ]
+}
+"""#),
+        (name: "ga4-to-hanzo-commerce", source: #"""
+// GA4 dataLayer pushes to Hanzo Commerce analytics events (the event schema of Hanzo's Analytics
+// module: id, type, ISO-8601 timestamp, sessionId, customerId, properties, context), ready to load
+// into ClickHouse's commerce_events table with INSERT … FORMAT JSONEachRow.
+// The rules and why are in README.md, "Mapping: GA4 → Hanzo commerce events";
+// Tests/Fixtures/ga4-to-hanzo-commerce/ pins them down case by case.
+{
+  "$schema": "schema/mapping.schema.json",
+  "name": "ga4-to-hanzo-commerce",
+  "description": "GA4 dataLayer pushes (page views, item views, cart changes, checkouts, purchases, refunds) to Hanzo commerce analytics events, amounts in integer cents.",
+  "source": "ga4-datalayer",
+  "target": "hanzo-commerce-events",
+
+  "variables": {
+    "id_namespace": {
+      "type": "string", "default": "93fb19d3-2a0e-4932-bf33-08ba9a3ea199",
+      "description": "UUID namespace of the event ids made for pushes without event_id: uuid5(id_namespace, \"hanzo:ORDINAL:RECORD_TEXT:OUTPUT\")."
+    },
+    "currency": {
+      "type": "string", "default": "USD",
+      "description": "Currency of amounts for pushes that name none (ecommerce.currency)."
+    }
+  },
+
+  "rules": [
+    {
+      "name": "event",
+      "match": "`true`",
+      "let": {
+        "type": "lookup({page_view: 'page.viewed', view_item: 'product.viewed', add_to_cart: 'cart.item_added', remove_from_cart: 'cart.item_removed', begin_checkout: 'checkout.started', purchase: 'order.completed', refund: 'order.refunded'}, event)",
+        // Amounts in integer cents, from the exact decimal (29.99 → 2999); a fraction of a cent
+        // rounds half up. Each line is price × quantity (GA4's price is the unit price).
+        "lines": "map(&(let $q = to_number(quantity) || `1`, $p = to_number(price) in from_items(items({productId: contains(['string', 'number'], type(item_id)) ? to_string(item_id) : `null`, productName: item_name, price: $p == `null` ? `null` : floor($p * `100` + `0.5`), quantity: $q, lineTotal: $p == `null` ? `null` : floor($p * $q * `100` + `0.5`)})[?[1] != `null`])), ecommerce.items[?type(@) == 'object'] || `[]`)",
+        "first": "$lines[0]",
+        "value": "let $v = to_number(ecommerce.value) in $v == `null` ? `null` : floor($v * `100` + `0.5`)",
+        // An order's total is the sum of its lines; without priced lines, the push's value.
+        "total": "length($lines[?lineTotal != `null`]) > `0` ? sum($lines[?lineTotal != `null`].lineTotal) : $value",
+        "item_count": "length($lines) > `0` ? sum($lines[*].quantity) : `null`",
+        "currency": "coalesce(ecommerce.currency, $config.currency)",
+        "line_items": "length($lines) > `0` ? $lines[*].{productId: productId, productName: productName, price: price, quantity: quantity} : `null`",
+        "product": "{productId: $first.productId, productName: $first.productName, price: $first.price, currency: $currency}",
+        "properties": "event == 'page_view' ? {url: coalesce(page_location, page_path), title: page_title, path: page_path} : event == 'view_item' ? $product : contains(['add_to_cart', 'remove_from_cart'], event) ? merge($product, {quantity: $first.quantity, total: $total, itemCount: $item_count}) : merge({orderId: contains(['string', 'number'], type(ecommerce.transaction_id)) ? to_string(ecommerce.transaction_id) : `null`, total: $total, currency: $currency, itemCount: $item_count, coupon: coalesce(ecommerce.coupon), items: $line_items}, event == 'purchase' ? {shipping: (let $s = to_number(ecommerce.shipping) in $s == `null` ? `null` : floor($s * `100` + `0.5`)), tax: (let $t = to_number(ecommerce.tax) in $t == `null` ? `null` : floor($t * `100` + `0.5`)), paymentMethod: ecommerce.payment_type} : `{}`)"
+      },
+      "skipIf": { "when": "!$type", "reason": "no-hanzo-equivalent" },
+      // Null members (a push without user_id, an item without price) are left out at every depth.
+      // Ids are text: strings, and numbers by their exact text; objects and arrays are left out.
+      "emit": {
+        "@excludeWhenNull": {
+          "@expr": "{id: event_id && to_string(event_id) || uuid5($config.id_namespace, join(':', ['hanzo', to_string($record.ordinal), $record.text, '0'])), type: $type, timestamp: iso8601(coalesce(timestamp, event_timestamp, \"gtm.start\")), sessionId: (let $s = coalesce(session_id, ga_session_id) in contains(['string', 'number'], type($s)) ? to_string($s) : `null`), customerId: (let $c = coalesce(user_id, customer_id) in contains(['string', 'number'], type($c)) ? to_string($c) : `null`), properties: $properties, context: (let $x = {ip: coalesce(ip, ip_address), userAgent: coalesce(user_agent), referrer: coalesce(page_referrer), country: coalesce(country)} in length(values($x)[?@ != `null`]) > `0` ? $x : `null`)}"
+        }
+      }
+    }
+  ]
+}
+"""#),
         (name: "ga4-to-luigisbox", source: #"""
 // The default mapping: GA4 dataLayer pushes to Luigi's Box Events API envelopes.
 // The rules it implements, and why, are in README.md, "Default mapping: GA4 → Luigi's Box";
@@ -157,6 +339,118 @@ extension BuiltInMappings {
   ],
 
   "recall": { "key": "client_id", "set": { "customer_id": "customer_id" } }
+}
+"""#),
+        (name: "ua-to-luigisbox", source: #"""
+// Universal Analytics Enhanced Ecommerce dataLayer pushes to Luigi's Box Events API envelopes.
+// The rules and why are in README.md, "Mapping: UA Enhanced Ecommerce → Luigi's Box";
+// Tests/Fixtures/ua-to-luigisbox/ pins them down case by case.
+// The dialect is told by the payload (ecommerce.impressions, .detail, …), never by the event name:
+// UA pushes often carry no event, or a GA4 one ('add_to_cart' around ecommerce.add).
+{
+  "$schema": "schema/mapping.schema.json",
+  "name": "ua-to-luigisbox",
+  "description": "Universal Analytics Enhanced Ecommerce pushes (impressions, detail, click, add, purchase) to Luigi's Box Events API envelopes.",
+  "source": "ua-enhanced-ecommerce-datalayer",
+  "target": "luigisbox-events-api",
+
+  "variables": {
+    "tracker_id": { "required": true, "type": "string", "description": "Luigi's Box tracker id of the site (\"1234-5678\")." },
+    "identity_field": {
+      "type": "string", "default": "id",
+      "description": "The product member holding the object identity Luigi's Box knows the product by (id, or a dimensionN holding the URL, …)."
+    },
+    "position_offset": {
+      "type": "number", "default": 0,
+      "description": "Added to the in-list order position of impressions without 'position' (page 2 of 24-item pages: 24)."
+    },
+    "list_names": {
+      "type": "array",
+      "default": [
+        { "contains": "autocomplete", "list": "Autocomplete" },
+        { "contains": "suggest", "list": "Autocomplete" },
+        { "contains": "whisper", "list": "Autocomplete" },
+        { "contains": "recommend", "list": "Recommendation" },
+        { "contains": "related", "list": "Recommendation" },
+        { "contains": "similar", "list": "Recommendation" },
+        { "contains": "upsell", "list": "Recommendation" },
+        { "contains": "cross-sell", "list": "Recommendation" },
+        { "contains": "also-bought", "list": "Recommendation" },
+        { "contains": "bestseller", "list": "Recommendation" },
+        { "contains": "search", "list": "Search Results" },
+        { "contains": "fulltext", "list": "Search Results" }
+      ],
+      "description": "Which Events API list an impression's 'list' stands for: ordered rules {\"exact\" | \"iexact\" | \"contains\": text, \"list\": name}, as in ga4-to-luigisbox; the first match wins; unmatched lists are Product Listing. Setting it replaces the whole table."
+    },
+    "id_namespace": {
+      "type": "string", "default": "93fb19d3-2a0e-4932-bf33-08ba9a3ea199",
+      "description": "UUID namespace of the envelope ids made for pushes without event_id: uuid5(id_namespace, \"TRACKER_ID:ORDINAL:RECORD_TEXT:OUTPUT\")."
+    }
+  },
+
+  "rules": [
+    {
+      // GA4 pushes, custom events without ecommerce: another dialect, not ours to map.
+      "name": "not-ua-ecommerce",
+      "match": "type(ecommerce) != 'object' || length(keys(ecommerce)[?contains(['currencyCode', 'impressions', 'click', 'detail', 'add', 'remove', 'checkout', 'checkout_option', 'purchase', 'refund', 'promoView', 'promoClick'], @)]) == `0`",
+      "skip": "not-ua-ecommerce"
+    },
+    {
+      // remove, checkout steps, refunds, promotions and a bare currencyCode: nothing in the Events API.
+      "name": "no-events-api-equivalent",
+      "match": "!(ecommerce.impressions) && !(ecommerce.detail.products) && !(ecommerce.click.products) && !(ecommerce.add.products) && !(ecommerce.purchase.products)",
+      "skip": "no-events-api-equivalent"
+    },
+    {
+      "name": "missing-client-id",
+      "match": "!coalesce(client_id, cid, user_pseudo_id, _ga)",
+      "reject": "missing-client-id"
+    },
+    {
+      // One push may carry several actions (a detail with the impressions of its related products):
+      // each gives its own envelope, in the fixed order detail, click, add, purchase, impressions.
+      "name": "actions",
+      "match": "`true`",
+      "let": {
+        "client": "let $c = coalesce(client_id, cid, user_pseudo_id, _ga) in type($c) == 'string' && starts_with($c, 'GA1.') && length(split($c, '.')) == `4` ? join('.', split($c, '.')[2:]) : $c",
+        "common": "from_items(items({tracker_id: $config.tracker_id, client_id: $client, customer_id: coalesce(user_id, customer_id), local_timestamp: (let $s = seconds(coalesce(timestamp, event_timestamp, \"gtm.start\")) in $s == `null` ? `null` : floor($s)), user_agent: user_agent, referer: page_referrer, platform: platform, context: context, consent_granted: consent_granted, ab_test_variant: ab_test_variant})[?[1] != `null`])",
+
+        // Products that are not objects are passed over. A product's identity as text ("10.50" stays "10.50"); its title falls back on it.
+        "first_detail": "ecommerce.detail.products[?type(@) == 'object'] | [0]",
+        "detail_id": "let $v = $first_detail && lookup($first_detail, $config.identity_field) in $v == `null` ? `null` : to_string($v)",
+        "detail": "$first_detail && {type: 'pv', url: $detail_id, title: coalesce($first_detail.name, $detail_id)}",
+        "clicked": "ecommerce.click.products[?type(@) == 'object'] | [0]",
+        "click": "$clicked && {type: 'click', action: {type: 'click', resource_identifier: (let $v = lookup($clicked, $config.identity_field) in $v == `null` ? `null` : to_string($v))}}",
+        "added": "ecommerce.add.products[?type(@) == 'object'] | [0]",
+        "add": "$added && {type: 'click', action: {type: 'add-to-cart', resource_identifier: (let $v = lookup($added, $config.identity_field) in $v == `null` ? `null` : to_string($v))}}",
+        // UA's price is the unit price: the line total is price × quantity.
+        "purchase": "ecommerce.purchase.products && {type: 'transaction', items: map(&(let $v = lookup(@, $config.identity_field), $n = to_number(quantity) || `1`, $p = to_number(price) in from_items(items({title: coalesce(name, $v == `null` ? `null` : to_string($v)), url: $v == `null` ? `null` : to_string($v), count: $n, total_price: $p == `null` ? `null` : $p * $n, was_discounted: !!coupon, was_volume_discounted: `false`})[?[1] != `null`])), ecommerce.purchase.products[?type(@) == 'object'])}",
+
+        // Impressions: each goes to the list its 'list' stands for (exact Events API names, then the
+        // list_names rules, else Product Listing); the lists appear in the Events API's order. Without 'position', an impression's
+        // position is its order within its own list (plus position_offset). A Product
+        // Listing's scope is its list name (else the first product's category) as label and identity:
+        // UA has no category id.
+        "shown": "map(&(let $p = @, $v = lookup(@, $config.identity_field), $name = list == `null` ? `null` : to_string(list) in {position: to_number($p.position), name: $name, category: $p.category && to_string($p.category), kind: $name == `null` ? 'Product Listing' : contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], $name) ? $name : coalesce(let $l = lower($name) in $config.list_names[?exact == $name || iexact && lower(iexact) == $l || contains && contains($l, lower(contains))] | [0].list, 'Product Listing'), item: from_items(items({title: coalesce($p.name, $v == `null` ? `null` : to_string($v)), type: 'item', url: $v == `null` ? `null` : to_string($v), price: to_number($p.price)})[?[1] != `null`])}), ecommerce.impressions[?type(@) == 'object'] || `[]`)",
+        "search_term": "let $t = coalesce(ecommerce.search_term, search_term) in $t == `null` ? '' : to_string($t)",
+        "lists": "from_items(map(&(let $kind = @ in let $in = $shown[?kind == $kind] in [$kind, {items: map(&merge([1].item, {position: [1].position || [0] + `1` + $config.position_offset}), enumerate($in)), query: $kind == 'Product Listing' ? {scopes: (let $label = coalesce($in[0].name, $in[0].category) in $label && {_category_label: join(' | ', map(&trim(@), split(replace(replace($label, '>', '|'), '/', '|'), '|'))), _category_identity: $label} || `null`)} : $kind == 'Recommendation' ? {filters: {RecommenderClientId: slug($in[0].name)}} : {string: $search_term}}]), ['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'][?contains($shown[*].kind, @)]))",
+        "impressions": "length($shown) > `0` && {type: 'event', lists: $lists} || `null`",
+
+        // Each action's envelope, by its fixed position (the emit template that writes it): ids are
+        // event_id (event_id:POSITION when the push gives several), else uuid5 as in ga4-to-luigisbox.
+        "actions": "[$detail, $click, $add, $purchase, $impressions]",
+        "several": "length($actions[?@]) > `1`",
+        "envelopes": "map(&([1] && merge({id: $.event_id && ($several ? join(':', [to_string($.event_id), to_string([0])]) : to_string($.event_id)) || uuid5($config.id_namespace, join(':', [$config.tracker_id, to_string($record.ordinal), $record.text, to_string([0])]))}, $common, [1]) || `null`), enumerate($actions))"
+      },
+      "emit": [
+        { "@expr": "$envelopes[0]" },
+        { "@expr": "$envelopes[1]" },
+        { "@expr": "$envelopes[2]" },
+        { "@expr": "$envelopes[3]" },
+        { "@expr": "$envelopes[4]" }
+      ]
+    }
+  ]
 }
 """#),
     ]

@@ -63,6 +63,10 @@ public struct Mapping: Sendable {
         self.recall = recall
     }
 
+    /// Room for every variable a push can see: the three given, the most `let`s of any rule, and
+    /// `$output`.
+    private var variableCapacity: Int { 4 + rules.reduce(0) { max($0, $1.bindings.count) } }
+
     /// The number of rules, for summaries.
     public var ruleCount: Int { rules.count }
 
@@ -73,7 +77,7 @@ public struct Mapping: Sendable {
     public func apply(to push: JSONValue, record: RecordContext) -> MappingOutcome {
         var scope = TemplateScope(document: push, variables: ExpressionVariables([
             "config": config, "event": push, "record": record.value,
-        ]))
+        ], capacity: variableCapacity))
         do throws(MappingRuntimeError) {
             for rule in rules where try rule.match.evaluate(scope, at: rule.matchLocation, in: "match").isTruthy {
                 return try rule.apply(&scope)

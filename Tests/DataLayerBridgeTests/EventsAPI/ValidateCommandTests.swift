@@ -3,33 +3,13 @@ import Testing
 
 /// `dlbridge validate`, run as the built binary on fixture streams: output formats and exit codes.
 struct ValidateCommandTests {
-    struct Run {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/dlbridge")
     static let streams = TestPaths.fixtures("events-api/streams")
 
     static func stream(_ name: String) -> String { streams.appendingPathComponent(name).path }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["validate"] + arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        if let stdin { process.standardInput = FileHandle(forReadingAtPath: stdin) }
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData, as: UTF8.self))
+    /// Runs `dlbridge validate ARGUMENTS` with the file at path `stdin` on standard input.
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> CommandRunner.Run {
+        try CommandRunner.run(["validate"] + arguments, stdin: try stdin.map { try Data(contentsOf: URL(fileURLWithPath: $0)) })
     }
 
     static func golden(_ name: String) throws -> String {

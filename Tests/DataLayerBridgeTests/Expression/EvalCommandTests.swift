@@ -11,30 +11,10 @@ struct EvalCommandTests {
         var error: String = ""
     }
 
-    static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/dlbridge")
-
-    /// Runs `dlbridge eval ARGUMENTS` with `input` on standard input; with no input, standard
-    /// input is empty (a runner that fails early never reads it, and a pipe would break).
+    /// Runs `dlbridge eval ARGUMENTS` with `input` on standard input (empty when `nil`).
     static func eval(_ arguments: [String], input: String? = "{}") throws -> Outcome {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["eval"] + arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        }
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let error = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                       error: String(decoding: error, as: UTF8.self))
+        let run = try CommandRunner.run(["eval"] + arguments, stdin: input.map { Data($0.utf8) })
+        return Outcome(status: run.status, output: run.output, error: run.error)
     }
 
     static let people = #"{"people": [{"name": "b", "age": 30}, {"name": "a", "age": 25}], "price": 29.9, "qty": 3, "id": 6667519810961010000}"#

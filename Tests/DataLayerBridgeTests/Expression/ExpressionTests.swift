@@ -136,7 +136,7 @@ struct ExpressionTests {
     @Test func everyFunctionIsRegisteredOnce() {
         #expect(ExpressionFunctions.names == [
             "abs", "avg", "ceil", "coalesce", "contains", "ends_with", "enumerate", "find_first", "find_last", "floor", "from_items",
-            "items", "join", "keys", "length", "lookup", "lower", "map", "max", "max_by", "merge", "min", "min_by",
+            "iso8601", "items", "join", "keys", "length", "lookup", "lower", "map", "max", "max_by", "merge", "min", "min_by",
             "not_null", "pad_left", "pad_right", "replace", "reverse", "seconds", "slug", "sort", "sort_by", "split",
             "starts_with", "sum", "to_array", "to_number", "to_string", "trim", "trim_left", "trim_right", "type",
             "upper", "uuid5", "values", "zip",

@@ -4,28 +4,7 @@ import Testing
 /// `dlbridge check`, run as a process: what users see.
 @Suite("dlbridge check")
 struct CheckCommandTests {
-    struct Run {
-        let status: Int32
-        let output: String
-        let error: String
-    }
-
-    func dlbridge(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = TestPaths.packageRoot.appendingPathComponent(".build/debug/dlbridge")
-        process.arguments = arguments
-        process.currentDirectoryURL = TestPaths.packageRoot
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                   error: String(decoding: errorData, as: UTF8.self))
-    }
+    func dlbridge(_ arguments: [String]) throws -> CommandRunner.Run { try CommandRunner.run(arguments) }
 
     @Test("a good mapping: ok on standard output, exit 0")
     func good() throws {

@@ -14,7 +14,7 @@ enum CommandRunner {
 
     static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/dlbridge")
 
-    /// Runs `dlbridge arguments…` with `stdin` (bytes) on standard input.
+    /// Runs `dlbridge arguments…` in the package root with `stdin` (bytes) on standard input.
     static func run(_ arguments: [String], stdin: Data? = nil) throws -> Run {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dlbridge-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -28,6 +28,7 @@ enum CommandRunner {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.currentDirectoryURL = TestPaths.packageRoot
         process.standardInput = try FileHandle(forReadingFrom: inputURL)
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)

@@ -7,7 +7,7 @@ struct ListItemsRule: EventsAPIRule {
             guard let items = findings.member("items", of: list.body, at: list.pointer, .array, .required)?.arrayValue
             else { continue }
             let itemsPointer = list.pointer.appending("items")
-            var firstIndexOfPosition: [JSONNumber: Int] = [:]
+            var firstIndexOfPosition: [PositionKey: Int] = [:]
             findings.forEachObject(in: items, at: itemsPointer) { findings, index, item, pointer in
                 _ = findings.member("title", of: item, at: pointer, .string, .required)
                 _ = findings.member("type", of: item, at: pointer, .identifier, .required)
@@ -15,14 +15,25 @@ struct ListItemsRule: EventsAPIRule {
                 if let position = findings.member("position", of: item, at: pointer, .integer, .required)?.numberValue {
                     if position <= JSONNumber(0) {
                         findings.error(pointer.appending("position"), "must be a positive integer, not \(position.text)")
-                    } else if let first = firstIndexOfPosition[position] {
+                    } else if let first = firstIndexOfPosition[PositionKey(position)] {
                         findings.error(pointer.appending("position"), "duplicate position \(position.text) (also at item \(first))")
                     } else {
-                        firstIndexOfPosition[position] = index
+                        firstIndexOfPosition[PositionKey(position)] = index
                     }
                 }
                 _ = findings.member("price", of: item, at: pointer, .numberOrNull, .optional)
             }
         }
+    }
+}
+
+/// A position as a dictionary key equal for equal values (`3` and `3.0`), hashed as a machine
+/// integer when it fits one: hashing a `JSONNumber` splits it into decimal digits.
+private enum PositionKey: Hashable {
+    case integer(Int64)
+    case exact(JSONNumber)
+
+    init(_ number: JSONNumber) {
+        if let value = number.int64Value { self = .integer(value) } else { self = .exact(number) }
     }
 }
