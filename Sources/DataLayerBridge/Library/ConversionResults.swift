@@ -39,7 +39,8 @@ extension Bridge {
 /// Each iteration converts the stream once: the records are framed and converted on a thread of
 /// the iteration's own, which hands over one batch of results at a time and waits while the
 /// consumer works through it. Iteration throws ``StreamError`` when reading fails, or the error
-/// the chunk sequence throws. Dropping the iterator early ends the conversion.
+/// the chunk sequence throws. Dropping the iterator early ends the conversion. Cancelling the
+/// consuming task does not interrupt a read of a file descriptor that is waiting for data.
 public struct ConversionResults<Chunks: AsyncSequence & Sendable>: AsyncSequence, Sendable where Chunks.Element == [UInt8] {
     /// Where the bytes come from.
     enum Input: Sendable {
