@@ -79,6 +79,17 @@ import DataLayerBridge
         #expect(session.pushCount == lines.count)
     }
 
+    @Test func onePushWithoutASessionRemembersNothing() throws {
+        let fixture = try Case("customer-id")
+        let lines = fixture.input.split(separator: UInt8(ascii: "\n")).map(Array.init)
+        let login = fixture.bridge.convert(lines[0])
+        #expect(login == .skipped(reason: "customer-id-remembered", detail: login.skipDetail ?? ""))
+        let remembered = try #require(fixture.envelopes[0].objectValue)
+        let expected = JSONObject(remembered.members.filter { $0.key != "customer_id" })
+        #expect(expected.members.count == remembered.members.count - 1)
+        #expect(fixture.bridge.convert(lines[1], ordinal: 2).envelopes.map(\.value) == [.object(expected)])
+    }
+
     @Test func fileDescriptorStreamGivesTheChunkStreamResults() async throws {
         let fixture = try Case("customer-id")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-\(UUID().uuidString).ndjson").path
