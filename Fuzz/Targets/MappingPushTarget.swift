@@ -2,10 +2,14 @@
 /// the Events API validator, a skip, or a rejection with a reason — never a crash, never an
 /// invalid envelope.
 enum MappingPushTarget {
-    /// Every shipped mapping, compiled once with the variables the fixtures use.
+    /// Every shipped mapping, compiled once; a tracker id is given to those that declare one (the
+    /// Luigi's Box mappings require it, the others refuse an undeclared variable).
     static let converters: [RecordConverter] = BuiltInMappings.names.map { name in
+        let source = BuiltInMappings.source(named: name) ?? ""
+        let declaresTracker = (try? JSONValue(parsing: source, options: .relaxed))?["variables"]?["tracker_id"] != nil
+        let variables: [String: JSONValue] = declaresTracker ? ["tracker_id": "1234-5678"] : [:]
         do throws(MappingError) {
-            guard let mapping = try Mapping.builtIn(named: name, variables: ["tracker_id": "1234-5678"]) else {
+            guard let mapping = try Mapping.builtIn(named: name, variables: variables) else {
                 fuzzFailure("built-in mapping \(name) vanished")
             }
             return RecordConverter(mapping: mapping)
