@@ -1,3 +1,4 @@
+import DataLayerBridge
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,20 +46,13 @@ enum Console {
             fd = 0
         }
         defer { if fd != 0 { close(fd) } }
-        var status = stat()
-        var result: [UInt8] = []
-        if fstat(fd, &status) == 0, status.st_size > 0 { result.reserveCapacity(Int(status.st_size)) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CommandFailure(status: 2, message: "dlbridge: \(path ?? "<stdin>"): \(systemError())")
-            }
-            if count == 0 { break }
-            result.append(contentsOf: chunk[0..<count])
+        var source = FileDescriptorSource(fileDescriptor: fd)
+        do {
+            return try source.readAll()
+        } catch {
+            let code = (error as? StreamError)?.code ?? EIO
+            throw CommandFailure(status: 2, message: "dlbridge: \(path ?? "<stdin>"): \(String(cString: strerror(code)))")
         }
-        return result
     }
 
     /// The C library's message for the current `errno`.

@@ -157,16 +157,12 @@ func readFile(_ path: String) -> Result<[UInt8], MappingReadFailure> {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return .failure(MappingReadFailure(reason: "cannot open: " + String(cString: strerror(errno)))) }
     defer { close(fd) }
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            return .failure(MappingReadFailure(reason: "cannot read: " + String(cString: strerror(errno))))
-        }
-        if count == 0 { return .success(result) }
-        result.append(contentsOf: chunk[0..<count])
+    var source = FileDescriptorSource(fileDescriptor: fd)
+    do {
+        return .success(try source.readAll())
+    } catch {
+        let code = (error as? StreamError)?.code ?? EIO
+        return .failure(MappingReadFailure(reason: "cannot read: " + String(cString: strerror(code))))
     }
 }
 

@@ -32,6 +32,20 @@ public struct FileDescriptorSource: ByteSource, Sendable {
     }
 }
 
+extension ByteSource {
+    /// Reads everything up to the end of the input, in 64 KiB reads: for whole documents (a mapping
+    /// file, one JSON document), not for streams, which ``RecordReader`` reads in bounded chunks.
+    public mutating func readAll() throws -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { try read(into: $0) }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+        }
+    }
+}
+
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
 #if canImport(Glibc)
     Glibc.read(fd, buffer, count)
