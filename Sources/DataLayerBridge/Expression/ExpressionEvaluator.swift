@@ -116,8 +116,7 @@ struct ExpressionEvaluator {
             }
             return .object(object)
         case .function(let function, let arguments, let column):
-            var evaluated: [FunctionArgument] = []
-            evaluated.reserveCapacity(arguments.count)
+            var evaluated = FunctionArguments()
             for argument in arguments {
                 if case .expressionReference(let reference) = argument {
                     evaluated.append(.reference(reference))

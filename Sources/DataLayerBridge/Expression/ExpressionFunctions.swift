@@ -108,10 +108,40 @@ enum FunctionArgument: Sendable {
     }
 }
 
+/// A call's evaluated arguments. The first three live inline, so the usual call allocates
+/// nothing; only variadic calls with more spill into an array.
+struct FunctionArguments {
+    private(set) var count = 0
+    private var first = FunctionArgument.value(.null)
+    private var second = FunctionArgument.value(.null)
+    private var third = FunctionArgument.value(.null)
+    private var more: [FunctionArgument] = []
+
+    mutating func append(_ argument: FunctionArgument) {
+        switch count {
+        case 0: first = argument
+        case 1: second = argument
+        case 2: third = argument
+        default: more.append(argument)
+        }
+        count += 1
+    }
+
+    /// The argument at `position`, which must be below `count`.
+    subscript(position: Int) -> FunctionArgument {
+        switch position {
+        case 0: return first
+        case 1: return second
+        case 2: return third
+        default: return more[position - 3]
+        }
+    }
+}
+
 /// One call in progress: typed access to the arguments, and errors that name the function.
 struct FunctionCall {
     let function: ExpressionFunction
-    let arguments: [FunctionArgument]
+    let arguments: FunctionArguments
     /// Column of the function name, for evaluation errors.
     let column: Int
 
@@ -120,9 +150,9 @@ struct FunctionCall {
     /// Every argument checked against the signature before the function looks at any value,
     /// so a wrong type is always `invalidType`, never a value error of a later argument.
     func checkTypes() throws(ExpressionError) {
-        for (position, argument) in arguments.enumerated() {
+        for position in 0..<arguments.count {
             let type = function.signature.type(at: position)
-            if !type.accepts(argument) { throw typeError(position, expected: type) }
+            if !type.accepts(arguments[position]) { throw typeError(position, expected: type) }
         }
     }
 
@@ -272,7 +302,7 @@ enum ExpressionFunctions {
             return extreme(elements, keys: try sortKeys(elements, call, &evaluator), last: false)
         },
         ExpressionFunction("not_null", [.any], variadic: true) { call, _ throws(ExpressionError) in
-            call.arguments.indices.lazy.map(call.value).first { !$0.isNull } ?? .null
+            (0..<call.count).lazy.map(call.value).first { !$0.isNull } ?? .null
         },
         ExpressionFunction("reverse", [[.string, .array]]) { call, _ throws(ExpressionError) in
             if case .string(let string) = call.value(0) {

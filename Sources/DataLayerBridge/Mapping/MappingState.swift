@@ -36,7 +36,7 @@ public struct MappingState: Sendable {
 
     private func recall(_ recall: RecallSpec, into envelope: JSONValue, mapping: Mapping) throws(MappingRuntimeError) -> JSONValue {
         guard case .object(var object) = envelope else { return envelope }
-        let scope = TemplateScope(document: envelope, variables: ExpressionVariables(["config": mapping.config]))
+        let scope = TemplateScope(document: envelope, variables: mapping.prototype)
         let keyValue = try recall.key.evaluate(scope, at: recall.location, in: "recall/key")
         guard let key = try ClientKey.text(keyValue, at: recall.location, in: "recall/key"), let values = remembered[key] else {
             return envelope
