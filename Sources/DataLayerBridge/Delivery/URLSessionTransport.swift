@@ -26,9 +26,13 @@ public final class URLSessionTransport: DeliveryTransport, @unchecked Sendable {
         self.endpoint = endpoint
         self.url = url
         self.timeout = timeout
+        // FoundationNetworking on Linux truncates its timeouts to whole seconds (0.4 s becomes an
+        // immediate failure), so `post` keeps the exact deadline itself and URLSession's timeouts
+        // are only a backstop.
+        let backstop = timeout.rounded(.up) + 1
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
+        configuration.timeoutIntervalForRequest = backstop
+        configuration.timeoutIntervalForResource = backstop
         configuration.httpMaximumConnectionsPerHost = max(1, connections)
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
@@ -40,7 +44,7 @@ public final class URLSessionTransport: DeliveryTransport, @unchecked Sendable {
 
     /// Sends `body` and blocks until the answer, a failure or the timeout.
     public func post(_ body: [UInt8]) -> DeliveryResponse {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout.rounded(.up) + 1)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("dlbridge/\(DataLayerBridge.version)", forHTTPHeaderField: "User-Agent")
@@ -56,7 +60,10 @@ public final class URLSessionTransport: DeliveryTransport, @unchecked Sendable {
             outcome.done.signal()
         }
         task.resume()
-        outcome.done.wait()
+        guard outcome.done.wait(timeout: .now() + timeout) == .success else {
+            task.cancel()
+            return .failed(reason: "timed out")
+        }
         return outcome.value ?? .failed(reason: "no response")
     }
 
