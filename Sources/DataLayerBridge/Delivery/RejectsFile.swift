@@ -16,7 +16,7 @@ public final class RejectsFile: @unchecked Sendable {
     /// truncating it.
     public init(path: String, append: Bool) throws(DeliveryError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o644)
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o644)
         guard fd >= 0 else { throw DeliveryError(path: path, errno) }
     }
 

@@ -64,7 +64,7 @@ public final class StateJournal: @unchecked Sendable {
         var text = "\(Self.header)\nlow \(completed.lowWater)\n"
         for ordinal in completed.above.sorted() { text += "done \(ordinal)\n" }
         let temporary = path + ".tmp"
-        let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard out >= 0 else { throw DeliveryError(path: temporary, errno) }
         do throws(DeliveryError) {
             try writeFully(Array(text.utf8), to: out, path: temporary)
@@ -76,19 +76,19 @@ public final class StateJournal: @unchecked Sendable {
         close(out)
         guard rename(temporary, path) == 0 else { throw DeliveryError(path: path, errno) }
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        let directoryFD = open(directory.isEmpty ? "/" : directory, O_RDONLY)
+        let directoryFD = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_CLOEXEC)
         if directoryFD >= 0 {
             fsync(directoryFD)
             close(directoryFD)
         }
         if fd >= 0 { close(fd) }
-        fd = open(path, O_WRONLY | O_APPEND)
+        fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard fd >= 0 else { throw DeliveryError(path: path, errno) }
         appended = 0
     }
 
     private static func load(_ path: String) throws(DeliveryError) -> CompletedOrdinals {
-        let input = open(path, O_RDONLY)
+        let input = open(path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             if errno == ENOENT { return CompletedOrdinals() }
             throw DeliveryError(path: path, errno)

@@ -17,7 +17,7 @@ public final class URLSessionTransport: DeliveryTransport, @unchecked Sendable {
     private let timeout: Double
 
     /// Creates a transport for `endpoint` (an `http` or `https` URL) that gives up on a request
-    /// after `timeout` seconds and keeps up to `connections` connections to the host.
+    /// after `timeout` seconds, for `connections` requests in flight at once.
     public init(endpoint: String, timeout: Double, connections: Int) throws(DeliveryError) {
         guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty else {
@@ -33,7 +33,9 @@ public final class URLSessionTransport: DeliveryTransport, @unchecked Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = backstop
         configuration.timeoutIntervalForResource = backstop
-        configuration.httpMaximumConnectionsPerHost = max(1, connections)
+        // A request abandoned at its deadline can hold its connection until the server answers;
+        // twice the parallelism keeps such stragglers from queueing the retries behind them.
+        configuration.httpMaximumConnectionsPerHost = 2 * max(1, connections)
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData

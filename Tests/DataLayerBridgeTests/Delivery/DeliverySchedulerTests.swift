@@ -60,13 +60,15 @@ struct DeliverySchedulerTests {
         for client in 1...3 {
             let mine = transport.requests.filter { $0.body.contains(#""client_id":\#(client),"#) }
             #expect(mine.map(\.body) == lines.filter { $0.contains(#""client_id":\#(client),"#) }, "input order per client")
+            // With several workers one worker's sleep moves simulated time for all (between
+            // another's pacing and its request), so the times are exact with one worker only;
+            // the real-time test against the server covers pacing with several.
+            guard concurrency == 1 else { continue }
             let times = mine.map(\.time)
             for index in times.indices.dropLast(30) {
                 #expect(times[index + 30] - times[index] >= 15, "31 starts never fit in 15 s")
             }
-            // Not slower than it must be: 95 envelopes need three full windows. (With several
-            // workers one worker's sleep moves simulated time for all, so only one is exact.)
-            if concurrency == 1 { #expect(times.last! - times.first! == 45) }
+            #expect(times.last! - times.first! == 45, "not slower than it must be: 95 envelopes need three full windows")
         }
     }
 

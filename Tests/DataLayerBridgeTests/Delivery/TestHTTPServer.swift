@@ -51,7 +51,9 @@ final class TestHTTPServer: @unchecked Sendable {
 
     init(script: @escaping Script = { _ in .ok }) throws {
         self.script = script
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: tests running beside these spawn processes, and an inherited copy of a
+        // socket would keep a "dropped" connection open in the child.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw ServerError("socket: \(errno)") }
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -102,6 +104,7 @@ final class TestHTTPServer: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return
             }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             let admitted = lock.withLock { () -> Bool in
                 if stopped { return false }
                 connections.insert(fd)
@@ -120,6 +123,7 @@ final class TestHTTPServer: @unchecked Sendable {
         var reader = SocketReader(fd: fd)
         defer {
             lock.withLock { _ = connections.remove(fd) }
+            shutdown(fd, Int32(SHUT_RDWR))
             close(fd)
         }
         while let head = reader.readHead() {
