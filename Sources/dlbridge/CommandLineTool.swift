@@ -9,6 +9,7 @@ enum CommandLineTool {
         FormatCommand.command,
         MappingsCommand.command,
         TestCommand.command,
+        SendCommand.command,
         ValidateCommand.command,
     ]
 

@@ -94,7 +94,7 @@ enum ConvertCommand {
         }
     }
 
-    private static func openInputs(_ paths: [String]) throws -> [(input: ConversionInput, fd: Int32)] {
+    static func openInputs(_ paths: [String]) throws -> [(input: ConversionInput, fd: Int32)] {
         let names = paths.isEmpty ? ["-"] : paths
         return try names.map { path in
             if path == "-" { return (ConversionInput(name: nil, source: FileDescriptorSource(fileDescriptor: 0), size: regularFileSize(0)), 0) }

@@ -38,8 +38,8 @@ public struct ConversionStats: Sendable, Hashable {
             "skipped": .number(JSONNumber(skipped)), "rejected": .number(JSONNumber(rejected)),
             "envelopes": .number(JSONNumber(envelopes)), "envelopes_by_type": table(envelopesByType),
             "skipped_by_reason": table(skippedByReason), "rejected_by_reason": table(rejectedByReason),
-            "bytes": .number(JSONNumber(bytes)), "seconds": number(rounded(seconds, places: 3)),
-            "mb_per_s": number(rounded(megabytesPerSecond, places: 1)),
+            "bytes": .number(JSONNumber(bytes)), "seconds": number(roundedValue(seconds, places: 3)),
+            "mb_per_s": number(roundedValue(megabytesPerSecond, places: 1)),
         ]
     }
 
@@ -48,24 +48,29 @@ public struct ConversionStats: Sendable, Hashable {
 
     /// The human summary printed on standard error after a conversion.
     public var summary: String {
-        func breakdown(_ counts: [String: Int]) -> String {
-            counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
-        }
+        let breakdown = countBreakdown
         return """
             records    \(records): converted \(converted), skipped \(skipped), rejected \(rejected)
             envelopes  \(envelopes)\(breakdown(envelopesByType))
             skipped    \(skipped)\(breakdown(skippedByReason))
             rejected   \(rejected)\(breakdown(rejectedByReason))
-            input      \(bytes) bytes in \(rounded(seconds, places: 2)) s, \(rounded(megabytesPerSecond, places: 1)) MB/s
+            input      \(bytes) bytes in \(roundedValue(seconds, places: 2)) s, \(roundedValue(megabytesPerSecond, places: 1)) MB/s
 
             """
     }
 
-    private func rounded(_ value: Double, places: Int) -> Double {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        return (value * scale).rounded() / scale
-    }
 
     private func number(_ value: Double) -> JSONValue { .number(JSONNumber(value) ?? JSONNumber(0)) }
+}
+
+/// ` (a 1, b 2)` for a summary line, keys sorted; empty for no counts.
+func countBreakdown(_ counts: [String: Int]) -> String {
+    counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+}
+
+/// `value` rounded to `places` decimals, for summaries.
+func roundedValue(_ value: Double, places: Int) -> Double {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    return (value * scale).rounded() / scale
 }

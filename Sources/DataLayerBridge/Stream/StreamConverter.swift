@@ -201,14 +201,7 @@ private struct OrderedWriter {
             .init(key: "detail", value: .string(detail)),
         ]
         if let inputName { members.insert(.init(key: "file", value: .string(inputName)), at: 0) }
-        if let text = String(validating: raw, as: UTF8.self) {
-            members.append(.init(key: "input", value: .string(text)))
-        } else {
-            members.append(.init(key: "input_hex", value: .string(raw.map { byte in
-                let digits = Array("0123456789abcdef")
-                return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-            }.joined())))
-        }
+        members.append(rawInputMember(raw))
         sideLine.reset()
         sideLine.write(.object(JSONObject(members)))
         sideLine.append(byte: UInt8(ascii: "\n"))
@@ -220,4 +213,12 @@ private struct OrderedWriter {
         output.withBytes(sinks.envelopes)
         output.reset()
     }
+}
+
+/// The exact text of a record for a side file: `"input"` when it is UTF-8, else `"input_hex"`
+/// (bytes that are not UTF-8 cannot live in a JSON string).
+func rawInputMember(_ raw: [UInt8]) -> JSONObject.Member {
+    if let text = String(validating: raw, as: UTF8.self) { return .init(key: "input", value: .string(text)) }
+    let digits = Array("0123456789abcdef")
+    return .init(key: "input_hex", value: .string(raw.map { String([digits[Int($0 >> 4)], digits[Int($0 & 0xF)]]) }.joined()))
 }

@@ -38,6 +38,20 @@ enum CommandRunner {
                    error: try String(contentsOf: errorURL, encoding: .utf8))
     }
 
+    /// Starts `dlbridge arguments…` in the package root without waiting for it, standard streams on
+    /// `/dev/null`: for tests that stop it themselves (`kill`, then `waitUntilExit`).
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = TestPaths.packageRoot
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// A fresh temporary file path (the file does not exist yet).
     static func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("dlbridge-\(UUID().uuidString)-\(name)").path
