@@ -24,9 +24,22 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// Compiles `source`. Errors carry the 1-based column inside the expression.
     public init(_ source: String) throws(ExpressionError) {
         self.source = source
-        root = try ExpressionParser.parse(source)
+        root = try ExpressionParser.parse(source).resolvingLocals(in: [:], depth: 0)
         referencedVariables = root.freeVariables()
         functionNames = root.functionNames()
+    }
+
+    private init(source: String, root: ExpressionNode, referencedVariables: Set<String>, functionNames: Set<String>) {
+        self.source = source
+        self.root = root
+        self.referencedVariables = referencedVariables
+        self.functionNames = functionNames
+    }
+
+    /// The same expression with its free variables that `layout` names read by slot: what a
+    /// mapping does once at load time, so that evaluation never hashes a variable name.
+    func bindingGlobals(to layout: VariableLayout) -> Expression {
+        Expression(source: source, root: root.bindingGlobals(to: layout), referencedVariables: referencedVariables, functionNames: functionNames)
     }
 
     /// Evaluates the expression against `value`, with `variables` as the outermost scope
@@ -45,30 +58,4 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 
     /// Hashes the text, consistently with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(source) }
-}
-
-/// The variables an evaluation starts with: the outermost lexical scope, under any `let`.
-public struct ExpressionVariables: Sendable {
-    private var bindings: [String: JSONValue]
-
-    /// Creates a scope from name → value (names without the `$`).
-    public init(_ bindings: [String: JSONValue] = [:]) {
-        self.bindings = bindings
-    }
-
-    /// A scope from `bindings` with room for `capacity` names in all, so that adding bindings
-    /// one by one (a rule's `let`s) never regrows the table.
-    init(_ bindings: [String: JSONValue], capacity: Int) {
-        self.bindings = Dictionary(minimumCapacity: capacity)
-        for (name, value) in bindings { self.bindings[name] = value }
-    }
-
-    /// The value bound to `name` (without the `$`); setting `nil` unbinds it.
-    public subscript(name: String) -> JSONValue? {
-        get { bindings[name] }
-        set { bindings[name] = newValue }
-    }
-
-    /// The bound names.
-    public var names: Set<String> { Set(bindings.keys) }
 }

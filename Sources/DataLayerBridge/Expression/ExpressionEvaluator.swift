@@ -6,8 +6,8 @@ struct ExpressionEvaluator {
     /// The document the evaluation started from: what `$` means.
     let root: JSONValue
     let globals: ExpressionVariables
-    /// `let` bindings, innermost last; a short list, searched from the end so inner names shadow.
-    private var scopes: [(name: String, value: JSONValue)] = []
+    /// `let` values, innermost last; ``ExpressionNode/local(_:)`` reads them by position.
+    private var scopes: [JSONValue] = []
 
     init(root: JSONValue, globals: ExpressionVariables) {
         self.root = root
@@ -21,9 +21,15 @@ struct ExpressionEvaluator {
         case .root:
             return root
         case .variable(let name, let column):
-            if let binding = scopes.last(where: { $0.name == name }) { return binding.value }
             if let global = globals[name] { return global }
             throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
+        case .global(let name, let slot, let column):
+            if let global = globals.value(slot: slot, name: name) { return global }
+            throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
+        case .local(let slot):
+            // Positions come from the static nesting of `let`s, which evaluation follows.
+            guard slot < scopes.count else { throw ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
+            return scopes[slot]
         case .field(let name):
             if case .object(let object) = value { return object[name] ?? .null }
             return .null
@@ -125,12 +131,9 @@ struct ExpressionEvaluator {
         case .expressionReference:
             throw ExpressionError(.invalidType, "an expression reference (&…) can only be a function argument")
         case .letExpression(let bindings, let body):
-            var values: [(name: String, value: JSONValue)] = []
-            values.reserveCapacity(bindings.count)
-            for binding in bindings { values.append((binding.name, try evaluate(binding.value, value))) }
             let outer = scopes.count
-            scopes.append(contentsOf: values)
             defer { scopes.removeSubrange(outer...) }
+            for binding in bindings { scopes.append(try evaluate(binding.value, value)) }
             return try evaluate(body, value)
         case .ternary(let condition, let then, let otherwise):
             return try evaluate(try evaluate(condition, value).isTruthy ? then : otherwise, value)

@@ -22,10 +22,12 @@ extension ExpressionFunctions {
             return .array((0..<length).map { index in .array(arrays.map { $0[index] }) })
         },
         ExpressionFunction("lower", [.string]) { call, _ throws(ExpressionError) in
-            .string(try call.string(0).lowercased())
+            let string = try call.string(0)
+            return .string(string.asciiCaseMapped(upper: false) ?? string.lowercased())
         },
         ExpressionFunction("upper", [.string]) { call, _ throws(ExpressionError) in
-            .string(try limited(try call.string(0).uppercased(), call))
+            let string = try call.string(0)
+            return .string(try limited(string.asciiCaseMapped(upper: true) ?? string.uppercased(), call))
         },
         ExpressionFunction("replace", [.string, .string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
             let subject = Array(try call.string(0).unicodeScalars)

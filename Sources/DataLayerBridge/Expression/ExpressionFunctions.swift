@@ -217,12 +217,12 @@ enum ExpressionFunctions {
             let search = call.value(1)
             if case .string(let subject) = call.value(0) {
                 guard case .string(let needle) = search else { return false }
-                return .bool(needle.isEmpty || Array(subject.unicodeScalars).firstIndex(of: Array(needle.unicodeScalars), in: 0..<Int.max) != nil)
+                return .bool(subject.containsBytes(of: needle))
             }
             return .bool(try call.array(0).contains(search))
         },
         ExpressionFunction("ends_with", [.string, .string]) { call, _ throws(ExpressionError) in
-            .bool(try call.string(0).unicodeScalars.reversed().starts(with: try call.string(1).unicodeScalars.reversed()))
+            .bool(try call.string(0).endsWithBytes(of: try call.string(1)))
         },
         ExpressionFunction("floor", [.number]) { call, _ throws(ExpressionError) in
             .number(ExpressionArithmetic.floor(try call.number(0)))
@@ -289,7 +289,7 @@ enum ExpressionFunctions {
             return .array(sorted(elements, keys: try sortKeys(elements, call, &evaluator)))
         },
         ExpressionFunction("starts_with", [.string, .string]) { call, _ throws(ExpressionError) in
-            .bool(try call.string(0).unicodeScalars.starts(with: try call.string(1).unicodeScalars))
+            .bool(try call.string(0).utf8.starts(with: try call.string(1).utf8))
         },
         ExpressionFunction("sum", [.arrayOfNumbers]) { call, _ throws(ExpressionError) in
             .number(try sum(try call.array(0), call))

@@ -6,8 +6,13 @@ indirect enum ExpressionNode: Sendable {
     case current
     /// `$`: the document the evaluation started from (JEP 17).
     case root
-    /// `$name` (JEP 11a); `column` locates an undefined-variable error.
+    /// `$name` (JEP 11a) that no enclosing `let` binds; `column` locates an undefined-variable error.
     case variable(String, column: Int)
+    /// A `$name` bound by an enclosing `let`: the position of its value on the evaluator's scope
+    /// stack, fixed at compile time.
+    case local(Int)
+    /// A free `$name` that a mapping's ``VariableLayout`` expects in `slot`.
+    case global(String, slot: Int, column: Int)
     /// `name` or `"name"`: a member of the current object.
     case field(String)
     /// `left.right`: `right` evaluated against the result of `left` unless that is null.
@@ -61,7 +66,7 @@ extension ExpressionNode {
     /// Calls `visit` on every direct child node.
     func forEachChild(_ visit: (ExpressionNode) -> Void) {
         switch self {
-        case .current, .root, .variable, .field, .index, .slice, .literal:
+        case .current, .root, .variable, .local, .global, .field, .index, .slice, .literal:
             break
         case .subexpression(let a, let b), .listProjection(let a, let b), .valueProjection(let a, let b),
             .pipe(let a, let b), .or(let a, let b), .and(let a, let b), .comparison(_, let a, let b),
@@ -90,19 +95,70 @@ extension ExpressionNode {
         }
     }
 
-    /// `$names` used but not bound by an enclosing `let` of this tree.
-    func freeVariables(bound: Set<String> = []) -> Set<String> {
+    /// The same node with each direct child replaced by `transform(child)`.
+    func mappingChildren(_ transform: (ExpressionNode) -> ExpressionNode) -> ExpressionNode {
+        switch self {
+        case .current, .root, .variable, .local, .global, .field, .index, .slice, .literal:
+            return self
+        case .subexpression(let a, let b): return .subexpression(transform(a), transform(b))
+        case .listProjection(let a, let b): return .listProjection(transform(a), transform(b))
+        case .valueProjection(let a, let b): return .valueProjection(transform(a), transform(b))
+        case .pipe(let a, let b): return .pipe(transform(a), transform(b))
+        case .or(let a, let b): return .or(transform(a), transform(b))
+        case .and(let a, let b): return .and(transform(a), transform(b))
+        case .comparison(let comparator, let a, let b): return .comparison(comparator, transform(a), transform(b))
+        case .arithmetic(let operation, let a, let b, let column): return .arithmetic(operation, transform(a), transform(b), column: column)
+        case .filterProjection(let a, let condition, let b): return .filterProjection(transform(a), condition: transform(condition), transform(b))
+        case .flatten(let a): return .flatten(transform(a))
+        case .not(let a): return .not(transform(a))
+        case .unary(let negate, let a, let column): return .unary(negate: negate, transform(a), column: column)
+        case .expressionReference(let a): return .expressionReference(transform(a))
+        case .multiSelectList(let elements): return .multiSelectList(elements.map(transform))
+        case .multiSelectHash(let members, let uniqueKeys):
+            return .multiSelectHash(members.map { ($0.key, transform($0.value)) }, uniqueKeys: uniqueKeys)
+        case .function(let function, let arguments, let column): return .function(function, arguments.map(transform), column: column)
+        case .letExpression(let bindings, let body): return .letExpression(bindings.map { ($0.name, transform($0.value)) }, transform(body))
+        case .ternary(let condition, let then, let otherwise): return .ternary(transform(condition), transform(then), transform(otherwise))
+        }
+    }
+
+    /// `let`-bound variables turned into scope-stack positions. `scope` maps the names bound
+    /// around this node to their positions; `depth` is the stack height when it is evaluated.
+    /// Binding values see the outer names only (`let $a = $a in …` reads an outer `$a`), but the
+    /// evaluator pushes each value as it goes, so binding `i` runs at `depth + i`.
+    func resolvingLocals(in scope: [String: Int], depth: Int) -> ExpressionNode {
         switch self {
         case .variable(let name, _):
-            return bound.contains(name) ? [] : [name]
+            return scope[name].map { .local($0) } ?? self
         case .letExpression(let bindings, let body):
-            // Binding values see the outer scope only: `let $a = $a in …` refers to an outer `$a`.
-            var free = Set<String>()
-            for binding in bindings { free.formUnion(binding.value.freeVariables(bound: bound)) }
-            return free.union(body.freeVariables(bound: bound.union(bindings.map(\.name))))
+            var inner = scope
+            var resolved: [(name: String, value: ExpressionNode)] = []
+            for (offset, binding) in bindings.enumerated() {
+                resolved.append((binding.name, binding.value.resolvingLocals(in: scope, depth: depth + offset)))
+                inner[binding.name] = depth + offset
+            }
+            return .letExpression(resolved, body.resolvingLocals(in: inner, depth: depth + bindings.count))
+        default:
+            return mappingChildren { $0.resolvingLocals(in: scope, depth: depth) }
+        }
+    }
+
+    /// Free variables that `layout` names read by slot.
+    func bindingGlobals(to layout: VariableLayout) -> ExpressionNode {
+        if case .variable(let name, let column) = self {
+            return layout.slots[name].map { .global(name, slot: $0, column: column) } ?? self
+        }
+        return mappingChildren { $0.bindingGlobals(to: layout) }
+    }
+
+    /// `$names` used but not bound by an enclosing `let` (those are resolved to ``local(_:)``).
+    func freeVariables() -> Set<String> {
+        switch self {
+        case .variable(let name, _), .global(let name, _, _):
+            return [name]
         default:
             var free = Set<String>()
-            forEachChild { free.formUnion($0.freeVariables(bound: bound)) }
+            forEachChild { free.formUnion($0.freeVariables()) }
             return free
         }
     }

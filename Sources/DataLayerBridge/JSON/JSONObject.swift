@@ -37,10 +37,13 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// Setting `nil` removes every member named `key`.
     public subscript(key: String) -> JSONValue? {
         get {
+            // Comparing lengths first skips String's out-of-line comparison for most members.
+            let length = key.utf8.count
             var index = members.endIndex
             while index > members.startIndex {
                 index -= 1
-                if members[index].key == key { return members[index].value }
+                let candidate = members[index].key
+                if candidate.utf8.count == length && candidate == key { return members[index].value }
             }
             return nil
         }
@@ -64,6 +67,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
     /// The keys in source order, each once (at its last position's value, first position's order).
     public var keys: [String] {
+        if !hasDuplicateKeys { return members.map(\.key) }
         var seen = Set<String>()
         return members.compactMap { seen.insert($0.key).inserted ? $0.key : nil }
     }

@@ -29,6 +29,8 @@ public struct Mapping: Sendable {
     public let fileName: String
 
     let config: JSONValue
+    /// The variables every push starts with: `$config` set, a slot for each other name.
+    let prototype: ExpressionVariables
     let rules: [MappingRule]
     let unmatched: UnmatchedPolicy
     let recall: RecallSpec?
@@ -53,7 +55,7 @@ public struct Mapping: Sendable {
     }
 
     init(name: String, description: String, sourceLabel: String, targetLabel: String, variables: [String: JSONValue],
-         fileName: String, config: JSONValue, rules: [MappingRule], unmatched: UnmatchedPolicy, recall: RecallSpec?) {
+         fileName: String, config: JSONValue, layout: VariableLayout, rules: [MappingRule], unmatched: UnmatchedPolicy, recall: RecallSpec?) {
         self.name = name
         self.description = description
         self.sourceLabel = sourceLabel
@@ -61,14 +63,14 @@ public struct Mapping: Sendable {
         self.variables = variables
         self.fileName = fileName
         self.config = config
+        var prototype = ExpressionVariables(layout: layout)
+        prototype["config"] = config
+        self.prototype = prototype
         self.rules = rules
         self.unmatched = unmatched
         self.recall = recall
     }
 
-    /// Room for every variable a push can see: the three given, the most `let`s of any rule, and
-    /// `$output`.
-    private var variableCapacity: Int { 4 + rules.reduce(0) { max($0, $1.bindings.count) } }
 
     /// The number of rules, for summaries.
     public var ruleCount: Int { rules.count }
@@ -83,9 +85,10 @@ public struct Mapping: Sendable {
 
     /// Maps one push whose `$record` is already a value (a mapping used by another's rule).
     func apply(to push: JSONValue, recordValue: JSONValue) -> MappingOutcome {
-        var scope = TemplateScope(document: push, variables: ExpressionVariables([
-            "config": config, "event": push, "record": recordValue,
-        ], capacity: variableCapacity))
+        var variables = prototype
+        variables["event"] = push
+        variables["record"] = recordValue
+        var scope = TemplateScope(document: push, variables: variables)
         do throws(MappingRuntimeError) {
             for rule in rules where try rule.match.evaluate(scope, at: rule.matchLocation, in: "match").isTruthy {
                 return try rule.apply(&scope)

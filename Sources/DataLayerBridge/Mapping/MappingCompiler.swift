@@ -54,9 +54,9 @@ enum MappingCompiler {
         let given = inherited ? given.filter { declared.contains($0.key) } : given
         let context = Context(origin: origin, given: given, loader: loader)
         let (config, configNames) = try variables(members["variables"], root: root, given: given)
-        let base = TemplateCompiler(variables: ["config", "event", "record"], configNames: Set(configNames))
         guard let rulesNode = members["rules"] else { throw root.error("a mapping needs 'rules': an array of rules") }
         guard rulesNode.kind == .array else { throw rulesNode.error("rules must be an array, not \(rulesNode.typeDescription)") }
+        let base = TemplateCompiler(variables: ["config", "event", "record"], configNames: Set(configNames), layout: layout(rulesNode))
         var rules: [MappingRule] = []
         var ruleNames: Set<String> = []
         for ruleNode in rulesNode.elements {
@@ -75,6 +75,7 @@ enum MappingCompiler {
             variables: Dictionary(uniqueKeysWithValues: config.map { ($0.key, $0.value) }),
             fileName: root.file,
             config: .object(config),
+            layout: base.layout,
             rules: rules,
             unmatched: try unmatched(members["unmatched"]),
             recall: try members["recall"].map { (node) throws(MappingError) in try recall(node, base, remembered: remembered) }
@@ -162,6 +163,13 @@ enum MappingCompiler {
     }
 
     // MARK: Rules
+
+    /// A slot for every variable a push can see: the host variables and every rule's `let`
+    /// names (rules reuse the slots of names they share).
+    private static func layout(_ rulesNode: SourceNode) -> VariableLayout {
+        let lets = rulesNode.elements.flatMap { rule in rule.kind == .object ? rule.member("let")?.members.map(\.key) ?? [] : [] }
+        return VariableLayout(names: ["config", "event", "record", "output", "item", "index"] + lets)
+    }
 
     private static func rule(_ node: SourceNode, _ base: TemplateCompiler, _ context: Context) throws(MappingError) -> MappingRule {
         let members = try node.checkedMembers(ruleKeys, in: "a rule")
@@ -255,7 +263,7 @@ enum MappingCompiler {
             }
             set.append((member.key, name))
         }
-        let compiler = TemplateCompiler(variables: ["config"], configNames: base.configNames)
+        let compiler = TemplateCompiler(variables: ["config"], configNames: base.configNames, layout: base.layout)
         return RecallSpec(key: try compiler.expression(key, "recall/key"), fields: set, location: key.location)
     }
 

@@ -77,6 +77,8 @@ struct TemplateCompiler {
     var variables: Set<String>
     /// The declared mapping variables: `$config.name` must name one of them.
     let configNames: Set<String>
+    /// Where the mapping keeps each variable a push can see; expressions read them by slot.
+    let layout: VariableLayout
 
     /// A template: literals, objects, arrays, and directives inside them.
     func template(_ node: SourceNode) throws(MappingError) -> Template {
@@ -170,7 +172,7 @@ struct TemplateCompiler {
                 throw positioned(ExpressionError(.undefinedVariable, column: originalColumn(use.column, original), reason), label: label, at: node, startingAt: offset)
             }
         }
-        return expression
+        return expression.bindingGlobals(to: layout)
     }
 
     /// Variable columns in a translated path: the translation keeps `$name` at the start, so
@@ -207,21 +209,18 @@ struct TemplateCompiler {
 }
 
 extension ExpressionNode {
-    /// Every use of a variable that no enclosing `let` binds, with its column and, for `$v.name`,
-    /// the member it reads (to check `$config.name` against the declared variables).
-    func variableUses(bound: Set<String> = []) -> [(name: String, column: Int, member: String?)] {
+    /// Every use of a free variable (`let`-bound ones are already positions), with its column
+    /// and, for `$v.name`, the member it reads (to check `$config.name` against the declared
+    /// variables).
+    func variableUses() -> [(name: String, column: Int, member: String?)] {
         switch self {
         case .variable(let name, let column):
-            return bound.contains(name) ? [] : [(name, column, nil)]
-        case .subexpression(.variable(let name, let column), .field(let member)) where !bound.contains(name):
+            return [(name, column, nil)]
+        case .subexpression(.variable(let name, let column), .field(let member)):
             return [(name, column, member)]
-        case .letExpression(let bindings, let body):
-            var uses = bindings.flatMap { $0.value.variableUses(bound: bound) }
-            uses += body.variableUses(bound: bound.union(bindings.map(\.name)))
-            return uses
         default:
             var uses: [(name: String, column: Int, member: String?)] = []
-            forEachChild { uses += $0.variableUses(bound: bound) }
+            forEachChild { uses += $0.variableUses() }
             return uses
         }
     }

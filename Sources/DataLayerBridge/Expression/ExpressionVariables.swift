@@ -1,0 +1,59 @@
+/// The variables an evaluation starts with: the outermost lexical scope, under any `let`.
+///
+/// Values live in slots of a ``VariableLayout``; an expression bound to the same layout reads
+/// them by position, and anything else by name.
+public struct ExpressionVariables: Sendable {
+    private var layout: VariableLayout
+    private var values: [JSONValue?]
+
+    /// Creates a scope from name → value (names without the `$`).
+    public init(_ bindings: [String: JSONValue] = [:]) {
+        layout = VariableLayout(names: bindings.keys.sorted())
+        values = layout.names.map { bindings[$0] }
+    }
+
+    /// An empty scope with a slot for every name of `layout`, so that binding them one by one
+    /// (a rule's `let`s) never regrows anything.
+    init(layout: VariableLayout) {
+        self.layout = layout
+        values = Array(repeating: nil, count: layout.names.count)
+    }
+
+    /// The value bound to `name` (without the `$`); setting `nil` unbinds it.
+    public subscript(name: String) -> JSONValue? {
+        get { layout.slots[name].flatMap { values[$0] } }
+        set {
+            if let slot = layout.slots[name] {
+                values[slot] = newValue
+            } else if newValue != nil {
+                layout.append(name)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// The value of `name`, which an expression bound to a layout expects in `slot`. Checking the
+    /// name (an identity comparison when the layouts agree) keeps a mismatched layout correct.
+    func value(slot: Int, name: String) -> JSONValue? {
+        if slot < values.count, layout.names[slot] == name { return values[slot] }
+        return self[name]
+    }
+
+    /// The bound names.
+    public var names: Set<String> { Set(layout.names.indices.lazy.filter { values[$0] != nil }.map { layout.names[$0] }) }
+}
+
+/// Variable names in slot order, fixed when a mapping is compiled.
+struct VariableLayout: Sendable {
+    private(set) var names: [String] = []
+    private(set) var slots: [String: Int] = [:]
+
+    init(names: some Sequence<String>) {
+        for name in names where slots[name] == nil { append(name) }
+    }
+
+    mutating func append(_ name: String) {
+        slots[name] = names.count
+        names.append(name)
+    }
+}

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Allocation-free string primitives for the hot functions (`contains`, `starts_with`,
+/// `ends_with`, `lower`, `upper`).
+///
+/// Searching UTF-8 bytes is searching code points: UTF-8 is self-synchronising, so one valid
+/// string's bytes found inside another's always start and end on code point boundaries.
+extension String {
+    /// Whether `needle` occurs in this string (an empty needle always does).
+    func containsBytes(of needle: String) -> Bool {
+        var subject = self
+        var needle = needle
+        return subject.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard !pattern.isEmpty else { return true }
+                guard pattern.count <= haystack.count, let h = haystack.baseAddress, let p = pattern.baseAddress else { return false }
+                // memchr finds each candidate first byte; memcmp checks the rest (Glibc hides memmem).
+                let lastStart = haystack.count - pattern.count
+                var start = 0
+                while start <= lastStart {
+                    guard let hit = memchr(h + start, Int32(p.pointee), lastStart - start + 1) else { return false }
+                    let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
+                    if memcmp(h + offset, p, pattern.count) == 0 { return true }
+                    start = offset + 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Whether this string ends with `suffix`, compared byte by byte.
+    func endsWithBytes(of suffix: String) -> Bool {
+        let own = utf8, other = suffix.utf8
+        guard other.count <= own.count else { return false }
+        return own[own.index(own.endIndex, offsetBy: -other.count)...].elementsEqual(other)
+    }
+
+    /// The string with ASCII letters mapped by `transform`, or `nil` when it holds a non-ASCII
+    /// byte (then full Unicode case mapping applies). Returns `self` unchanged, without copying,
+    /// when no letter needs mapping.
+    func asciiCaseMapped(upper: Bool) -> String? {
+        let (first, last): (UInt8, UInt8) = upper ? (0x61, 0x7A) : (0x41, 0x5A)
+        var needsMapping = false
+        for byte in utf8 {
+            if byte >= 0x80 { return nil }
+            if byte >= first && byte <= last { needsMapping = true }
+        }
+        guard needsMapping else { return self }
+        let count = utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var position = 0
+            for byte in utf8 {
+                buffer[position] = byte >= first && byte <= last ? byte ^ 0x20 : byte
+                position += 1
+            }
+            return count
+        }
+    }
+}
