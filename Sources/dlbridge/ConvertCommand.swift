@@ -25,6 +25,8 @@ enum ConvertCommand {
             .value("--input-format", "auto|ndjson|array", "How records are framed. Default: auto (by the first non-blank byte)."),
             .value("--max-record-bytes", "N", "Reject records longer than N bytes (suffix K, M or G for KiB, MiB, GiB). Default: 16M."),
             .value("--jobs", "N", "Convert on N threads; output is identical for any N. Default: the number of cores."),
+            .flag("--data-model", "GTM data-model semantics: each push merges into its client's model, rules see the merged model."),
+            .value("--data-model-clients", "N", "With --data-model, keep the models of at most N clients (least recently pushed dropped first). Default: 100000."),
             .value("--rejects", "FILE", "Write each rejected record as an NDJSON line with its reason and exact input."),
             .value("--skipped", "FILE", "Write each skipped record likewise."),
             .value("--stats", "FILE", "Write the summary as JSON."),
@@ -47,6 +49,9 @@ enum ConvertCommand {
         converter.format = format
         converter.jobs = jobs
         if let maxRecordBytes { converter.maxRecordBytes = maxRecordBytes }
+        let maxClients = try arguments.value("--data-model-clients").map { try positive($0, option: "--data-model-clients") }
+        if maxClients != nil && !arguments.has("--data-model") { throw UsageError("--data-model-clients needs --data-model") }
+        if arguments.has("--data-model") { converter.dataModel = DataModel(maxClients: maxClients ?? 100_000) }
 
         let rejects = try arguments.value("--rejects").map(OutputFile.init)
         let skipped = try arguments.value("--skipped").map(OutputFile.init)

@@ -186,14 +186,16 @@ extension BuiltInMappings {
 }
 """#),
         (name: "ga4-to-luigisbox", source: #"""
-// The default mapping: GA4 dataLayer pushes to Luigi's Box Events API envelopes.
+// The default mapping: GA4 dataLayer pushes (and gtag Arguments, which the input normaliser turns
+// into GA4 pushes) to Luigi's Box Events API envelopes; UA Enhanced Ecommerce pushes in the same
+// log go to ua-to-luigisbox.
 // The rules it implements, and why, are in README.md, "Default mapping: GA4 → Luigi's Box";
 // Tests/Fixtures/ga4-to-luigisbox/ pins them down case by case.
 // Check it with:  dlbridge check --set tracker_id=1234-5678 mappings/ga4-to-luigisbox.jsonc
 {
   "$schema": "schema/mapping.schema.json",
   "name": "ga4-to-luigisbox",
-  "description": "GA4 dataLayer pushes (page views, item views, lists, searches, clicks, conversions, purchases) to Luigi's Box Events API envelopes.",
+  "description": "GA4 dataLayer pushes (page views, item views, lists, searches, clicks, conversions, purchases) to Luigi's Box Events API envelopes; UA Enhanced Ecommerce pushes in the same log through ua-to-luigisbox.",
   "source": "ga4-datalayer",
   "target": "luigisbox-events-api",
 
@@ -241,6 +243,14 @@ extension BuiltInMappings {
   },
 
   "rules": [
+    {
+      // Universal Analytics Enhanced Ecommerce pushes, told by their payload: an ecommerce object with
+      // a UA action and no GA4 items. The event name says nothing (UA pushes often have none, or a
+      // GA4 one around ecommerce.add). ua-to-luigisbox maps them, with the variables set here that it declares.
+      "name": "ua-enhanced-ecommerce",
+      "match": "type(ecommerce) == 'object' && ecommerce.items == `null` && length(keys(ecommerce)[?contains(['impressions', 'click', 'detail', 'add', 'remove', 'checkout', 'checkout_option', 'purchase', 'refund', 'promoView', 'promoClick', 'currencyCode'], @)]) > `0`",
+      "use": "ua-to-luigisbox"
+    },
     {
       // The collector's login push: its customer id goes on this client's later envelopes.
       "name": "customer-id",

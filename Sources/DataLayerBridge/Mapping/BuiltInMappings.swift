@@ -23,9 +23,11 @@ public enum BuiltInMappings {
 
 extension Mapping {
     /// Compiles the built-in mapping `name` with `variables`; `nil` when there is no such mapping.
+    /// The built-in mappings it `use`s are compiled from the embedded text too, so nothing is read
+    /// from disk.
     public static func builtIn(named name: String, variables: [String: JSONValue] = [:]) throws(MappingError) -> Mapping? {
         guard let source = BuiltInMappings.source(named: name) else { return nil }
-        return try Mapping(source: source, fileName: "\(name) (built-in)", variables: variables)
+        return try MappingCompiler.compile(Array(source.utf8), origin: .builtIn(name), given: variables)
     }
 }
 

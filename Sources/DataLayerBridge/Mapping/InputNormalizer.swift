@@ -102,6 +102,15 @@ public struct InputNormalizer: Sendable {
         return .push(.object(Self.hoistingEcommerceParameters(push)))
     }
 
+    /// What GTM merges into its data model for `record` (see ``DataModel``): the object as pushed,
+    /// a gtag `event` command as the push it stands for; `nil` for anything else (not an object,
+    /// another gtag command, a malformed one).
+    func message(_ record: JSONValue) -> JSONObject? {
+        guard case .object(let push) = record else { return nil }
+        guard case .string(let command) = push["0"], push["event"] == nil else { return push }
+        return try? Self.gtagEvent(push, command: command).get()
+    }
+
     /// A skip or reject decided while reading gtag `Arguments`.
     private struct Outcome: Error {
         let record: NormalizedRecord
@@ -158,7 +167,7 @@ public struct InputNormalizer: Sendable {
 
     /// The push with top-level ecommerce parameters moved under `ecommerce` (created at the end when
     /// absent), and a reset-marker `ecommerce` beside real data dropped or replaced.
-    private static func hoistingEcommerceParameters(_ push: JSONObject) -> JSONObject {
+    static func hoistingEcommerceParameters(_ push: JSONObject) -> JSONObject {
         var ecommerce = JSONObject()
         switch push["ecommerce"] {
         case .object(let existing)?: ecommerce = existing

@@ -37,18 +37,21 @@ public struct Mapping: Sendable {
 
     /// Compiles mapping text (JSONC). `variables` are the values given for the mapping's declared
     /// variables (`--set`); they are checked against the declarations and coerced to declared types.
+    /// Mappings its rules `use` are compiled with it: built-in names, or file paths relative to the
+    /// directory of `fileName` (the current directory when it has none).
     public init(source: String, fileName: String, variables: [String: JSONValue] = [:]) throws(MappingError) {
-        self = try MappingCompiler.compile(Array(source.utf8), fileName: fileName, given: variables)
+        self = try MappingCompiler.compile(Array(source.utf8), origin: .file(fileName), given: variables)
     }
 
-    /// Reads and compiles the mapping file at `path`; errors name `path`.
+    /// Reads and compiles the mapping file at `path`; errors name `path`, and file paths its rules
+    /// `use` are taken relative to its directory.
     public init(contentsOfFile path: String, variables: [String: JSONValue] = [:]) throws(MappingError) {
         let bytes: [UInt8]
         switch readFile(path) {
         case .success(let contents): bytes = contents
         case .failure(let failure): throw MappingError(file: path, line: 0, column: 0, pointer: "", reason: failure.reason)
         }
-        self = try MappingCompiler.compile(bytes, fileName: path, given: variables)
+        self = try MappingCompiler.compile(bytes, origin: .file(path), given: variables)
     }
 
     init(name: String, description: String, sourceLabel: String, targetLabel: String, variables: [String: JSONValue],
@@ -77,9 +80,14 @@ public struct Mapping: Sendable {
     /// mapping file's position in the detail. Never throws, and depends on nothing but its
     /// arguments, so pushes can be mapped in parallel.
     public func apply(to push: JSONValue, record: RecordContext) -> MappingOutcome {
+        apply(to: push, recordValue: record.value)
+    }
+
+    /// Maps one push whose `$record` is already a value (a mapping used by another's rule).
+    func apply(to push: JSONValue, recordValue: JSONValue) -> MappingOutcome {
         var variables = prototype
         variables["event"] = push
-        variables["record"] = record.value
+        variables["record"] = recordValue
         var scope = TemplateScope(document: push, variables: variables)
         do throws(MappingRuntimeError) {
             for rule in rules where try rule.match.evaluate(scope, at: rule.matchLocation, in: "match").isTruthy {

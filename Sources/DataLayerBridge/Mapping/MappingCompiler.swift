@@ -2,19 +2,31 @@
 /// knows its line and column), checks the structure, and compiles every expression and template.
 enum MappingCompiler {
     static let topLevelKeys = ["$schema", "name", "description", "source", "target", "variables", "rules", "unmatched", "recall"]
-    static let ruleKeys = ["name", "match", "skipIf", "let", "remember", "emit", "skip", "reject"]
+    static let ruleKeys = ["name", "match", "skipIf", "let", "remember", "emit", "skip", "reject", "use"]
+    /// The keys that say what a matched rule does; a rule has exactly one.
+    static let actionKeys = ["emit", "skip", "reject", "use"]
     static let variableKeys = ["required", "default", "description", "type"]
     /// Variables the host binds; `let` may not shadow them.
     static let hostVariables = ["config", "event", "record", "output", "index", "item"]
 
-    static func compile(_ bytes: [UInt8], fileName: String, given: [String: JSONValue]) throws(MappingError) -> Mapping {
+    /// Compiles a mapping of `origin`. `given` are the variable values set for it; `inherited`
+    /// says they were set for a mapping that uses this one, so those it does not declare are not
+    /// its business. `loader` compiles what `use` names (a fresh one for an outermost mapping).
+    static func compile(_ bytes: [UInt8], origin: MappingOrigin, given: [String: JSONValue], inherited: Bool = false,
+                        loader: DelegateLoader? = nil) throws(MappingError) -> Mapping {
+        let fileName: String
+        switch origin {
+        case .file(let path): fileName = path
+        case .builtIn(let name): fileName = "\(name) (built-in)"
+        }
+        let loader = loader ?? DelegateLoader(root: origin)
         let result: Result<Mapping, MappingError> = bytes.withUnsafeBytes { buffer in
             var parser = JSONParser(options: .relaxed)
             do throws(JSONError) {
                 let tape = try parser.parse(buffer)
                 let root = SourceNode(tape: tape, file: fileName, index: tape.root, pointer: .root)
                 do throws(MappingError) {
-                    return .success(try compile(root, given: given))
+                    return .success(try compile(root, origin: origin, given: given, inherited: inherited, loader: loader))
                 } catch {
                     return .failure(error)
                 }
@@ -25,10 +37,22 @@ enum MappingCompiler {
         return try result.get()
     }
 
-    private static func compile(_ root: SourceNode, given: [String: JSONValue]) throws(MappingError) -> Mapping {
+    /// What compiling the rules of one mapping needs besides its text: where it came from (to find
+    /// what `use` names) and the variable values to pass on.
+    struct Context {
+        let origin: MappingOrigin
+        let given: [String: JSONValue]
+        let loader: DelegateLoader
+    }
+
+    private static func compile(_ root: SourceNode, origin: MappingOrigin, given: [String: JSONValue], inherited: Bool,
+                                loader: DelegateLoader) throws(MappingError) -> Mapping {
         let members = try root.checkedMembers(topLevelKeys, in: "a mapping")
         guard let nameNode = members["name"] else { throw root.error("a mapping needs a 'name'") }
         let name = try nameNode.requireString("name")
+        let declared = Set(members["variables"]?.members.map(\.key) ?? [])
+        let given = inherited ? given.filter { declared.contains($0.key) } : given
+        let context = Context(origin: origin, given: given, loader: loader)
         let (config, configNames) = try variables(members["variables"], root: root, given: given)
         guard let rulesNode = members["rules"] else { throw root.error("a mapping needs 'rules': an array of rules") }
         guard rulesNode.kind == .array else { throw rulesNode.error("rules must be an array, not \(rulesNode.typeDescription)") }
@@ -36,13 +60,13 @@ enum MappingCompiler {
         var rules: [MappingRule] = []
         var ruleNames: Set<String> = []
         for ruleNode in rulesNode.elements {
-            let rule = try self.rule(ruleNode, base)
+            let rule = try self.rule(ruleNode, base, context)
             guard ruleNames.insert(rule.name).inserted else {
                 throw (ruleNode.member("name") ?? ruleNode).error("a rule named '\(rule.name)' comes earlier; rule names must be unique")
             }
             rules.append(rule)
         }
-        let remembered = Set(rules.flatMap { $0.remember?.values.map(\.name) ?? [] })
+        let remembered = Set(rules.flatMap(\.rememberedNames))
         return Mapping(
             name: name,
             description: try members["description"]?.requireString("description") ?? "",
@@ -147,7 +171,7 @@ enum MappingCompiler {
         return VariableLayout(names: ["config", "event", "record", "output", "item", "index"] + lets)
     }
 
-    private static func rule(_ node: SourceNode, _ base: TemplateCompiler) throws(MappingError) -> MappingRule {
+    private static func rule(_ node: SourceNode, _ base: TemplateCompiler, _ context: Context) throws(MappingError) -> MappingRule {
         let members = try node.checkedMembers(ruleKeys, in: "a rule")
         guard let nameNode = members["name"] else { throw node.error("a rule needs a 'name'") }
         let name = try nameNode.requireString("a rule's name")
@@ -172,17 +196,21 @@ enum MappingCompiler {
             skipIf = MappingRule.SkipCondition(when: try compiler.expression(when, "skipIf/when"), reason: try nonEmpty(reason, "skipIf/reason"), location: when.location)
         }
         let remember = try members["remember"].map { (node) throws(MappingError) in try self.remember(node, compiler) }
-        let actions = ["emit", "skip", "reject"].compactMap { key in members[key].map { (key, $0) } }
+        let actions = actionKeys.compactMap { key in members[key].map { (key, $0) } }
         guard let (actionKey, actionNode) = actions.first else {
-            throw node.error("rule '\(name)' needs 'emit' (a template or an array of templates), 'skip' or 'reject' (a reason)")
+            throw node.error("rule '\(name)' needs 'emit' (a template or an array of templates), 'skip' or 'reject' (a reason), or 'use' (a mapping)")
         }
         if actions.count > 1 {
-            throw actions[1].1.error("a rule emits, skips or rejects: '\(actionKey)' and '\(actions[1].0)' exclude each other")
+            throw actions[1].1.error("a rule emits, skips, rejects or uses a mapping: '\(actionKey)' and '\(actions[1].0)' exclude each other")
         }
         let action: MappingRule.Action
         switch actionKey {
         case "emit": action = .emit(try emits(actionNode, compiler.adding(["output"])))
         case "skip": action = .skip(try nonEmpty(actionNode, "skip"))
+        case "use":
+            if remember != nil { throw actionNode.error("a rule that uses a mapping remembers nothing itself (the used mapping's rules do): drop 'remember' or 'use'") }
+            let target = try nonEmpty(actionNode, "use")
+            action = .use(Delegation(mapping: try context.loader.mapping(target, from: context.origin, at: actionNode, given: context.given)))
         default:
             if remember != nil { throw actionNode.error("a rejecting rule remembers nothing: drop 'remember' or 'reject'") }
             action = .reject(try nonEmpty(actionNode, "reject"))

@@ -1,4 +1,4 @@
-/// One compiled rule: `match`, then `let`, `skipIf`, `remember`, and `emit`, `skip` or `reject`.
+/// One compiled rule: `match`, then `let`, `skipIf`, `remember`, and `emit`, `skip`, `reject` or `use`.
 struct MappingRule: Sendable {
     struct Binding: Sendable {
         let name: String
@@ -22,6 +22,8 @@ struct MappingRule: Sendable {
         case skip(String)
         /// The push cannot be sent (no client id, say): rejected with this reason, nothing remembered.
         case reject(String)
+        /// The push is handed to another mapping, whose outcome is the rule's.
+        case use(Delegation)
     }
 
     let name: String
@@ -47,6 +49,8 @@ struct MappingRule: Sendable {
             return .skip(reason: reason, detail: detail, remember: remembered)
         case .reject(let reason):
             return .reject(reason: reason, detail: detail)
+        case .use(let delegation):
+            return delegation.apply(scope, rule: name)
         case .emit(let emits):
             var envelopes: [JSONValue] = []
             envelopes.reserveCapacity(emits.count)
@@ -63,6 +67,14 @@ struct MappingRule: Sendable {
             }
             return .envelopes(envelopes, remember: remembered)
         }
+    }
+}
+
+extension MappingRule {
+    /// The names this rule may remember: its own `remember`'s, or those of the mapping it uses.
+    var rememberedNames: [String] {
+        if case .use(let delegation) = action { return delegation.mapping.rules.flatMap(\.rememberedNames) }
+        return remember?.values.map(\.name) ?? []
     }
 }
 

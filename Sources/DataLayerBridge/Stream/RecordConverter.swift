@@ -32,7 +32,7 @@ public struct RecordConverter: Sendable {
         do throws(JSONError) {
             push = try parser.parse(bytes).value()
         } catch {
-            return .reject(reason: "malformed-json", detail: "line \(line + error.line - 1), column \(error.column): \(error.reason)")
+            return Self.malformed(error, line: line)
         }
         switch normalizer.normalize(push) {
         case .skip(let reason, let detail):
@@ -40,15 +40,25 @@ public struct RecordConverter: Sendable {
         case .reject(let reason, let detail):
             return .reject(reason: reason, detail: detail)
         case .push(let canonical):
-            let context = RecordContext(ordinal: ordinal, text: String(decoding: bytes, as: UTF8.self))
-            let outcome = mapping.apply(to: canonical, record: context)
-            guard let validator, case .envelopes(let envelopes, _) = outcome else { return outcome }
-            for envelope in envelopes {
-                if let error = validator.findings(for: envelope).first(where: { $0.severity == .error }) {
-                    return .reject(reason: "invalid-envelope", detail: "\(error.pointer): \(error.reason)")
-                }
-            }
-            return outcome
+            return map(canonical, ordinal: ordinal, text: bytes)
         }
+    }
+
+    /// The rejection of a record that is not JSON, positioned in the input's lines.
+    static func malformed(_ error: JSONError, line: Int) -> MappingOutcome {
+        .reject(reason: "malformed-json", detail: "line \(line + error.line - 1), column \(error.column): \(error.reason)")
+    }
+
+    /// Maps a canonical push read from the record `text`, and validates its envelopes.
+    func map(_ canonical: JSONValue, ordinal: Int, text: UnsafeRawBufferPointer) -> MappingOutcome {
+        let context = RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self))
+        let outcome = mapping.apply(to: canonical, record: context)
+        guard let validator, case .envelopes(let envelopes, _) = outcome else { return outcome }
+        for envelope in envelopes {
+            if let error = validator.findings(for: envelope).first(where: { $0.severity == .error }) {
+                return .reject(reason: "invalid-envelope", detail: "\(error.pointer): \(error.reason)")
+            }
+        }
+        return outcome
     }
 }

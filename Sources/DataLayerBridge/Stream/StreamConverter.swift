@@ -61,6 +61,10 @@ public struct StreamConverter: Sendable {
     public var jobs = 1
     /// Bytes of input per batch handed to a worker.
     public var batchBytes = 1 << 20
+    /// GTM data-model semantics (`convert --data-model`): each push merges into its client's
+    /// model, and rules see the merged model (see ``DataModel``). `nil`, the default, maps each
+    /// push on its own. The merge runs in input order, so the output is the same for any `jobs`.
+    public var dataModel: DataModel?
 
     /// Creates a stream converter for `converter`.
     public init(converter: RecordConverter) { self.converter = converter }
@@ -77,13 +81,15 @@ public struct StreamConverter: Sendable {
         var writer = OrderedWriter(mapping: converter.mapping, sinks: sinks)
         var ordinalBase = 0
         var bytesBefore = 0
+        var model = dataModel
         inputs: for input in inputs {
+            model?.startInput()
             var reader = RecordReader(source: input.source, format: format, maxRecordBytes: maxRecordBytes, batchBytes: batchBytes)
             while true {
                 var window: [RecordBatch] = []
                 while window.count < max(1, jobs) * 2, let batch = try reader.nextBatch() { window.append(batch) }
                 if window.isEmpty { break }
-                let results = convert(window, ordinalBase: ordinalBase)
+                let results = model == nil ? convert(window, ordinalBase: ordinalBase) : convert(window, ordinalBase: ordinalBase, model: &model!)
                 for (batch, outcomes) in zip(window, results) {
                     writer.write(batch, outcomes: outcomes, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
                 }
@@ -105,22 +111,33 @@ public struct StreamConverter: Sendable {
 
     /// Converts a window of batches, in parallel when there are jobs and batches to share.
     private func convert(_ window: [RecordBatch], ordinalBase: Int) -> [[MappingOutcome]] {
-        let results = ResultSlots(count: window.count)
         let converter = self.converter
-        let work: @Sendable (Int) -> Void = { index in
+        return perRecord(window) { _, span, bytes, parser in
+            if let problem = span.problem { return MappingOutcome.reject(reason: problem.code, detail: problem.description) }
+            return converter.convert(bytes, ordinal: ordinalBase + span.ordinal, line: span.line, parser: &parser)
+        }
+    }
+
+    /// `work` for every record of the window, given the record's bytes and its batch's parser,
+    /// with batches in parallel when there are jobs and batches to share; results in input order.
+    func perRecord<Result: Sendable>(
+        _ window: [RecordBatch],
+        _ work: @escaping @Sendable (_ position: (batch: Int, record: Int), _ span: RecordSpan, _ bytes: UnsafeRawBufferPointer, _ parser: inout JSONParser) -> Result
+    ) -> [[Result]] {
+        let results = ResultSlots<Result>(count: window.count)
+        let each: @Sendable (Int) -> Void = { index in
             var parser = JSONParser()
             let batch = window[index]
             results.store(index, batch.bytes.withUnsafeBytes { bytes in
-                batch.records.map { span in
-                    if let problem = span.problem { return MappingOutcome.reject(reason: problem.code, detail: problem.description) }
-                    return converter.convert(UnsafeRawBufferPointer(rebasing: bytes[span.range]), ordinal: ordinalBase + span.ordinal, line: span.line, parser: &parser)
+                batch.records.enumerated().map { record, span in
+                    work((index, record), span, UnsafeRawBufferPointer(rebasing: bytes[span.range]), &parser)
                 }
             })
         }
         if jobs > 1 && window.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: window.count, execute: work)
+            DispatchQueue.concurrentPerform(iterations: window.count, execute: each)
         } else {
-            for index in window.indices { work(index) }
+            for index in window.indices { each(index) }
         }
         return results.values
     }
@@ -132,17 +149,17 @@ public struct StreamConverter: Sendable {
 }
 
 /// Per-batch results written by worker threads, each to its own slot.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [[MappingOutcome]]
+private final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [[Value]]
 
     init(count: Int) { slots = Array(repeating: [], count: count) }
 
     /// Distinct indices from distinct threads: the array's storage is never reallocated here.
-    func store(_ index: Int, _ outcomes: [MappingOutcome]) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = outcomes }
+    func store(_ index: Int, _ values: [Value]) {
+        slots.withUnsafeMutableBufferPointer { $0[index] = values }
     }
 
-    var values: [[MappingOutcome]] { slots }
+    var values: [[Value]] { slots }
 }
 
 /// The sequential stage: applies per-client state in input order, writes envelopes, rejects and
