@@ -152,8 +152,13 @@ final class TestHTTPServer: @unchecked Sendable {
                 var response = "HTTP/1.1 \(status) Status\r\nContent-Type: application/json\r\nContent-Length: \(text.utf8.count)\r\n"
                 for (name, value) in extra { response += "\(name): \(value)\r\n" }
                 response += "\r\n" + text
-                guard send(response, to: fd) else { return }
+                // Recorded before the reply leaves: the client may count the envelope sent and the
+                // test read `accepted` before this thread runs again.
                 lock.withLock { received[index].answered = status }
+                guard send(response, to: fd) else {
+                    lock.withLock { received[index].answered = nil }
+                    return
+                }
                 if headers["connection"]?.lowercased() == "close" { return }
             }
         }
