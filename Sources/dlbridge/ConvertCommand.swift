@@ -37,12 +37,15 @@ enum ConvertCommand {
         run: run
     )
 
+    /// `--input-format`, shared with `send`; `nil` when not given.
+    static func inputFormat(_ arguments: ParsedArguments) throws -> InputFormat? {
+        guard let text = arguments.value("--input-format") else { return nil }
+        guard let format = InputFormat(rawValue: text) else { throw UsageError("--input-format must be auto, ndjson or array, not '\(text)'") }
+        return format
+    }
+
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        var format = InputFormat.auto
-        if let text = arguments.value("--input-format") {
-            guard let parsed = InputFormat(rawValue: text) else { throw UsageError("--input-format must be auto, ndjson or array, not '\(text)'") }
-            format = parsed
-        }
+        let format = try inputFormat(arguments) ?? .auto
         let maxRecordBytes = try arguments.value("--max-record-bytes").map { try byteCount($0, option: "--max-record-bytes") }
         let jobs = try arguments.value("--jobs").map { try positive($0, option: "--jobs") } ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         var converter = StreamConverter(converter: RecordConverter(mapping: try loadMapping(arguments)))

@@ -95,10 +95,7 @@ enum SendCommand {
             guard let session = SessionLimit(parsing: text) else { throw UsageError("--session needs N/IDLE such as 400/30m, not '\(text)'") }
             configuration.session = session
         }
-        if let text = arguments.value("--input-format") {
-            guard let format = InputFormat(rawValue: text) else { throw UsageError("--input-format must be auto, ndjson or array, not '\(text)'") }
-            configuration.format = format
-        }
+        if let format = try ConvertCommand.inputFormat(arguments) { configuration.format = format }
         return configuration
     }
 

@@ -41,19 +41,8 @@ public enum RetryAfter {
         var year = numbers[1]
         if year < 100 { year += year < 70 ? 2000 : 1900 }
         guard (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2]) else { return nil }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
         return Double(days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2])
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date, counting in 400-year eras that start
-    /// on 1 March so the leap day falls at the end of each year.
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

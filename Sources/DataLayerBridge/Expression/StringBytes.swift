@@ -37,9 +37,9 @@ extension String {
         return own[own.index(own.endIndex, offsetBy: -other.count)...].elementsEqual(other)
     }
 
-    /// The string with ASCII letters mapped by `transform`, or `nil` when it holds a non-ASCII
-    /// byte (then full Unicode case mapping applies). Returns `self` unchanged, without copying,
-    /// when no letter needs mapping.
+    /// The string with its ASCII letters upper- or lower-cased, or `nil` when it holds a
+    /// non-ASCII byte (the caller then applies full Unicode case mapping). Returns `self`, without
+    /// copying, when no letter needs mapping.
     func asciiCaseMapped(upper: Bool) -> String? {
         let (first, last): (UInt8, UInt8) = upper ? (0x61, 0x7A) : (0x41, 0x5A)
         var needsMapping = false
