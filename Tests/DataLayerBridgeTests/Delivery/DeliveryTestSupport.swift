@@ -15,17 +15,40 @@ enum DeliveryFixtures {
     }
 
     /// Runs the library sender on `lines` against `endpoint` and returns the counts and rejections.
-    static func send(_ lines: [String], to endpoint: String, timeout: Double = 2, configure: (inout SendConfiguration) -> Void = { _ in },
-                     journal: StateJournal? = nil) throws -> (stats: DeliveryStats, rejections: [DeliveryRejection]) {
+    /// `posts`, when given, receives every post the sender makes, timed on the client's side.
+    static func send(_ lines: [String], to endpoint: String, timeout: Double = 2, posts: Collected<RecordedPost>? = nil,
+                     configure: (inout SendConfiguration) -> Void = { _ in }) throws -> (stats: DeliveryStats, rejections: [DeliveryRejection]) {
         var configuration = SendConfiguration()
         configuration.retry = RetryPolicy(maxRetries: 4, baseDelay: 0.02, maxDelay: 0.1)
         configure(&configuration)
         let transport = try URLSessionTransport(endpoint: endpoint, timeout: timeout, connections: configuration.concurrency)
         let collected = Collected<DeliveryRejection>()
-        let sender = Sender(configuration: configuration, transport: transport, journal: journal)
+        let sender = Sender(configuration: configuration, transport: posts.map { RecordingTransport(base: transport, posts: $0) } ?? transport)
         let input = ConversionInput(name: "envelopes.ndjson", source: MemorySource(Array((lines.joined(separator: "\n") + "\n").utf8)))
         let stats = try sender.run([input], sinks: DeliverySinks(rejected: { collected.append($0) }))
         return (stats, collected.items)
+    }
+}
+
+/// One `post` as the sender saw it: monotonic times around the call and its outcome.
+struct RecordedPost: Sendable {
+    var body: String
+    var start: Double
+    var end: Double
+    var response: DeliveryResponse
+}
+
+/// Times every post on the client's side, where the sender's timeout and backoff happen: the
+/// server's clock also holds the time a loaded machine takes to schedule its threads.
+struct RecordingTransport: DeliveryTransport {
+    let base: any DeliveryTransport
+    let posts: Collected<RecordedPost>
+
+    func post(_ body: [UInt8]) -> DeliveryResponse {
+        let start = monotonicNow()
+        let response = base.post(body)
+        posts.append(RecordedPost(body: String(decoding: body, as: UTF8.self), start: start, end: monotonicNow(), response: response))
+        return response
     }
 }
 
@@ -36,4 +59,12 @@ final class Collected<Item: Sendable>: @unchecked Sendable {
 
     func append(_ item: Item) { lock.withLock { storage.append(item) } }
     var items: [Item] { lock.withLock { storage } }
+}
+
+extension DeliveryResponse {
+    /// The HTTP status, or `nil` for a failure without an answer.
+    var status: Int? {
+        if case .http(let status, _, _) = self { return status }
+        return nil
+    }
 }
