@@ -6,6 +6,9 @@ import Darwin
 
 /// How `send` behaves: the limits, the retry policy, parallelism and input framing.
 public struct SendConfiguration: Sendable {
+    /// The Events API endpoint from its documentation.
+    public static let eventsAPIEndpoint = "https://api.luigisbox.com/"
+
     /// Per-client rate; default the Events API's 30 events per 15 s.
     public var rate = RateLimit.eventsAPI
     /// Per-client session cap; default 400 events per session, 30 minutes idle ending one.

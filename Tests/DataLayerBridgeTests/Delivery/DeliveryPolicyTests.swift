@@ -23,7 +23,7 @@ struct DeliveryPolicyTests {
         #expect(configuration.rate == RateLimit(events: 30, window: 15))
         #expect(configuration.session == SessionLimit(events: 400, idle: 1800))
         #expect(configuration.overLimit == .reject)
-        #expect(URLSessionTransport.defaultEndpoint == "https://api.luigisbox.com/")
+        #expect(SendConfiguration.eventsAPIEndpoint == "https://api.luigisbox.com/")
     }
 
     @Test func theSessionCapCountsUntilThirtyIdleMinutesEndTheSession() {

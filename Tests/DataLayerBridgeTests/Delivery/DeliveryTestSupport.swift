@@ -1,4 +1,5 @@
 import DataLayerBridge
+import DataLayerBridgeURLSession
 import Foundation
 
 /// Envelopes and a one-call sender for the delivery tests.

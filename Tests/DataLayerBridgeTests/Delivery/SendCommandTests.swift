@@ -21,6 +21,24 @@ struct SendCommandTests {
         #expect(try CommandRunner.run(["--help"]).output.contains("send "))
     }
 
+    @Test func dlbridgeLinksNoFoundationAndSendRunsTheBinaryBesideIt() throws {
+        // The dynamic section names every library the loader maps: none of Foundation's.
+        let image = try Data(contentsOf: CommandRunner.binary)
+        #expect(image.range(of: Data("libFoundation".utf8)) == nil)
+        let sendImage = try Data(contentsOf: CommandRunner.binary.deletingLastPathComponent().appendingPathComponent("dlbridge-send"))
+        #expect(sendImage.range(of: Data("libFoundationNetworking".utf8)) != nil)
+        // Alone in a directory, dlbridge runs everything but send, which says what is missing.
+        let directory = CommandRunner.temporaryPath("alone")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let alone = URL(fileURLWithPath: directory).appendingPathComponent("dlbridge")
+        try FileManager.default.copyItem(at: CommandRunner.binary, to: alone)
+        let run = try CommandRunner.run(["send", "--dry-run"], binary: alone)
+        #expect(run.status == 2)
+        #expect(run.error == "dlbridge send: \(directory)/dlbridge-send is missing. send runs that binary, which alone links the networking libraries; build it with 'swift build -c release --product dlbridge-send' and install it beside dlbridge.\n")
+        #expect(try CommandRunner.run(["--version"], binary: alone).status == 0)
+    }
+
     static let usageErrors: [([String], String)] = [
         (["--rate", "30"], "--rate needs N/DURATION such as 30/15s, not '30'"),
         (["--session", "400"], "--session needs N/IDLE such as 400/30m, not '400'"),

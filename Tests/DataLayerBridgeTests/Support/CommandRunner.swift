@@ -14,8 +14,9 @@ enum CommandRunner {
 
     static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/dlbridge")
 
-    /// Runs `dlbridge arguments…` in the package root with `stdin` (bytes) on standard input.
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Run {
+    /// Runs `dlbridge arguments…` (or another `binary`) in the package root with `stdin` (bytes) on
+    /// standard input.
+    static func run(_ arguments: [String], stdin: Data? = nil, binary: URL = binary) throws -> Run {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dlbridge-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

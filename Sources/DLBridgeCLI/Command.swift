@@ -50,6 +50,8 @@ struct Command: Sendable {
 
 /// What a command line said, checked against the command's table row.
 struct ParsedArguments {
+    /// The arguments as given, for a command that hands them on to another program.
+    let given: [String]
     private(set) var values: [String: [String]] = [:]
     private(set) var positionals: [String] = []
 
@@ -63,6 +65,7 @@ struct ParsedArguments {
     /// Parses `arguments` for `command`: `--name VALUE`, `--name=VALUE`, flags, `--` to end options,
     /// and `-` as a positional meaning standard input.
     init(_ arguments: [String], for command: Command) throws(UsageError) {
+        given = arguments
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             if argument == "--" {

@@ -1,3 +1,4 @@
+import DataLayerBridge
 import Dispatch
 import Foundation
 #if canImport(FoundationNetworking)
@@ -7,9 +8,6 @@ import FoundationNetworking
 /// POSTs envelopes with the toolchain's `URLSession` (FoundationNetworking on Linux): one
 /// envelope per request, `Content-Type: application/json`, connections kept alive and shared.
 public final class URLSessionTransport: DeliveryTransport, @unchecked Sendable {
-    /// The Events API endpoint from its documentation.
-    public static let defaultEndpoint = "https://api.luigisbox.com/"
-
     /// Where envelopes are POSTed.
     public let endpoint: String
     private let url: URL

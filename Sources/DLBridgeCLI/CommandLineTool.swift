@@ -1,19 +1,25 @@
 import DataLayerBridge
 
 /// The `dlbridge` entry point: global flags, then dispatch through the command table.
-enum CommandLineTool {
-    static let commands: [Command] = [
-        CheckCommand.command,
-        ConvertCommand.command,
-        EvalCommand.command,
-        FormatCommand.command,
-        MappingsCommand.command,
-        TestCommand.command,
-        SendCommand.command,
-        ValidateCommand.command,
-    ]
+package struct CommandLineTool {
+    let commands: [Command]
 
-    static func run(_ arguments: [String]) -> Int32 {
+    /// A tool whose `send` command reaches the network as `sending` says.
+    package init(sending: SendTransport) {
+        commands = [
+            CheckCommand.command,
+            ConvertCommand.command,
+            EvalCommand.command,
+            FormatCommand.command,
+            MappingsCommand.command,
+            TestCommand.command,
+            SendCommand.command(sending),
+            ValidateCommand.command,
+        ]
+    }
+
+    /// Runs the command line `arguments` (without the program name) and returns the exit status.
+    package func run(_ arguments: [String]) -> Int32 {
         guard let first = arguments.first else {
             Console.error(overview)
             return 2
@@ -56,7 +62,7 @@ enum CommandLineTool {
         }
     }
 
-    static var overview: String {
+    var overview: String {
         var text = """
             usage: dlbridge <command> [options] [arguments]
 

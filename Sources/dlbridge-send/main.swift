@@ -1,0 +1,14 @@
+import DLBridgeCLI
+import DataLayerBridgeURLSession
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// `dlbridge send` runs this binary with its arguments: the one process that links the
+// networking libraries. Run by hand, it is `dlbridge send` under another name.
+let tool = CommandLineTool(sending: .transport { endpoint, timeout, connections in
+    try URLSessionTransport(endpoint: endpoint, timeout: timeout, connections: connections)
+})
+exit(tool.run(["send"] + CommandLine.arguments.dropFirst()))
