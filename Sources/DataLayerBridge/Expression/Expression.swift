@@ -24,9 +24,10 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// Compiles `source`. Errors carry the 1-based column inside the expression.
     public init(_ source: String) throws(ExpressionError) {
         self.source = source
-        root = try ExpressionParser.parse(source).resolvingLocals(in: [:], depth: 0)
-        referencedVariables = root.freeVariables()
-        functionNames = root.functionNames()
+        let parsed = try ExpressionParser.parse(source).resolvingLocals(in: [:], depth: 0)
+        referencedVariables = parsed.freeVariables()
+        functionNames = parsed.functionNames()
+        root = parsed.fusingNonNullMembers()
     }
 
     private init(source: String, root: ExpressionNode, referencedVariables: Set<String>, functionNames: Set<String>) {

@@ -1,6 +1,17 @@
 /// The JMESPath Community functions: object manipulation (JEP 13) and strings (JEP 14a).
 /// Positions and lengths count Unicode code points, as `length()` does.
 extension ExpressionFunctions {
+    /// `from_items(items(X)[?[1] != `null`])` in one step: the members of X that are not null.
+    /// Mappings write it to leave optional members out; built this way, the pairs, the filter's
+    /// per-pair evaluation and the second object are never made. Named and typed as `items`, so a
+    /// non-object X fails with the very error `items` gives (the rest of the chain cannot fail).
+    static let nonNullMembers = ExpressionFunction("items", [.object]) { call, _ throws(ExpressionError) in
+        let members = try call.object(0).uniqueMembers
+        var object = JSONObject(capacity: members.count)
+        for member in members where !member.value.isNull { object.append(key: member.key, value: member.value) }
+        return .object(object)
+    }
+
     static let community: [ExpressionFunction] = [
         ExpressionFunction("items", [.object]) { call, _ throws(ExpressionError) in
             .array(try call.object(0).uniqueMembers.map { [.string($0.key), $0.value] })

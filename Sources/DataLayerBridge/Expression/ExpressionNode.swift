@@ -143,6 +143,17 @@ extension ExpressionNode {
         }
     }
 
+    /// The tree with every `from_items(items(X)[?[1] != `null`])` replaced by one call of
+    /// ``ExpressionFunctions/nonNullMembers`` on X, at the column of `items`: the same value and
+    /// the same errors, in one step.
+    func fusingNonNullMembers() -> ExpressionNode {
+        let node = mappingChildren { $0.fusingNonNullMembers() }
+        guard case .function(let fromItems, let arguments, _) = node, fromItems.name == "from_items", arguments.count == 1,
+              case .filterProjection(let pairs, .comparison(.notEqual, .index(1), .literal(.null)), .current) = arguments[0],
+              case .function(let items, let object, let column) = pairs, items.name == "items", object.count == 1 else { return node }
+        return .function(ExpressionFunctions.nonNullMembers, object, column: column)
+    }
+
     /// Free variables that `layout` names read by slot.
     func bindingGlobals(to layout: VariableLayout) -> ExpressionNode {
         if case .variable(let name, let column) = self {

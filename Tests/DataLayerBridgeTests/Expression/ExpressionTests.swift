@@ -79,6 +79,39 @@ struct ExpressionTests {
         #expect(try Expression("a.b").functionNames.isEmpty)
     }
 
+    @Test func nullMembersAreLeftOutInOneStepWithTheSameResultsAndErrors() throws {
+        let fused = try Expression("from_items(items(@)[?[1] != `null`])")
+        // A pipe at the end keeps the chain from being fused: what the mapping author wrote.
+        let written = try Expression("from_items(items(@)[?[1] != `null`] | @)")
+        guard case .function(let function, _, let column) = fused.root else { Issue.record("not fused: \(fused.root)"); return }
+        #expect(function.name == "items" && column == 12)
+        #expect(fused.functionNames == ["from_items", "items"])
+        func text(_ value: JSONValue) -> String {
+            var writer = JSONWriter()
+            writer.write(value)
+            return writer.string
+        }
+        for input in [#"{"a":1,"b":null,"c":"x","d":{"e":null},"f":[null],"g":false,"a":null,"h":0}"#, "{}", #"{"only":null}"#] {
+            let value = try JSONValue(parsing: input)
+            #expect(text(try fused.evaluate(value)) == text(try written.evaluate(value)), "\(input)")
+        }
+        #expect(text(try fused.evaluate(try JSONValue(parsing: #"{"a":1,"b":null,"c":"x","a":null,"h":0}"#))) == #"{"c":"x","h":0}"#)
+        for input in ["1", #""s""#, "[]", "null", "true"] {
+            let value = try JSONValue(parsing: input)
+            #expect(Self.describe { _ = try fused.evaluate(value) } == Self.describe { _ = try written.evaluate(value) }, "\(input)")
+            #expect(Self.describe { _ = try fused.evaluate(value) }.contains("items(): argument 1 must be an object"))
+        }
+    }
+
+    static func describe(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
     @Test func compiledExpressionIsReusableAndComparable() throws {
         let expression = try Expression("items[?price > `10`].sku")
         #expect(try expression.evaluate(["items": [["sku": "a", "price": 5], ["sku": "b", "price": 20]]]) == ["b"])
