@@ -292,18 +292,18 @@ extension BuiltInMappings {
         // event: which list. Exact names, then the list_names rules on the name, then on the id,
         // then a search term or a search event, else a product listing.
         "search_term": "ecommerce.search_term",
-        "candidates": "[ecommerce.item_list_name, ecommerce.item_list_id][?@ != `null`] | map(&to_string(@), @)",
+        "candidates": "$type == 'event' ? ([ecommerce.item_list_name, ecommerce.item_list_id][?@ != `null`] | map(&to_string(@), @)) : `[]`",
         "named_list": "$candidates[?contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], @)] | [0]",
-        "looked_up": "map(&(let $t = @, $l = lower(@) in $config.list_names[?exact == $t || iexact && lower(iexact) == $l || contains && contains($l, lower(contains))] | [0].list), $candidates)[?@ != `null`] | [0]",
+        "looked_up": "!$named_list ? (map(&(let $t = @, $l = lower(@) in $config.list_names[?exact == $t || iexact && lower(iexact) == $l || contains && contains($l, lower(contains))] | [0].list), $candidates)[?@ != `null`] | [0]) : `null`",
         "list_kind": "$type == 'event' ? coalesce($named_list, $looked_up, ($search_term || contains(['search', 'view_search_results'], event)) && 'Search Results' || 'Product Listing') : `null`",
         // An Autocomplete list without a search term is the Top Items box.
         "top_items": "$list_kind == 'Autocomplete' && !$search_term",
         "list": "$top_items ? 'Recommendation' : $list_kind",
-        "shift": "$config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(index), $items), `0`) ? `1` : `0`",
-        "list_items": "map(&(let $n = to_number(item.index) in from_items(items({title: coalesce(item.item_name, identity), type: coalesce(item.type, 'item'), url: identity, position: $n == `null` ? index + `1` + $config.position_offset : $n + $shift, price: to_number(item.price)})[?[1] != `null`])), $entries)",
+        "shift": "$list ? ($config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(index), $items), `0`) ? `1` : `0`) : `null`",
+        "list_items": "$list ? (map(&(let $n = to_number(item.index) in from_items(items({title: coalesce(item.item_name, identity), type: coalesce(item.type, 'item'), url: identity, position: $n == `null` ? index + `1` + $config.position_offset : $n + $shift, price: to_number(item.price)})[?[1] != `null`])), $entries)) : `null`",
         "filters": "ecommerce.filters",
-        "scopes": "ecommerce.scopes && from_items(map(&[lookup({CategoryLabel: '_category_label', CategoryIdentity: '_category_identity', BrandLabel: '_brand_label', BrandIdentity: '_brand_identity'}, [0], [0]), [1]], items(ecommerce.scopes))) || (let $name = ecommerce.item_list_name != 'Product Listing' && ecommerce.item_list_name || `null`, $id = ecommerce.item_list_id in {_category_label: $name && join(' | ', map(&trim(@), split(replace(to_string($name), '>', '|'), '|'))), _category_identity: $id && to_string($id) || `null`})",
-        "query": "from_items(items($list == 'Recommendation' ? {filters: merge($top_items && {Recommender: 'autocomplete_popup', RecommenderClientId: 'autocomplete_popup'} || {RecommenderClientId: slug(coalesce(ecommerce.item_list_id, ecommerce.item_list_name))}, $filters || `{}`)} : $list == 'Product Listing' ? {scopes: from_items(items($scopes)[?[1] != `null`]), filters: $filters} : {string: to_string($search_term || ''), filters: $filters})[?[1] != `null`])",
+        "scopes": "$list ? (ecommerce.scopes && from_items(map(&[lookup({CategoryLabel: '_category_label', CategoryIdentity: '_category_identity', BrandLabel: '_brand_label', BrandIdentity: '_brand_identity'}, [0], [0]), [1]], items(ecommerce.scopes))) || (let $name = ecommerce.item_list_name != 'Product Listing' && ecommerce.item_list_name || `null`, $id = ecommerce.item_list_id in {_category_label: $name && join(' | ', map(&trim(@), split(replace(to_string($name), '>', '|'), '|'))), _category_identity: $id && to_string($id) || `null`})) : `null`",
+        "query": "$list ? (from_items(items($list == 'Recommendation' ? {filters: merge($top_items && {Recommender: 'autocomplete_popup', RecommenderClientId: 'autocomplete_popup'} || {RecommenderClientId: slug(coalesce(ecommerce.item_list_id, ecommerce.item_list_name))}, $filters || `{}`)} : $list == 'Product Listing' ? {scopes: from_items(items($scopes)[?[1] != `null`]), filters: $filters} : {string: to_string($search_term || ''), filters: $filters})[?[1] != `null`])) : `null`",
         "lists": "$list && from_items([[$list, {items: $list_items, query: $query}]])",
 
         // click: select_item is a click on its first item (a query item by its text); the
