@@ -134,10 +134,22 @@ private final class SendRun: @unchecked Sendable {
 
     /// The reader: frames records, skips finished ones, rejects unreadable ones and hands the
     /// rest to the scheduler (or, in a dry run, to the session count).
+    ///
+    /// With a state journal, the first records are held until the input's fingerprint (see
+    /// ``StateJournal/checkInput(_:)``) is checked: nothing is skipped as finished, or sent, for
+    /// an input the journal was not written for.
     private func read(_ inputs: [ConversionInput]) throws(DeliveryError) {
         var ordinalBase = 0
         var parser = JSONParser()
         var dryRunSessions = SessionCap(limit: sender.configuration.session)
+        var fingerprint = sender.journal.map { InputFingerprint(records: $0.fingerprintRecords ?? InputFingerprint.defaultRecords) }
+        var held: [(DeliveryOrigin, Result<DeliveryEnvelope, DeliveryRejection>)] = []
+        func release() throws(DeliveryError) {
+            if let print = fingerprint { try sender.journal?.checkInput(print) }
+            fingerprint = nil
+            for (origin, result) in held { dispatch(origin, { result }, sessions: &dryRunSessions) }
+            held = []
+        }
         for input in inputs {
             var reader = RecordReader(source: input.source, format: sender.configuration.format, maxRecordBytes: sender.configuration.maxRecordBytes)
             var lastOrdinal = 0
@@ -149,34 +161,47 @@ private final class SendRun: @unchecked Sendable {
                     lastOrdinal = span.ordinal
                     let origin = DeliveryOrigin(ordinal: ordinalBase + span.ordinal, file: input.name, line: span.line)
                     lock.withLock { stats.records += 1 }
-                    if sender.journal?.contains(origin.ordinal) == true {
-                        lock.withLock { stats.alreadyFinished += 1 }
-                        continue
-                    }
-                    if shouldStop() { continue }
-                    let result: Result<DeliveryEnvelope, DeliveryRejection>
-                    if let problem = span.problem {
-                        result = .failure(DeliveryRejection(origin: origin, reason: problem.code, detail: problem.description, envelope: Array(batch.bytes[span.range])))
-                    } else {
-                        result = batch.bytes.withUnsafeBytes { bytes in
+                    let read = { (parser: inout JSONParser) -> Result<DeliveryEnvelope, DeliveryRejection> in
+                        if let problem = span.problem {
+                            return .failure(DeliveryRejection(origin: origin, reason: problem.code, detail: problem.description, envelope: Array(batch.bytes[span.range])))
+                        }
+                        return batch.bytes.withUnsafeBytes { bytes in
                             DeliveryEnvelope.read(UnsafeRawBufferPointer(rebasing: bytes[span.range]), origin: origin, parser: &parser)
                         }
                     }
-                    switch result {
-                    case .failure(let rejection):
-                        finish(rejection)
-                    case .success(let envelope):
-                        lock.withLock { clientCounts[envelope.client, default: 0] += 1 }
-                        if sender.transport == nil {
-                            count(envelope, sessions: &dryRunSessions)
-                        } else {
-                            // Refused only once stopped; the envelope then counts as unfinished.
-                            _ = scheduler.add(envelope, shouldStop: shouldStop)
-                        }
+                    if fingerprint != nil {
+                        fingerprint!.add(batch.bytes[span.range])
+                        held.append((origin, read(&parser)))
+                        if fingerprint!.isComplete { try release() }
+                        continue
                     }
+                    dispatch(origin, { read(&parser) }, sessions: &dryRunSessions)
                 }
             }
             ordinalBase += lastOrdinal
+        }
+        try release()
+    }
+
+    /// Skips a finished record; otherwise rejects it or hands its envelope on (`result` reads
+    /// it, so a finished record is not even parsed).
+    private func dispatch(_ origin: DeliveryOrigin, _ result: () -> Result<DeliveryEnvelope, DeliveryRejection>, sessions: inout SessionCap) {
+        if sender.journal?.contains(origin.ordinal) == true {
+            lock.withLock { stats.alreadyFinished += 1 }
+            return
+        }
+        if shouldStop() { return }
+        switch result() {
+        case .failure(let rejection):
+            finish(rejection)
+        case .success(let envelope):
+            lock.withLock { clientCounts[envelope.client, default: 0] += 1 }
+            if sender.transport == nil {
+                count(envelope, sessions: &sessions)
+            } else {
+                // Refused only once stopped; the envelope then counts as unfinished.
+                _ = scheduler.add(envelope, shouldStop: shouldStop)
+            }
         }
     }
 

@@ -65,6 +65,24 @@ struct SendCommandTests {
         #expect(run.error == "dlbridge send: \(state): not a dlbridge send state file\n")
     }
 
+    @Test func aStateFileRefusesAnotherInput() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let state = CommandRunner.temporaryPath("send.state")
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let first = try Self.write(DeliveryFixtures.envelopes(clients: 2, perClient: 2))
+        #expect(try CommandRunner.run(["send", "--quiet", "--endpoint", server.endpoint, "--state", state, first]).status == 0)
+        // The same input again: everything is already finished, nothing is sent twice.
+        let again = try CommandRunner.run(["send", "--endpoint", server.endpoint, "--state", state, first])
+        #expect(again.status == 0 && again.error.contains("records    4: sent 0, rejected 0, already finished 4\n"), "\(again.error)")
+        // Another input under the same ordinals would be skipped unsent: refused before sending.
+        let other = try Self.write(DeliveryFixtures.envelopes(clients: 3, perClient: 2))
+        let run = try CommandRunner.run(["send", "--endpoint", server.endpoint, "--state", state, other])
+        #expect(run.status == 2)
+        #expect(run.error == "dlbridge send: \(state): written for another input (its first 4 records differ); resume with the input it was written for, or use a new state file\n")
+        #expect(server.requests.count == 4)
+    }
+
     @Test func aDryRunChecksAndCountsButSendsNothing() throws {
         let server = try TestHTTPServer()
         defer { server.stop() }

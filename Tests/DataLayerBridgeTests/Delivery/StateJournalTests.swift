@@ -29,6 +29,33 @@ struct StateJournalTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "dlbridge-send-state 1\nlow 2\ndone 4\n")
     }
 
+    @Test func theFirstRecordsPinTheJournalToItsInput() throws {
+        let path = CommandRunner.temporaryPath("state")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func fingerprint(_ records: [String], covering count: Int) -> InputFingerprint {
+            var print = InputFingerprint(records: count)
+            for record in records.prefix(count) { print.add(Array(record.utf8)) }
+            return print
+        }
+        let input = [#"{"client_id":1}"#, #"{"client_id":2}"#, #"{"client_id":3}"#]
+        do {
+            let journal = try StateJournal(path: path, compactionInterval: 2)
+            #expect(journal.fingerprintRecords == nil)
+            try journal.checkInput(fingerprint(input, covering: 3))
+            try journal.record(1)
+            try journal.record(2)  // compacts: the fingerprint is kept
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("dlbridge-send-state 1\ninput 3 ") && text.hasSuffix("\nlow 2\n"), "\(text)")
+        let reopened = try StateJournal(path: path)
+        #expect(reopened.fingerprintRecords == 3)
+        try reopened.checkInput(fingerprint(input + [#"{"client_id":4}"#], covering: 3))  // the log grew: same start
+        for other in [[input[0], input[2], input[1]], Array(input.prefix(2))] {
+            #expect(throws: DeliveryError.self) { try reopened.checkInput(fingerprint(other, covering: 3)) }
+        }
+        #expect(reopened.progress == CompletedOrdinals(lowWater: 2))
+    }
+
     @Test func aLineCutShortByACrashIsIgnored() throws {
         let path = CommandRunner.temporaryPath("state")
         defer { try? FileManager.default.removeItem(atPath: path) }
