@@ -47,7 +47,12 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// (`$config`, `$event`, `$index`, `$item` come in this way). Referring to a variable that is
     /// neither bound there nor by a `let` is an `undefinedVariable` error.
     public func evaluate(_ value: JSONValue, variables: ExpressionVariables = .init()) throws(ExpressionError) -> JSONValue {
-        var evaluator = ExpressionEvaluator(root: value, globals: variables)
+        try evaluate(value, variables: variables, deferred: nil)
+    }
+
+    /// Evaluates with `deferred` made only if the expression reads it.
+    func evaluate(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue {
+        var evaluator = ExpressionEvaluator(root: value, globals: variables, deferred: deferred)
         return try evaluator.evaluate(root, value)
     }
 

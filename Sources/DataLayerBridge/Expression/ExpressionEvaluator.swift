@@ -6,12 +6,15 @@ struct ExpressionEvaluator {
     /// The document the evaluation started from: what `$` means.
     let root: JSONValue
     let globals: ExpressionVariables
+    /// A variable made only if read, when `globals` does not bind it.
+    let deferred: DeferredVariable?
     /// `let` values, innermost last; ``ExpressionNode/local(_:)`` reads them by position.
     private var scopes: [JSONValue] = []
 
-    init(root: JSONValue, globals: ExpressionVariables) {
+    init(root: JSONValue, globals: ExpressionVariables, deferred: DeferredVariable? = nil) {
         self.root = root
         self.globals = globals
+        self.deferred = deferred
     }
 
     mutating func evaluate(_ node: ExpressionNode, _ value: JSONValue) throws(ExpressionError) -> JSONValue {
@@ -21,10 +24,10 @@ struct ExpressionEvaluator {
         case .root:
             return root
         case .variable(let name, let column):
-            if let global = globals[name] { return global }
+            if let global = globals[name] ?? deferred?.value(of: name) { return global }
             throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
         case .global(let name, let slot, let column):
-            if let global = globals.value(slot: slot, name: name) { return global }
+            if let global = globals.value(slot: slot, name: name) ?? deferred?.value(of: name) { return global }
             throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
         case .local(let slot):
             // Positions come from the static nesting of `let`s, which evaluation follows.
@@ -194,6 +197,22 @@ struct ExpressionEvaluator {
         default: return .bool(a >= b)
         }
     }
+}
+
+/// A variable whose value is made only when an expression reads it (each time it does): a
+/// mapping's `$record`, whose text is rarely read and costs a `String` validation of the whole
+/// record to make.
+final class DeferredVariable: Sendable {
+    let name: String
+    private let make: @Sendable () -> JSONValue
+
+    init(_ name: String, make: @escaping @Sendable () -> JSONValue) {
+        self.name = name
+        self.make = make
+    }
+
+    /// The value, when `requested` is this variable's name.
+    func value(of requested: String) -> JSONValue? { requested == name ? make() : nil }
 }
 
 extension JSONValue {

@@ -2,7 +2,7 @@
 ///
 /// The registry (``ExpressionFunctions/registry``) is consulted at compile time, so a call node
 /// holds its function directly and evaluation does no name lookup.
-struct ExpressionFunction: Sendable {
+final class ExpressionFunction: Sendable {
     typealias Body = @Sendable (FunctionCall, inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
 
     let name: String

@@ -83,12 +83,20 @@ public struct Mapping: Sendable {
         apply(to: push, recordValue: record.value)
     }
 
+    /// Maps one push read from the record `text` (valid UTF-8, as the parser checked): `$record`
+    /// is made only if an expression reads it, since most never do.
+    func apply(to push: JSONValue, ordinal: Int, text: [UInt8]) -> MappingOutcome {
+        apply(to: push, recordValue: nil, deferred: DeferredVariable("record") {
+            RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self)).value
+        })
+    }
+
     /// Maps one push whose `$record` is already a value (a mapping used by another's rule).
-    func apply(to push: JSONValue, recordValue: JSONValue) -> MappingOutcome {
+    func apply(to push: JSONValue, recordValue: JSONValue?, deferred: DeferredVariable? = nil) -> MappingOutcome {
         var variables = prototype
         variables["event"] = push
         variables["record"] = recordValue
-        var scope = TemplateScope(document: push, variables: variables)
+        var scope = TemplateScope(document: push, variables: variables, deferred: deferred)
         do throws(MappingRuntimeError) {
             for rule in rules where try rule.match.evaluate(scope, at: rule.matchLocation, in: "match").isTruthy {
                 return try rule.apply(&scope)

@@ -46,6 +46,8 @@ indirect enum Template: Sendable {
 struct TemplateScope {
     var document: JSONValue
     var variables: ExpressionVariables
+    /// `$record` when it is made only if read.
+    var deferred: DeferredVariable?
 }
 
 /// One directive: a small registered unit that validates its argument at load time and resolves

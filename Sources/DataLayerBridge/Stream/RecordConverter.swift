@@ -51,8 +51,7 @@ public struct RecordConverter: Sendable {
 
     /// Maps a canonical push read from the record `text`, and validates its envelopes.
     func map(_ canonical: JSONValue, ordinal: Int, text: UnsafeRawBufferPointer) -> MappingOutcome {
-        let context = RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self))
-        let outcome = mapping.apply(to: canonical, record: context)
+        let outcome = mapping.apply(to: canonical, ordinal: ordinal, text: Array(text))
         guard let validator, case .envelopes(let envelopes, _) = outcome else { return outcome }
         for envelope in envelopes {
             if let error = validator.findings(for: envelope).first(where: { $0.severity == .error }) {
