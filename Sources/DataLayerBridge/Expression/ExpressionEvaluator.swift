@@ -119,15 +119,14 @@ struct ExpressionEvaluator {
             }
             return .object(object)
         case .function(let function, let arguments, let column):
-            var evaluated = FunctionArguments()
+            var call = FunctionCall(function: function, column: column)
             for argument in arguments {
                 if case .expressionReference(let reference) = argument {
-                    evaluated.append(.reference(reference))
+                    call.arguments.append(.reference(reference))
                 } else {
-                    evaluated.append(.value(try evaluate(argument, value)))
+                    call.arguments.append(.value(try evaluate(argument, value)))
                 }
             }
-            let call = FunctionCall(function: function, arguments: evaluated, column: column)
             try call.checkTypes()
             return try function.body(call, &self)
         case .expressionReference:

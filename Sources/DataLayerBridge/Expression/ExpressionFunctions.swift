@@ -8,11 +8,15 @@ final class ExpressionFunction: Sendable {
     let name: String
     let signature: Signature
     let body: Body
+    /// Every parameter takes any value (`coalesce`, `to_string`, …): checking a call's types then
+    /// only means refusing expression references.
+    let takesAnyValues: Bool
 
     init(_ name: String, _ required: [ArgumentType], optional: [ArgumentType] = [], variadic: Bool = false, _ body: @escaping Body) {
         self.name = name
         signature = Signature(required: required, optional: optional, variadic: variadic)
         self.body = body
+        takesAnyValues = (required + optional).allSatisfy { $0 == .any }
     }
 
     /// Parameter types: required ones, then optional ones; a variadic function repeats its last
@@ -112,12 +116,15 @@ enum FunctionArgument: Sendable {
 /// nothing; only variadic calls with more spill into an array.
 struct FunctionArguments {
     private(set) var count = 0
+    /// Whether some argument is an expression reference.
+    private(set) var hasReference = false
     private var first = FunctionArgument.value(.null)
     private var second = FunctionArgument.value(.null)
     private var third = FunctionArgument.value(.null)
     private var more: [FunctionArgument] = []
 
     mutating func append(_ argument: FunctionArgument) {
+        if case .reference = argument { hasReference = true }
         switch count {
         case 0: first = argument
         case 1: second = argument
@@ -141,15 +148,22 @@ struct FunctionArguments {
 /// One call in progress: typed access to the arguments, and errors that name the function.
 struct FunctionCall {
     let function: ExpressionFunction
-    let arguments: FunctionArguments
     /// Column of the function name, for evaluation errors.
     let column: Int
+    /// Filled in by the evaluator, in place.
+    var arguments = FunctionArguments()
+
+    init(function: ExpressionFunction, column: Int) {
+        self.function = function
+        self.column = column
+    }
 
     var count: Int { arguments.count }
 
     /// Every argument checked against the signature before the function looks at any value,
     /// so a wrong type is always `invalidType`, never a value error of a later argument.
     func checkTypes() throws(ExpressionError) {
+        if function.takesAnyValues, !arguments.hasReference { return }
         for position in 0..<arguments.count {
             let type = function.signature.type(at: position)
             if !type.accepts(arguments[position]) { throw typeError(position, expected: type) }
