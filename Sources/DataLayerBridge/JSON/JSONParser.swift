@@ -253,16 +253,7 @@ private struct Scanner {
         var flags: UInt8 = 0
         let raw = UnsafeRawPointer(base)
         while true {
-            while index + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let special = Scanner.specialBytes(word)
-                if special == 0 {
-                    index += 8
-                    continue
-                }
-                index += special.trailingZeroBitCount >> 3
-                break
-            }
+            index = SpecialBytes.skipPlain(raw, from: index, count: count)
             guard index < count else { throw Failure(reason: "unterminated string", offset: quote) }
             let byte = base[index]
             switch byte {
@@ -287,21 +278,6 @@ private struct Scanner {
                 index += 1
             }
         }
-    }
-
-    /// A mask with the high bit set in each byte that may be `"`, `\`, below 0x20 or above 0x7F.
-    /// The lowest set bit is always exact; higher ones may be false alarms, which the caller
-    /// handles one byte at a time.
-    @inline(__always)
-    private static func specialBytes(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* 0x22)
-        let backslashes = word ^ (ones &* 0x5C)
-        let hasQuote = (quotes &- ones) & ~quotes
-        let hasBackslash = (backslashes &- ones) & ~backslashes
-        let hasControl = word &- (ones &* 0x20)
-        return (hasQuote | hasBackslash | hasControl | word) & highs
     }
 
     @inline(__always)

@@ -92,7 +92,7 @@ public struct JSONWriter: Sendable {
     /// Writes `string` as a quoted, escaped JSON string.
     public mutating func write(string: some StringProtocol) {
         makeUnique()
-        var copy = String(string)
+        var copy = string as? String ?? String(string)
         copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
     }
 
@@ -157,7 +157,13 @@ public struct JSONWriter: Sendable {
         var runStart = 0
         var index = 0
         let count = utf8.count
-        while index < count {
+        guard let base = utf8.baseAddress else {
+            buffer.append(UInt8(ascii: "\""))
+            return
+        }
+        while true {
+            index = SpecialBytes.skipPlain(base, from: index, count: count)
+            guard index < count else { break }
             let byte = utf8[index]
             let escape: StaticString?
             var width = 1
