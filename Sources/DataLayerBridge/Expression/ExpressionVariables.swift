@@ -32,6 +32,12 @@ public struct ExpressionVariables: Sendable {
         }
     }
 
+    /// Binds `name`, which the layout is expected to hold in `slot` (a mapping's host variables
+    /// and `let`s, placed when it compiled): no name is hashed when it does.
+    mutating func set(_ value: JSONValue?, slot: Int, name: String) {
+        if slot < values.count, layout.names[slot] == name { values[slot] = value } else { self[name] = value }
+    }
+
     /// The value of `name`, which an expression bound to a layout expects in `slot`. Checking the
     /// name (an identity comparison when the layouts agree) keeps a mismatched layout correct.
     func value(slot: Int, name: String) -> JSONValue? {

@@ -94,8 +94,8 @@ public struct Mapping: Sendable {
     /// Maps one push whose `$record` is already a value (a mapping used by another's rule).
     func apply(to push: JSONValue, recordValue: JSONValue?, deferred: DeferredVariable? = nil) -> MappingOutcome {
         var variables = prototype
-        variables["event"] = push
-        variables["record"] = recordValue
+        variables.set(push, slot: MappingCompiler.eventSlot, name: "event")
+        variables.set(recordValue, slot: MappingCompiler.recordSlot, name: "record")
         var scope = TemplateScope(document: push, variables: variables, deferred: deferred)
         do throws(MappingRuntimeError) {
             for rule in rules where try rule.match.evaluate(scope, at: rule.matchLocation, in: "match").isTruthy {

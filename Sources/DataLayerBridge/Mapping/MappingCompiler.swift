@@ -168,8 +168,17 @@ enum MappingCompiler {
     /// names (rules reuse the slots of names they share).
     private static func layout(_ rulesNode: SourceNode) -> VariableLayout {
         let lets = rulesNode.elements.flatMap { rule in rule.kind == .object ? rule.member("let")?.members.map(\.key) ?? [] : [] }
-        return VariableLayout(names: ["config", "event", "record", "output", "item", "index"] + lets)
+        return VariableLayout(names: hostSlots + lets)
     }
+
+    /// The host variables in their slots, first in every mapping's layout.
+    static let hostSlots = ["config", "event", "record", "output", "item", "index"]
+
+    static let eventSlot = hostSlots.firstIndex(of: "event")!
+    static let recordSlot = hostSlots.firstIndex(of: "record")!
+    static let outputSlot = hostSlots.firstIndex(of: "output")!
+    static let itemSlot = hostSlots.firstIndex(of: "item")!
+    static let indexSlot = hostSlots.firstIndex(of: "index")!
 
     private static func rule(_ node: SourceNode, _ base: TemplateCompiler, _ context: Context) throws(MappingError) -> MappingRule {
         let members = try node.checkedMembers(ruleKeys, in: "a rule")
@@ -185,7 +194,7 @@ enum MappingCompiler {
                 guard isIdentifier(member.key) else { throw member.keyNode.error("'\(member.key)' is not a variable name (letters, digits and '_', not starting with a digit)") }
                 guard !hostVariables.contains(member.key) else { throw member.keyNode.error("let cannot redefine the host variable '$\(member.key)'") }
                 guard !bindings.contains(where: { $0.name == member.key }) else { throw member.keyNode.error("'\(member.key)' is bound twice in let") }
-                bindings.append(MappingRule.Binding(name: member.key, expression: try compiler.expression(member.value, "a let value"), location: member.value.location))
+                bindings.append(MappingRule.Binding(name: member.key, slot: compiler.layout.slots[member.key] ?? -1, expression: try compiler.expression(member.value, "a let value"), location: member.value.location))
                 compiler = compiler.adding([member.key])
             }
         }

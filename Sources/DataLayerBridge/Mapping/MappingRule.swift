@@ -2,6 +2,8 @@
 struct MappingRule: Sendable {
     struct Binding: Sendable {
         let name: String
+        /// Where the mapping's layout keeps `name`.
+        let slot: Int
         let expression: Expression
         let location: MappingLocation
     }
@@ -37,7 +39,7 @@ struct MappingRule: Sendable {
     /// Runs the matched rule. `scope` gains the `let` bindings and `$output`.
     func apply(_ scope: inout TemplateScope) throws(MappingRuntimeError) -> MappingOutcome {
         for binding in bindings {
-            scope.variables[binding.name] = try binding.expression.evaluate(scope, at: binding.location, in: "let")
+            scope.variables.set(try binding.expression.evaluate(scope, at: binding.location, in: "let"), slot: binding.slot, name: binding.name)
         }
         let detail = "rule '\(name)'"
         if let skipIf, try skipIf.when.evaluate(scope, at: skipIf.location, in: "skipIf").isTruthy {
@@ -55,7 +57,7 @@ struct MappingRule: Sendable {
             var envelopes: [JSONValue] = []
             envelopes.reserveCapacity(emits.count)
             for (index, emit) in emits.enumerated() {
-                scope.variables["output"] = .number(JSONNumber(index))
+                scope.variables.set(.number(JSONNumber(index)), slot: MappingCompiler.outputSlot, name: "output")
                 guard let envelope = try emit.template.resolve(scope) else { continue }
                 guard case .object = envelope else {
                     throw MappingRuntimeError(location: emit.location, reason: "emit produced \(envelope.typeName), expected an object")

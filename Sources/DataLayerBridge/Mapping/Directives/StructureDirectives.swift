@@ -49,8 +49,8 @@ struct ArrayPathDirective: Directive {
         var inner = scope
         for (index, element) in items.enumerated() {
             inner.document = element
-            inner.variables["item"] = element
-            inner.variables["index"] = .number(JSONNumber(index))
+            inner.variables.set(element, slot: MappingCompiler.itemSlot, name: "item")
+            inner.variables.set(.number(JSONNumber(index)), slot: MappingCompiler.indexSlot, name: "index")
             if let value = try item.resolve(inner) { results.append(value) }
         }
         return .array(results)
