@@ -31,6 +31,8 @@ public struct JSONParser: Sendable {
     public var options: Options
     /// Reused from document to document unless a tape from the previous parse still holds it.
     private var nodes = GrowableBuffer<JSONTape.Node>(capacity: 256)
+    /// Keys and short strings of recent documents, for ``JSONTape/value(_:strings:)``.
+    var strings = StringCache()
     private var stack = GrowableBuffer<Int>(capacity: 64)
 
     /// Creates a parser.

@@ -197,21 +197,30 @@ public struct JSONTape: @unchecked Sendable {
 
     /// The subtree at `node` as an owned value.
     public func value(_ node: Int = 0) -> JSONValue {
+        var strings = StringCache(enabled: false)
+        return value(node, strings: &strings)
+    }
+
+    /// The subtree at `node` as an owned value, keys and short strings made through `strings`.
+    func value(_ node: Int, strings: inout StringCache) -> JSONValue {
         switch kind(node) {
         case .null: return .null
         case .true: return .bool(true)
         case .false: return .bool(false)
         case .number: return .number(number(node))
-        case .string: return .string(string(node))
+        case .string: return .string(stringNeedsDecoding(node) ? string(node) : strings.string(rawText(node)))
         case .array:
             var elements: [JSONValue] = []
             elements.reserveCapacity(count(node))
-            for child in children(node) { elements.append(value(child)) }
+            for child in children(node) { elements.append(value(child, strings: &strings)) }
             return .array(elements)
         case .object:
             var members: [JSONObject.Member] = []
             members.reserveCapacity(count(node))
-            for key in children(node) { members.append(JSONObject.Member(key: string(key), value: value(key + 1))) }
+            for key in children(node) {
+                let name = stringNeedsDecoding(key) ? string(key) : strings.string(rawText(key))
+                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings)))
+            }
             return .object(JSONObject(members))
         }
     }

@@ -30,7 +30,8 @@ public struct RecordConverter: Sendable {
     public func convert(_ bytes: UnsafeRawBufferPointer, ordinal: Int, line: Int, parser: inout JSONParser) -> MappingOutcome {
         let push: JSONValue
         do throws(JSONError) {
-            push = try parser.parse(bytes).value()
+            let tape = try parser.parse(bytes)
+            push = tape.value(tape.root, strings: &parser.strings)
         } catch {
             return Self.malformed(error, line: line)
         }

@@ -21,7 +21,8 @@ extension RecordConverter {
     func prepare(_ bytes: UnsafeRawBufferPointer, ordinal: Int, line: Int, parser: inout JSONParser) -> PreparedRecord {
         let record: JSONValue
         do throws(JSONError) {
-            record = try parser.parse(bytes).value()
+            let tape = try parser.parse(bytes)
+            record = tape.value(tape.root, strings: &parser.strings)
         } catch {
             return .decided(Self.malformed(error, line: line))
         }

@@ -1,0 +1,45 @@
+@testable import DataLayerBridge
+import Testing
+
+/// The cache of short strings that materialisation goes through: it must return exactly the
+/// string of the bytes asked for, whatever was cached before.
+struct StringCacheTests {
+    static func string(_ text: String, _ cache: inout StringCache) -> String {
+        Array(text.utf8).withUnsafeBytes { cache.string($0) }
+    }
+
+    @Test func everyLookupGivesTheStringOfItsBytes() {
+        var cache = StringCache()
+        // Enough distinct keys to collide in 1,024 slots many times over, each asked for twice,
+        // with lengths 0 to 16 (cached) and beyond (made afresh), ASCII and not.
+        let keys = (0..<5_000).map { number in ["", "a", "item_id", "Košile", "x\(number)", String(repeating: "k", count: number % 20) + "\(number)"][number % 6] }
+        for round in 0..<2 {
+            for key in keys { #expect(Self.string(key, &cache) == key, "round \(round)") }
+        }
+        // Same length, same first word, different second word.
+        #expect(Self.string("abcdefgh12345678", &cache) == "abcdefgh12345678")
+        #expect(Self.string("abcdefgh12345679", &cache) == "abcdefgh12345679")
+    }
+
+    @Test func aCopyDoesNotWriteTheTableItShares() {
+        var original = StringCache()
+        _ = Self.string("item_name", &original)
+        var copy = original
+        #expect(Self.string("price", &copy) == "price")
+        #expect(Self.string("item_name", &original) == "item_name")
+        #expect(Self.string("item_name", &copy) == "item_name")
+    }
+
+    @Test func documentsMaterialiseTheSameThroughTheCache() throws {
+        var parser = JSONParser()
+        let text = #"{"items":[{"item_id":"A","price":"1.0"},{"item_id":"B","item_name":"Košile \"x\"","price":2}],"event":"view_item_list"}"#
+        let expected = try JSONValue(parsing: text)
+        for _ in 0..<3 {
+            let value = try Array(text.utf8).withUnsafeBytes { bytes in
+                let tape = try parser.parse(bytes)
+                return tape.value(tape.root, strings: &parser.strings)
+            }
+            #expect(value == expected && value.description == expected.description)
+        }
+    }
+}
