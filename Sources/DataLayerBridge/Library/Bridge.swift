@@ -46,6 +46,13 @@ public struct Bridge: Sendable {
         self.init(mapping: try Mapping(source: source, fileName: fileName, variables: variables))
     }
 
+    /// A parser for one push: no string cache, which one document would only fill.
+    private static func oneOffParser() -> JSONParser {
+        var parser = JSONParser()
+        parser.strings = StringCache(enabled: false)
+        return parser
+    }
+
     /// Converts one push, the JSON text of one `dataLayer.push` argument (UTF-8; surrounding
     /// white space is allowed). `ordinal` is the push's `$record.ordinal`, from which mappings
     /// derive deterministic event ids when the push has none.
@@ -53,7 +60,7 @@ public struct Bridge: Sendable {
     /// No per-client state is applied: a rule's `remember` is dropped and nothing is recalled.
     /// Use ``convert(_:session:)`` where that matters.
     public func convert(_ push: UnsafeRawBufferPointer, ordinal: Int = 1) -> ConversionResult {
-        var parser = JSONParser()
+        var parser = Self.oneOffParser()
         return ConversionResult(converter.convert(push, ordinal: ordinal, line: 1, parser: &parser))
     }
 
@@ -73,7 +80,7 @@ public struct Bridge: Sendable {
     /// Calls for one session must come in the client's push order.
     public func convert(_ push: [UInt8], session: inout BridgeSession) -> ConversionResult {
         let ordinal = session.nextOrdinal()
-        var parser = JSONParser()
+        var parser = Self.oneOffParser()
         let outcome = push.withUnsafeBytes { converter.convert($0, ordinal: ordinal, line: 1, parser: &parser) }
         return ConversionResult(session.state.resolve(outcome, mapping: mapping))
     }
