@@ -174,6 +174,12 @@ public struct InputNormalizer: Sendable {
         case let marker? where !isResetValue(marker): return push
         default: break
         }
+        // The usual GA4 push keeps its parameters inside `ecommerce` already: then it is returned
+        // as it is, not rebuilt (a copy of every member, freed again after mapping).
+        let existing = push["ecommerce"]
+        if existing == nil || existing?.objectValue != nil, !push.members.contains(where: { ecommerceParameterSet.contains($0.key) }) {
+            return push
+        }
         var result = push
         for key in push.keys where ecommerceParameterSet.contains(key) && ecommerce[key] == nil {
             ecommerce[key] = push[key]
