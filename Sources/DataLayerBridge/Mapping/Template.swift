@@ -23,7 +23,7 @@ indirect enum Template: Sendable {
         case .literal(let value):
             return value
         case .object(let members):
-            var object = JSONObject()
+            var object = JSONObject(capacity: members.count)
             for member in members {
                 if let value = try member.value.resolve(scope) { object.append(key: member.key, value: value) }
             }
