@@ -52,6 +52,12 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 
     /// Evaluates with `deferred` made only if the expression reads it.
     func evaluate(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue {
+        // A mapping's many one-step expressions (`$.user_agent`, `$type`) skip setting up an evaluator.
+        switch root {
+        case .field(let name): return ExpressionEvaluator.field(name, of: value)
+        case .global(let name, let slot, let column): return try ExpressionEvaluator.global(name, slot: slot, column: column, in: variables, deferred: deferred)
+        default: break
+        }
         var evaluator = ExpressionEvaluator(root: value, globals: variables, deferred: deferred)
         return try evaluator.evaluate(root, value)
     }

@@ -27,15 +27,13 @@ struct ExpressionEvaluator {
             if let global = globals[name] ?? deferred?.value(of: name) { return global }
             throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
         case .global(let name, let slot, let column):
-            if let global = globals.value(slot: slot, name: name) ?? deferred?.value(of: name) { return global }
-            throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
+            return try Self.global(name, slot: slot, column: column, in: globals, deferred: deferred)
         case .local(let slot):
             // Positions come from the static nesting of `let`s, which evaluation follows.
             guard slot < scopes.count else { throw ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
             return scopes[slot]
         case .field(let name):
-            if case .object(let object) = value { return object[name] ?? .null }
-            return .null
+            return Self.field(name, of: value)
         case .subexpression(let left, let right):
             let base = try evaluate(left, value)
             if case .null = base { return .null }
@@ -139,6 +137,20 @@ struct ExpressionEvaluator {
         case .ternary(let condition, let then, let otherwise):
             return try evaluate(try evaluate(condition, value).isTruthy ? then : otherwise, value)
         }
+    }
+
+    /// `name` of `value`: null unless `value` is an object with that member.
+    @inline(__always)
+    static func field(_ name: String, of value: JSONValue) -> JSONValue {
+        if case .object(let object) = value { return object[name] ?? .null }
+        return .null
+    }
+
+    /// The mapping variable `name`, which `globals` keeps in `slot`.
+    @inline(__always)
+    static func global(_ name: String, slot: Int, column: Int, in globals: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue {
+        if let global = globals.value(slot: slot, name: name) ?? deferred?.value(of: name) { return global }
+        throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
     }
 
     /// Adds the size of `value` to `size`, failing past ``ExpressionLimits/maxValueSize``. Shared
