@@ -10,31 +10,44 @@
 /// let value = try total.evaluate(push)
 /// ```
 public struct Expression: Sendable, Hashable, CustomStringConvertible {
+    /// Everything in one shared object: mappings pass and copy expressions on every push, and a
+    /// copy is then one reference, not a string, a tree and two sets.
+    private final class Compiled: Sendable {
+        let source: String
+        let root: ExpressionNode
+        let referencedVariables: Set<String>
+        let functionNames: Set<String>
+
+        init(source: String, root: ExpressionNode, referencedVariables: Set<String>, functionNames: Set<String>) {
+            self.source = source
+            self.root = root
+            self.referencedVariables = referencedVariables
+            self.functionNames = functionNames
+        }
+    }
+
+    private let compiled: Compiled
+
     /// The expression text as given.
-    public let source: String
-    let root: ExpressionNode
+    public var source: String { compiled.source }
+    var root: ExpressionNode { compiled.root }
 
     /// Names of `$variables` the expression refers to (free, i.e. not bound by `let`), so a
     /// mapping can report undefined variables at load time.
-    public let referencedVariables: Set<String>
+    public var referencedVariables: Set<String> { compiled.referencedVariables }
 
     /// Function names used, for load-time validation (unknown names are already a compile error).
-    public let functionNames: Set<String>
+    public var functionNames: Set<String> { compiled.functionNames }
 
     /// Compiles `source`. Errors carry the 1-based column inside the expression.
     public init(_ source: String) throws(ExpressionError) {
-        self.source = source
         let parsed = try ExpressionParser.parse(source).resolvingLocals(in: [:], depth: 0)
-        referencedVariables = parsed.freeVariables()
-        functionNames = parsed.functionNames()
-        root = parsed.fusingNonNullMembers()
+        compiled = Compiled(source: source, root: parsed.fusingNonNullMembers(), referencedVariables: parsed.freeVariables(),
+                            functionNames: parsed.functionNames())
     }
 
     private init(source: String, root: ExpressionNode, referencedVariables: Set<String>, functionNames: Set<String>) {
-        self.source = source
-        self.root = root
-        self.referencedVariables = referencedVariables
-        self.functionNames = functionNames
+        compiled = Compiled(source: source, root: root, referencedVariables: referencedVariables, functionNames: functionNames)
     }
 
     /// The same expression with its free variables that `layout` names read by slot: what a
