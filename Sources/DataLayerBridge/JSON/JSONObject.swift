@@ -37,15 +37,17 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// Setting `nil` removes every member named `key`.
     public subscript(key: String) -> JSONValue? {
         get {
-            // Comparing lengths first skips String's out-of-line comparison for most members.
+            // Comparing lengths first skips String's out-of-line comparison for most members; the
+            // buffer is read in place, so no member is copied (retained) to be looked at.
             let length = key.utf8.count
-            var index = members.endIndex
-            while index > members.startIndex {
-                index -= 1
-                let candidate = members[index].key
-                if candidate.utf8.count == length && candidate == key { return members[index].value }
+            return members.withUnsafeBufferPointer { buffer in
+                var index = buffer.endIndex
+                while index > 0 {
+                    index -= 1
+                    if buffer[index].key.utf8.count == length && buffer[index].key == key { return buffer[index].value }
+                }
+                return nil
             }
-            return nil
         }
         set {
             guard let newValue else {
