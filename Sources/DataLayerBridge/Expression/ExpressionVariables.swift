@@ -26,7 +26,7 @@ public struct ExpressionVariables: Sendable {
             if let slot = layout.slots[name] {
                 values[slot] = newValue
             } else if newValue != nil {
-                layout.append(name)
+                layout = layout.appending(name)
                 values.append(newValue)
             }
         }
@@ -49,17 +49,23 @@ public struct ExpressionVariables: Sendable {
     public var names: Set<String> { Set(layout.names.indices.lazy.filter { values[$0] != nil }.map { layout.names[$0] }) }
 }
 
-/// Variable names in slot order, fixed when a mapping is compiled.
-struct VariableLayout: Sendable {
-    private(set) var names: [String] = []
-    private(set) var slots: [String: Int] = [:]
+/// Variable names in slot order, fixed when a mapping is compiled. A class: every evaluation
+/// copies its variables, and the layout is then one reference, not an array and a dictionary.
+final class VariableLayout: Sendable {
+    let names: [String]
+    let slots: [String: Int]
 
     init(names: some Sequence<String>) {
-        for name in names where slots[name] == nil { append(name) }
+        var ordered: [String] = []
+        var slots: [String: Int] = [:]
+        for name in names where slots[name] == nil {
+            slots[name] = ordered.count
+            ordered.append(name)
+        }
+        self.names = ordered
+        self.slots = slots
     }
 
-    mutating func append(_ name: String) {
-        slots[name] = names.count
-        names.append(name)
-    }
+    /// This layout with `name` added in a new last slot.
+    func appending(_ name: String) -> VariableLayout { VariableLayout(names: names + [name]) }
 }
