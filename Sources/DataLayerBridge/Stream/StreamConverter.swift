@@ -46,9 +46,11 @@ public struct ConversionInput {
 /// The streaming converter behind `dlbridge convert`: reads records in fixed-size batches,
 /// converts them on `jobs` threads, and writes the results in input order.
 ///
-/// Each window of up to `2 × jobs` batches is converted in parallel, then resolved and written
-/// by the calling thread: per-client state (``MappingState``) is applied in input order there,
-/// so the output is byte-identical for any number of jobs. Memory is bounded by the window,
+/// Windows of batches are converted in parallel and resolved and written by the calling thread:
+/// per-client state (``MappingState``) is applied in input order there, so the output is
+/// byte-identical for any number of jobs. With several jobs a window of `jobs` batches is written
+/// while the next one converts; with one job (or a data model, whose merge is sequential) a window
+/// of `2 × jobs` batches is converted and then written. Memory is bounded by the windows,
 /// whatever the input size.
 public struct StreamConverter: Sendable {
     /// Converts single records; shared by the worker threads.
@@ -85,20 +87,42 @@ public struct StreamConverter: Sendable {
         inputs: for input in inputs {
             model?.startInput()
             var reader = RecordReader(source: input.source, format: format, maxRecordBytes: maxRecordBytes, batchBytes: batchBytes)
-            while true {
-                var window: [RecordBatch] = []
-                while window.count < max(1, jobs) * 2, let batch = try reader.nextBatch() { window.append(batch) }
-                if window.isEmpty { break }
-                let results = model == nil ? convert(window, ordinalBase: ordinalBase) : convert(window, ordinalBase: ordinalBase, model: &model!)
-                for (batch, outcomes) in zip(window, results) {
+            // A converted window waits here to be written while the workers convert the next one:
+            // the sequential stage (state, writing) then overlaps the parallel one.
+            var converted: (window: [RecordBatch], results: [[MappingOutcome]])?
+            let pipelined = jobs > 1 && model == nil
+            func write(_ done: (window: [RecordBatch], results: [[MappingOutcome]])) {
+                for (batch, outcomes) in zip(done.window, done.results) {
                     writer.write(batch, outcomes: outcomes, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
                 }
+                writer.flush()
+            }
+            while true {
+                var window: [RecordBatch] = []
+                // Two windows are alive when they overlap, so each is half as large: memory stays put.
+                while window.count < (pipelined ? jobs : max(1, jobs) * 2), let batch = try reader.nextBatch() { window.append(batch) }
+                if window.isEmpty { break }
+                let results: [[MappingOutcome]]
+                if model != nil {
+                    results = convert(window, ordinalBase: ordinalBase, model: &model!)
+                } else if pipelined, let done = converted {
+                    let next = ResultSlots<[MappingOutcome]>(count: 1)
+                    let group = DispatchGroup()
+                    let base = ordinalBase
+                    DispatchQueue.global().async(group: group) { [window] in next.store(0, self.convert(window, ordinalBase: base)) }
+                    write(done)
+                    group.wait()
+                    results = next.values[0]
+                } else {
+                    results = convert(window, ordinalBase: ordinalBase)
+                }
+                if pipelined { converted = (window, results) } else { write((window, results)) }
                 stats.bytes = bytesBefore + reader.bytesRead
                 stats.seconds = seconds(since: start, clock: clock)
-                writer.flush()
                 sinks.progress?(stats)
                 if shouldStop() { break }
             }
+            if let done = converted { write(done) }
             ordinalBase = stats.records
             bytesBefore += reader.bytesRead
             if shouldStop() { break inputs }
