@@ -16,8 +16,9 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public static let divisionPrecision = 34
 
     /// The most significant digits an exact result may have before it is rounded to
-    /// `divisionPrecision` digits.
-    public static let maximumExactDigits = 10_000
+    /// `divisionPrecision` digits. Far beyond any amount of money, and low enough that the
+    /// quadratic decimal ↔ binary conversions of the widest values stay cheap.
+    public static let maximumExactDigits = 1_000
 
     /// Exponents saturate here (see the type's documentation).
     static let exponentLimit = 1 << 60

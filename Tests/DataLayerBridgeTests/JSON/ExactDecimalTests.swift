@@ -247,9 +247,9 @@ struct ExactDecimalTests {
     }
 
     @Test func resultsBeyondMaximumExactDigitsAreRounded() throws {
-        let wide = Self.decimal("1" + String(repeating: "0", count: 5999) + "1")  // 10^6000 + 1, exact
-        #expect((wide - Self.decimal("1e6000")) == 1)
-        #expect((wide * wide).description == "1e12000")
+        let wide = Self.decimal("1" + String(repeating: "0", count: 599) + "1")  // 10^600 + 1, exact
+        #expect((wide - Self.decimal("1e600")) == 1)
+        #expect((wide * wide).description == "1e1200")  // 1,201 digits: beyond maximumExactDigits
         let longLiteral = Self.decimal("2." + String(repeating: "9", count: 20_000))
         #expect(longLiteral.description == "3")
         let longLiteralBelowHalf = Self.decimal("1." + String(repeating: "0", count: 33) + "4" + String(repeating: "9", count: 20_000))
