@@ -11,4 +11,5 @@ import Darwin
 let tool = CommandLineTool(sending: .transport { endpoint, timeout, connections in
     try URLSessionTransport(endpoint: endpoint, timeout: timeout, connections: connections)
 })
-exit(tool.run(["send"] + CommandLine.arguments.dropFirst()))
+let arguments = Array(CommandLine.arguments.dropFirst())
+exit(tool.run(arguments == ["--version"] ? arguments : ["send"] + arguments))

@@ -37,6 +37,8 @@ struct SendCommandTests {
         #expect(run.status == 2)
         #expect(run.error == "dlbridge send: \(directory)/dlbridge-send is missing. send runs that binary, which alone links the networking libraries; build it with 'swift build -c release --product dlbridge-send' and install it beside dlbridge.\n")
         #expect(try CommandRunner.run(["--version"], binary: alone).status == 0)
+        let sendBinary = CommandRunner.binary.deletingLastPathComponent().appendingPathComponent("dlbridge-send")
+        #expect(try CommandRunner.run(["--version"], binary: sendBinary).output == "dlbridge \(DataLayerBridge.version)\n")
     }
 
     static let usageErrors: [([String], String)] = [
