@@ -75,6 +75,16 @@ enum Presence: Sendable {
 /// The findings of one envelope, collected in the order the rules report them.
 struct EventsAPIFindings: Sendable {
     private(set) var list: [EventsAPIFinding] = []
+    /// The envelope's lists, found once for the several rules that look at them.
+    private var lists: [EventsAPIList]?
+
+    /// The lists of `envelope`, the envelope these findings are about.
+    mutating func lists(of envelope: JSONObject) -> [EventsAPIList] {
+        if let lists { return lists }
+        let found = EventsAPIList.lists(of: envelope)
+        lists = found
+        return found
+    }
 
     mutating func error(_ pointer: JSONPointer, _ reason: String) {
         list.append(EventsAPIFinding(severity: .error, pointer: pointer.description, reason: reason))

@@ -3,7 +3,7 @@
 /// within the list (v1, "Search result item fields"; guide, "Search results" and "Results").
 struct ListItemsRule: EventsAPIRule {
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in EventsAPIList.lists(of: envelope) {
+        for list in findings.lists(of: envelope) {
             guard let items = findings.member("items", of: list.body, at: list.pointer, .array, .required)?.arrayValue
             else { continue }
             let itemsPointer = list.pointer.appending("items")

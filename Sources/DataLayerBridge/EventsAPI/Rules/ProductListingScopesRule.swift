@@ -13,7 +13,7 @@ struct ProductListingScopesRule: EventsAPIRule {
     ]
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in EventsAPIList.lists(of: envelope) where list.name == .productListing {
+        for list in findings.lists(of: envelope) where list.name == .productListing {
             guard let query = findings.object("query", of: list.body, at: list.pointer, .required) else { continue }
             let queryPointer = list.pointer.appending("query")
             _ = findings.object("filters", of: query, at: queryPointer, .optional)

@@ -9,7 +9,7 @@ struct RecommendationFiltersRule: EventsAPIRule {
     ]
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in EventsAPIList.lists(of: envelope) where list.name == .recommendation {
+        for list in findings.lists(of: envelope) where list.name == .recommendation {
             guard let query = findings.object("query", of: list.body, at: list.pointer, .required) else { continue }
             let queryPointer = list.pointer.appending("query")
             guard let filters = findings.object("filters", of: query, at: queryPointer, .required) else { continue }

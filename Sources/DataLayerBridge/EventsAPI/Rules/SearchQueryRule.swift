@@ -2,7 +2,7 @@
 /// when present, is an object (v1, "Search events" and "Autocomplete events").
 struct SearchQueryRule: EventsAPIRule {
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in EventsAPIList.lists(of: envelope) where list.name == .searchResults || list.name == .autocomplete {
+        for list in findings.lists(of: envelope) where list.name == .searchResults || list.name == .autocomplete {
             guard let query = findings.object("query", of: list.body, at: list.pointer, .required) else { continue }
             let pointer = list.pointer.appending("query")
             _ = findings.member("string", of: query, at: pointer, .string, .required)
