@@ -95,27 +95,9 @@ struct ExpressionEvaluator {
             return .number(negate ? ExpressionArithmetic.negate(number) : number)
         case .literal(let literal):
             return literal
-        case .multiSelectList(let elements):
-            if case .null = value { return .null }
-            var results: [JSONValue] = []
-            results.reserveCapacity(elements.count)
+        case .multiSelectList, .multiSelectHash:
             var size = 0
-            for element in elements {
-                let result = try evaluate(element, value)
-                try Self.account(result, in: &size)
-                results.append(result)
-            }
-            return .array(results)
-        case .multiSelectHash(let members, let uniqueKeys):
-            if case .null = value { return .null }
-            var object = JSONObject(capacity: members.count)
-            var size = 0
-            for member in members {
-                let result = try evaluate(member.value, value)
-                try Self.account(result, in: &size)
-                if uniqueKeys { object.append(key: member.key, value: result) } else { object[member.key] = result }
-            }
-            return .object(object)
+            return try measured(node, value, size: &size)
         case .function(let function, let arguments, let column):
             var call = FunctionCall(function: function, column: column)
             for argument in arguments {
@@ -153,13 +135,45 @@ struct ExpressionEvaluator {
         throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
     }
 
-    /// Adds the size of `value` to `size`, failing past ``ExpressionLimits/maxValueSize``. Shared
-    /// sub-values count each time they appear: that is the size the value has once written.
-    private static func account(_ value: JSONValue, in size: inout Int) throws(ExpressionError) {
-        size += value.size(upTo: ExpressionLimits.maxValueSize - size)
-        guard size <= ExpressionLimits.maxValueSize else {
+    /// The value of `node`, its size (as ``JSONValue/size(upTo:)`` counts it) added to `total`,
+    /// failing past ``ExpressionLimits/maxValueSize``. Multi-selects are built here and count their
+    /// size as they go, so a nest of them (`[[a, {b: c}]]`) is measured once, not walked again at
+    /// every level; anything else is evaluated and then measured. Shared sub-values count each time
+    /// they appear: that is the size the value has once written.
+    private mutating func measured(_ node: ExpressionNode, _ value: JSONValue, size total: inout Int) throws(ExpressionError) -> JSONValue {
+        var size = 1
+        let result: JSONValue
+        switch node {
+        case .multiSelectList where value.isNull, .multiSelectHash where value.isNull:
+            result = .null
+        case .multiSelectList(let elements):
+            var results: [JSONValue] = []
+            results.reserveCapacity(elements.count)
+            for element in elements { results.append(try measured(element, value, size: &size)) }
+            result = .array(results)
+        case .multiSelectHash(let members, let uniqueKeys):
+            var object = JSONObject(capacity: members.count)
+            for member in members {
+                let memberValue = try measured(member.value, value, size: &size)
+                if uniqueKeys {
+                    size += member.key.utf8.count
+                    object.append(key: member.key, value: memberValue)
+                } else {
+                    object[member.key] = memberValue
+                }
+            }
+            result = .object(object)
+            // A repeated key replaced a member: measure what is left.
+            if !uniqueKeys { size = result.size(upTo: ExpressionLimits.maxValueSize) }
+        default:
+            result = try evaluate(node, value)
+            size = result.size(upTo: ExpressionLimits.maxValueSize - total)
+        }
+        total += size
+        guard total <= ExpressionLimits.maxValueSize else {
             throw ExpressionError(.limitExceeded, "a multi-select would build a value larger than \(ExpressionLimits.maxValueSize) (values plus string bytes)")
         }
+        return result
     }
 
     /// `right` applied to each element, nulls dropped: the projection rule.
@@ -233,14 +247,21 @@ extension JSONValue {
         switch self {
         case .null, .bool, .number: return 1
         case .string(let string): return 1 + string.utf8.count
+        // Elements and members are read in place: iterating would copy (retain) each one.
         case .array(let elements):
-            var total = 1
-            for element in elements where total <= limit { total += element.size(upTo: limit - total) }
-            return total
+            return elements.withUnsafeBufferPointer { buffer in
+                var total = 1
+                for index in buffer.indices where total <= limit { total += buffer[index].size(upTo: limit - total) }
+                return total
+            }
         case .object(let object):
-            var total = 1
-            for member in object where total <= limit { total += member.key.utf8.count + member.value.size(upTo: limit - total) }
-            return total
+            return object.members.withUnsafeBufferPointer { buffer in
+                var total = 1
+                for index in buffer.indices where total <= limit {
+                    total += buffer[index].key.utf8.count + buffer[index].value.size(upTo: limit - total)
+                }
+                return total
+            }
         }
     }
 
