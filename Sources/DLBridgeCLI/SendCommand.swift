@@ -107,7 +107,7 @@ enum SendCommand {
         guard access(path, X_OK) == 0 else {
             throw CommandFailure(status: 2, message: """
                 dlbridge send: \(path) is missing. send runs that binary, which alone links the networking \
-                libraries; build it with 'swift build -c release --product dlbridge-send' and install it beside dlbridge.
+                libraries: 'swift build' (or 'swift build -c release') builds it beside dlbridge; install the two together.
                 """)
         }
         var argv = ([path] + arguments).map { strdup($0) }

@@ -35,7 +35,7 @@ struct SendCommandTests {
         try FileManager.default.copyItem(at: CommandRunner.binary, to: alone)
         let run = try CommandRunner.run(["send", "--dry-run"], binary: alone)
         #expect(run.status == 2)
-        #expect(run.error == "dlbridge send: \(directory)/dlbridge-send is missing. send runs that binary, which alone links the networking libraries; build it with 'swift build -c release --product dlbridge-send' and install it beside dlbridge.\n")
+        #expect(run.error == "dlbridge send: \(directory)/dlbridge-send is missing. send runs that binary, which alone links the networking libraries: 'swift build' (or 'swift build -c release') builds it beside dlbridge; install the two together.\n")
         #expect(try CommandRunner.run(["--version"], binary: alone).status == 0)
         let sendBinary = CommandRunner.binary.deletingLastPathComponent().appendingPathComponent("dlbridge-send")
         #expect(try CommandRunner.run(["--version"], binary: sendBinary).output == "dlbridge \(DataLayerBridge.version)\n")
