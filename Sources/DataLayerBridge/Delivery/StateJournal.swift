@@ -181,8 +181,7 @@ public struct InputFingerprint: Sendable {
     /// The first 8 bytes of the SHA-1, in hexadecimal.
     public var digest: String {
         var copy = hash
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: copy.finish().prefix(8).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
+        return Hex.lowercase(copy.finish().prefix(8))
     }
 }
 

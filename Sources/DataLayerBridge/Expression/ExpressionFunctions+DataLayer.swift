@@ -143,7 +143,7 @@ enum UUIDText {
                 guard character == UInt8(ascii: "-") else { return nil }
                 continue
             }
-            guard let nibble = hexValue(character) else { return nil }
+            guard let nibble = Hex.value(of: character) else { return nil }
             if let first = high {
                 bytes.append(first << 4 | nibble)
                 high = nil
@@ -154,28 +154,12 @@ enum UUIDText {
         return bytes
     }
 
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-
     /// SHA-1 of namespace + UTF-8 name, truncated to 16 bytes, version 5 and RFC 4122 variant.
     static func version5(namespace: [UInt8], name: String) -> String {
         var bytes = Array(SHA1.hash(namespace + Array(name.utf8)).prefix(16))
         bytes[6] = bytes[6] & 0x0F | 0x50
         bytes[8] = bytes[8] & 0x3F | 0x80
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for (position, byte) in bytes.enumerated() {
-            if [4, 6, 8, 10].contains(position) { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { Hex.lowercase(bytes[$0]) }.joined(separator: "-")
     }
 }
 

@@ -315,7 +315,7 @@ private struct Scanner {
         guard position + 4 <= count else { throw Failure(reason: "unterminated \\u escape", offset: escapeStart) }
         var value: UInt16 = 0
         for offset in 0..<4 {
-            guard let digit = JSONTape.hexValue(base[position + offset]) else {
+            guard let digit = Hex.value(of: base[position + offset]) else {
                 throw Failure(reason: "invalid \\u escape: expected 4 hex digits", offset: escapeStart)
             }
             value = value << 4 | UInt16(digit)

@@ -266,18 +266,8 @@ public struct JSONTape: @unchecked Sendable {
 
     private static func hex4(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt16 {
         var value: UInt16 = 0
-        for offset in 0..<4 { value = value << 4 | UInt16(hexValue(raw[at + offset])!) }
+        for offset in 0..<4 { value = value << 4 | UInt16(Hex.value(of: raw[at + offset])!) }
         return value
-    }
-
-    @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }
 

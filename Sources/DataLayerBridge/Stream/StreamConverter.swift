@@ -260,6 +260,5 @@ private struct OrderedWriter {
 /// (bytes that are not UTF-8 cannot live in a JSON string).
 func rawInputMember(_ raw: [UInt8]) -> JSONObject.Member {
     if let text = String(validating: raw, as: UTF8.self) { return .init(key: "input", value: .string(text)) }
-    let digits = Array("0123456789abcdef")
-    return .init(key: "input_hex", value: .string(raw.map { String([digits[Int($0 >> 4)], digits[Int($0 & 0xF)]]) }.joined()))
+    return .init(key: "input_hex", value: .string(Hex.lowercase(raw)))
 }
