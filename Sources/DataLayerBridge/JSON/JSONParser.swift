@@ -60,6 +60,13 @@ public struct JSONParser: Sendable {
         }
         return JSONTape(bytes: bytes, storage: nodes)
     }
+
+    /// Parses `bytes` as ``parse(_:)`` does and materialises the document, keys and short strings
+    /// through this parser's ``strings`` cache: what a stream's workers do with every record.
+    mutating func value(of bytes: UnsafeRawBufferPointer) throws(JSONError) -> JSONValue {
+        let tape = try parse(bytes)
+        return tape.value(tape.root, strings: &strings)
+    }
 }
 
 /// The scanning state of one parse, kept in locals the optimiser can hold in registers.

@@ -30,8 +30,7 @@ public struct RecordConverter: Sendable {
     public func convert(_ bytes: UnsafeRawBufferPointer, ordinal: Int, line: Int, parser: inout JSONParser) -> MappingOutcome {
         let push: JSONValue
         do throws(JSONError) {
-            let tape = try parser.parse(bytes)
-            push = tape.value(tape.root, strings: &parser.strings)
+            push = try parser.value(of: bytes)
         } catch {
             return Self.malformed(error, line: line)
         }

@@ -21,8 +21,7 @@ extension RecordConverter {
     func prepare(_ bytes: UnsafeRawBufferPointer, ordinal: Int, line: Int, parser: inout JSONParser) -> PreparedRecord {
         let record: JSONValue
         do throws(JSONError) {
-            let tape = try parser.parse(bytes)
-            record = tape.value(tape.root, strings: &parser.strings)
+            record = try parser.value(of: bytes)
         } catch {
             return .decided(Self.malformed(error, line: line))
         }
