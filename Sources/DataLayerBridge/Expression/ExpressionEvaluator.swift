@@ -162,9 +162,10 @@ struct ExpressionEvaluator {
                     object[member.key] = memberValue
                 }
             }
-            result = .object(object)
             // A repeated key replaced a member: measure what is left.
-            if !uniqueKeys { size = result.size(upTo: ExpressionLimits.maxValueSize) }
+            if !uniqueKeys { size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize) }
+            object.knownSize = size
+            result = .object(object)
         default:
             result = try evaluate(node, value)
             size = result.size(upTo: ExpressionLimits.maxValueSize - total)
@@ -255,6 +256,7 @@ extension JSONValue {
                 return total
             }
         case .object(let object):
+            if object.knownSize > 0 { return object.knownSize }
             return object.members.withUnsafeBufferPointer { buffer in
                 var total = 1
                 for index in buffer.indices where total <= limit {

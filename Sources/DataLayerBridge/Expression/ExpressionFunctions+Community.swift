@@ -6,9 +6,15 @@ extension ExpressionFunctions {
     /// per-pair evaluation and the second object are never made. Named and typed as `items`, so a
     /// non-object X fails with the very error `items` gives (the rest of the chain cannot fail).
     static let nonNullMembers = ExpressionFunction("items", [.object]) { call, _ throws(ExpressionError) in
-        let members = try call.object(0).uniqueMembers
+        let source = try call.object(0)
+        let members = source.uniqueMembers
         var object = JSONObject(capacity: members.count)
-        for member in members where !member.value.isNull { object.append(key: member.key, value: member.value) }
+        var dropped = 0
+        for member in members {
+            if member.value.isNull { dropped += member.key.utf8.count + 1 } else { object.append(key: member.key, value: member.value) }
+        }
+        // What the multi-select measured, less the null members: the list's guard need not walk it again.
+        if source.knownSize > 0 && members.count == source.count { object.knownSize = source.knownSize - dropped }
         return .object(object)
     }
 

@@ -18,7 +18,14 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     }
 
     /// The members in source order, duplicates included.
-    public private(set) var members: [Member]
+    public private(set) var members: [Member] {
+        didSet { knownSize = 0 }
+    }
+
+    /// The object's size as the expression size guard counts it (``JSONValue/size(upTo:)``), when
+    /// whoever built it knew it (materialisation from a tape, a multi-select); 0 when not. Guarding
+    /// a result that holds an object from the push then costs nothing instead of a walk of it.
+    var knownSize = 0
 
     /// Creates an object from members in the order given.
     public init(_ members: [Member] = []) { self.members = members }

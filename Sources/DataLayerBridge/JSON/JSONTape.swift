@@ -203,26 +203,55 @@ public struct JSONTape: @unchecked Sendable {
 
     /// The subtree at `node` as an owned value, keys and short strings made through `strings`.
     func value(_ node: Int, strings: inout StringCache) -> JSONValue {
+        var size = 0
+        return value(node, strings: &strings, size: &size)
+    }
+
+    /// The subtree at `node` as an owned value, its size as ``JSONValue/size(upTo:)`` counts it
+    /// added to `size`; objects keep theirs (``JSONObject/knownSize``).
+    private func value(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
         switch kind(node) {
-        case .null: return .null
-        case .true: return .bool(true)
-        case .false: return .bool(false)
-        case .number: return .number(number(node))
-        case .string: return .string(stringNeedsDecoding(node) ? string(node) : strings.string(rawText(node)))
+        case .null:
+            size += 1
+            return .null
+        case .true:
+            size += 1
+            return .bool(true)
+        case .false:
+            size += 1
+            return .bool(false)
+        case .number:
+            size += 1
+            return .number(number(node))
+        case .string:
+            let string = self.string(node, strings: &strings)
+            size += 1 + string.utf8.count
+            return .string(string)
         case .array:
             var elements: [JSONValue] = []
             elements.reserveCapacity(count(node))
-            for child in children(node) { elements.append(value(child, strings: &strings)) }
+            size += 1
+            for child in children(node) { elements.append(value(child, strings: &strings, size: &size)) }
             return .array(elements)
         case .object:
             var members: [JSONObject.Member] = []
             members.reserveCapacity(count(node))
+            var objectSize = 1
             for key in children(node) {
-                let name = stringNeedsDecoding(key) ? string(key) : strings.string(rawText(key))
-                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings)))
+                let name = string(key, strings: &strings)
+                objectSize += name.utf8.count
+                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize)))
             }
-            return .object(JSONObject(members))
+            var object = JSONObject(members)
+            object.knownSize = objectSize
+            size += objectSize
+            return .object(object)
         }
+    }
+
+    @inline(__always)
+    private func string(_ node: Int, strings: inout StringCache) -> String {
+        stringNeedsDecoding(node) ? string(node) : strings.string(rawText(node))
     }
 
     /// Decodes JSON string contents (already validated by the parser) into `buffer`, returning the
