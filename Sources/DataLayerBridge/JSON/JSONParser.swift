@@ -64,8 +64,12 @@ public struct JSONParser: Sendable {
     /// Parses `bytes` as ``parse(_:)`` does and materialises the document, keys and short strings
     /// through this parser's ``strings`` cache: what a stream's workers do with every record.
     mutating func value(of bytes: UnsafeRawBufferPointer) throws(JSONError) -> JSONValue {
-        let tape = try parse(bytes)
-        return tape.value(tape.root, strings: &strings)
+        materialise(try parse(bytes))
+    }
+
+    /// The document of `tape`, which this parser made, materialised through the ``strings`` cache.
+    mutating func materialise(_ tape: JSONTape) -> JSONValue {
+        tape.value(tape.root, strings: &strings)
     }
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What the normaliser made of one record.
 public enum NormalizedRecord: Sendable, Hashable {
     /// A canonical push (see ``InputNormalizer``), ready for a mapping.
@@ -70,6 +76,7 @@ public struct InputNormalizer: Sendable {
     ]
 
     private static let ecommerceParameterSet = Set(ecommerceParameters)
+    private static let ecommerceParameterBytes = ecommerceParameters.map { Array($0.utf8) }
 
     /// Creates a normaliser.
     public init() {}
@@ -85,19 +92,10 @@ public struct InputNormalizer: Sendable {
             case .failure(let outcome): return outcome.record
             }
         }
-        switch push["event"] {
-        case nil, .null?:
-            break
-        case .string(let name)?:
-            if name.hasPrefix("gtm.") {
-                return .skip(reason: Reason.gtmSystemEvent, detail: "event \"\(name)\"")
-            }
-        case let other?:
-            return .reject(reason: Reason.invalidEventName, detail: "event is \(Self.describe(other)), not a string")
+        if let event = push["event"], !event.isNull, event.stringValue == nil {
+            return .reject(reason: Reason.invalidEventName, detail: "event is \(Self.describe(event)), not a string")
         }
-        if let marker = Self.resetMarker(push) {
-            return .skip(reason: Reason.ecommerceReset, detail: "ecommerce: \(marker)")
-        }
+        if let skip = Self.skip(push) { return skip }
         if push["event"]?.isNull == true { push["event"] = nil }
         return .push(.object(Self.hoistingEcommerceParameters(push)))
     }
@@ -146,15 +144,33 @@ public struct InputNormalizer: Sendable {
         return .success(push)
     }
 
-    /// `"null"` or `"[]"` when the push only resets `ecommerce`; `nil` for a push with data.
-    private static func resetMarker(_ push: JSONObject) -> String? {
-        guard let ecommerce = push["ecommerce"], isResetValue(ecommerce) else { return nil }
-        let named = push["event"]?.stringValue != nil
-        let carriesData = push.contains { member in
-            guard member.key != "ecommerce", member.key != "event", !member.value.isNull else { return false }
-            return named ? !member.key.hasPrefix("gtm.") : ecommerceParameterSet.contains(member.key)
+    /// The skip of a record decided on its tape, before anything is materialised: a GTM system
+    /// event or an `ecommerce` reset, which are most of a log's records. `nil` when the record needs
+    /// ``normalize(_:)`` (not an object, gtag `Arguments`, an event name that is not a string, and
+    /// every push with data), which then decides as it would have.
+    func skip(_ tape: JSONTape) -> NormalizedRecord? {
+        guard tape.kind(tape.root) == .object else { return nil }
+        let push = TapePush(tape: tape, object: tape.root)
+        let event = push.shape(of: "event")
+        if event == nil, case .string? = push.shape(of: "0") { return nil }
+        if event == .other { return nil }
+        return Self.skip(push)
+    }
+
+    /// A GTM system event (`event` starting with `gtm.`) or a push that only resets `ecommerce`
+    /// (`null` or `[]`) with nothing else that carries data; `nil` for a push with data.
+    private static func skip(_ push: some PushMembers) -> NormalizedRecord? {
+        let event = push.shape(of: "event")
+        if case .string(let name)? = event, name.hasPrefix("gtm.") {
+            return .skip(reason: Reason.gtmSystemEvent, detail: "event \"\(name)\"")
         }
-        return carriesData ? nil : ecommerce.description
+        guard let ecommerce = push.shape(of: "ecommerce"), ecommerce == .null || ecommerce == .emptyArray else { return nil }
+        let named = if case .string? = event { true } else { false }
+        let carriesData = push.containsNonNullMember { key in
+            if named { return !key.starts(with: "gtm.".utf8) }
+            return ecommerceParameterBytes.contains { $0.count == key.count && $0.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 } }
+        }
+        return carriesData ? nil : .skip(reason: Reason.ecommerceReset, detail: "ecommerce: \(ecommerce == .null ? "null" : "[]")")
     }
 
     private static func isResetValue(_ value: JSONValue) -> Bool {

@@ -28,13 +28,15 @@ public struct RecordConverter: Sendable {
     /// the input's lines), `not-an-object` and others from the normaliser, `mapping-error` and
     /// `unmatched` from the mapping, `invalid-envelope` with the validator's first error.
     public func convert(_ bytes: UnsafeRawBufferPointer, ordinal: Int, line: Int, parser: inout JSONParser) -> MappingOutcome {
-        let push: JSONValue
+        let normalized: NormalizedRecord
         do throws(JSONError) {
-            push = try parser.value(of: bytes)
+            // Records the normaliser skips are decided on the tape: never materialised.
+            let tape = try parser.parse(bytes)
+            normalized = normalizer.skip(tape) ?? normalizer.normalize(parser.materialise(tape))
         } catch {
             return Self.malformed(error, line: line)
         }
-        switch normalizer.normalize(push) {
+        switch normalized {
         case .skip(let reason, let detail):
             return .skip(reason: reason, detail: detail)
         case .reject(let reason, let detail):

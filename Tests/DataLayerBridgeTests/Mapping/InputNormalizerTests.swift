@@ -1,4 +1,4 @@
-import DataLayerBridge
+@testable import DataLayerBridge
 import Foundation
 import Testing
 
@@ -8,8 +8,18 @@ import Testing
 struct InputNormalizerTests {
     let normalizer = InputNormalizer()
 
+    /// The record normalised; where the skip is decided on the tape (as `convert` does, before
+    /// materialising), that decision must be the same.
     func normalize(_ text: String) throws -> NormalizedRecord {
-        normalizer.normalize(try JSONValue(parsing: text))
+        let normalized = normalizer.normalize(try JSONValue(parsing: text))
+        if let decided = try decidedOnTape(text) { #expect(decided == normalized, "\(text)") }
+        return normalized
+    }
+
+    func decidedOnTape(_ text: String) throws -> NormalizedRecord? {
+        var parser = JSONParser()
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBytes { buffer throws(JSONError) in normalizer.skip(try parser.parse(buffer)) }
     }
 
     func push(_ text: String) throws -> NormalizedRecord {
@@ -122,6 +132,8 @@ struct InputNormalizerTests {
         }
         #expect(reason == "gtm-system-event")
         #expect(detail.hasPrefix("event \"gtm."))
+        // gtag Arguments need the full normaliser; plain pushes are decided without materialising.
+        #expect(try (decidedOnTape(text) != nil) == !text.hasPrefix(#"{"0""#))
     }
 
     @Test(arguments: [
@@ -147,6 +159,40 @@ struct InputNormalizerTests {
     ])
     func ecommerceResetsAreSkipped(_ text: String, detail: String) throws {
         #expect(try normalize(text) == .skip(reason: "ecommerce-reset", detail: detail))
+        #expect(try decidedOnTape(text) != nil)
+    }
+
+    @Test(arguments: [
+        #"{"event":"view_item_list","ecommerce":null,"items":[{"item_id":"7"}]}"#,
+        #"{"event":42,"ecommerce":null}"#,
+        #"{"0":"event","1":"purchase","ecommerce":null}"#,
+        #"[{"event":"gtm.js"}]"#,
+        #"{"event":"page_view","ecommerce":[1]}"#,
+    ])
+    func pushesWithDataAndOddShapesAreLeftToTheFullNormaliser(_ text: String) throws {
+        #expect(try decidedOnTape(text) == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"eve\u006et":"gtm.js"}"#, "gtm-system-event"),
+        (#"{"ecommerce":null,"it\u0065ms":null,"v\u0061lue":0}"#, nil),
+        (#"{"ecommerce":null,"event":"gtm.js","event":"purchase","items":[]}"#, nil),
+        (#"{"event":"purchase","ecommerce":null,"gtm.uniqueEventId":3,"g\u0074m.x":1}"#, "ecommerce-reset"),
+    ] as [(String, String?)])
+    func escapedAndRepeatedKeysAreDecidedAlike(_ text: String, skippedAs reason: String?) throws {
+        let normalized = try normalize(text)
+        guard let reason else {
+            #expect(try decidedOnTape(text) == nil)
+            guard case .push = normalized else {
+                Issue.record("\(text) was not a push: \(normalized)")
+                return
+            }
+            return
+        }
+        guard case .skip(reason, _)? = try decidedOnTape(text) else {
+            Issue.record("\(text) was not skipped as \(reason) on the tape")
+            return
+        }
     }
 
     @Test func aNullEcommerceBesideRealDataIsReplacedNotSkipped() throws {
