@@ -47,51 +47,28 @@ extension ExpressionFunctions {
             return .string(try limited(string.asciiCaseMapped(upper: true) ?? string.uppercased(), call))
         },
         ExpressionFunction("replace", [.string, .string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
-            let subject = Array(try call.string(0).unicodeScalars)
-            let old = Array(try call.string(1).unicodeScalars)
-            let new = Array(try call.string(2).unicodeScalars)
-            var remaining = call.count > 3 ? try call.count(3) : Int.max
-            var result: [Unicode.Scalar] = []
-            result.reserveCapacity(subject.count)
-            var index = 0
-            // An empty `old` matches before every character and at the end, as in Python.
-            while remaining > 0, index <= subject.count {
-                let match = old.isEmpty ? index : subject.firstIndex(of: old, in: index..<subject.count)
-                guard let match else { break }
-                result += subject[index..<match]
-                result += new
-                guard result.count <= ExpressionLimits.maxStringBytes else {
-                    throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) characters")
-                }
-                remaining -= 1
-                if old.isEmpty {
-                    if match < subject.count { result.append(subject[match]) }
-                    index = match + 1
-                } else {
-                    index = match + old.count
-                }
+            let remaining = call.count > 3 ? try call.count(3) : Int.max
+            let (subject, old, new) = (try call.string(0), try call.string(1), try call.string(2))
+            if old.isEmpty { return .string(try insertingBetweenCharacters(subject, new, remaining, call)) }
+            let offsets = subject.byteOffsets(of: old, limit: remaining)
+            let length = subject.utf8.count + offsets.count * (new.utf8.count - old.utf8.count)
+            guard length <= ExpressionLimits.maxStringBytes else {
+                throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
             }
-            if index < subject.count { result += subject[index...] }
-            return .string(try limited(String(String.UnicodeScalarView(result)), call))
+            return .string(subject.pieces(between: offsets, separatorLength: old.utf8.count).joined(separator: new))
         },
         ExpressionFunction("split", [.string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
-            let subject = Array(try call.string(0).unicodeScalars)
-            let separator = Array(try call.string(1).unicodeScalars)
-            var remaining = call.count > 2 ? try call.count(2) : Int.max
-            func text(_ slice: ArraySlice<Unicode.Scalar>) -> JSONValue { .string(String(String.UnicodeScalarView(slice))) }
-            if separator.isEmpty {
-                if remaining >= subject.count { return .array(subject.map { .string(String($0)) }) }
-                return .array(subject.prefix(remaining).map { .string(String($0)) } + [text(subject[remaining...])])
+            let subject = try call.string(0)
+            let separator = try call.string(1)
+            let remaining = call.count > 2 ? try call.count(2) : Int.max
+            guard separator.isEmpty else {
+                let offsets = subject.byteOffsets(of: separator, limit: remaining)
+                return .array(subject.pieces(between: offsets, separatorLength: separator.utf8.count).map(JSONValue.string))
             }
-            var parts: [JSONValue] = []
-            var index = 0
-            while remaining > 0, let match = subject.firstIndex(of: separator, in: index..<subject.count) {
-                parts.append(text(subject[index..<match]))
-                index = match + separator.count
-                remaining -= 1
-            }
-            parts.append(text(subject[index...]))
-            return .array(parts)
+            let scalars = Array(subject.unicodeScalars)
+            if remaining >= scalars.count { return .array(scalars.map { .string(String($0)) }) }
+            let rest = String(String.UnicodeScalarView(scalars[remaining...]))
+            return .array(scalars.prefix(remaining).map { .string(String($0)) } + [.string(rest)])
         },
         trim("trim", leading: true, trailing: true),
         trim("trim_left", leading: true, trailing: false),
@@ -106,15 +83,36 @@ extension ExpressionFunctions {
     /// when it is absent or empty).
     private static func trim(_ name: String, leading: Bool, trailing: Bool) -> ExpressionFunction {
         ExpressionFunction(name, [.string], optional: [.string]) { call, _ throws(ExpressionError) in
-            let subject = Array(try call.string(0).unicodeScalars)
+            let subject = try call.string(0)
             let set = Set(call.count > 1 ? try call.string(1).unicodeScalars : "".unicodeScalars)
             let strip: (Unicode.Scalar) -> Bool = set.isEmpty ? { $0.properties.isWhitespace } : { set.contains($0) }
-            var start = 0
-            var end = subject.count
-            if leading { while start < end, strip(subject[start]) { start += 1 } }
-            if trailing { while end > start, strip(subject[end - 1]) { end -= 1 } }
-            return .string(String(String.UnicodeScalarView(subject[start..<end])))
+            let scalars = subject.unicodeScalars
+            var start = scalars.startIndex
+            var end = scalars.endIndex
+            if leading { while start < end, strip(scalars[start]) { scalars.formIndex(after: &start) } }
+            if trailing {
+                while end > start, strip(scalars[scalars.index(before: end)]) { scalars.formIndex(before: &end) }
+            }
+            if start == scalars.startIndex && end == scalars.endIndex { return .string(subject) }
+            return .string(String(scalars[start..<end]))
         }
+    }
+
+    /// `replace` with an empty `old`, which matches before every character and at the end, as in
+    /// Python: `new` inserted there, at most `remaining` times.
+    private static func insertingBetweenCharacters(_ subject: String, _ new: String, _ remaining: Int, _ call: FunctionCall) throws(ExpressionError) -> String {
+        let scalars = Array(subject.unicodeScalars)
+        let insertions = Swift.min(remaining, scalars.count + 1)
+        guard subject.utf8.count + insertions * new.utf8.count <= ExpressionLimits.maxStringBytes else {
+            throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
+        }
+        var result = ""
+        for (index, scalar) in scalars.enumerated() {
+            if index < insertions { result += new }
+            result.unicodeScalars.append(scalar)
+        }
+        if insertions > scalars.count { result += new }
+        return result
     }
 
     /// `pad_left`, `pad_right`: pad to a width with one character (a space by default).

@@ -10,23 +10,48 @@ import Glibc
 extension String {
     /// Whether `needle` occurs in this string (an empty needle always does).
     func containsBytes(of needle: String) -> Bool {
+        needle.isEmpty || !byteOffsets(of: needle, limit: 1).isEmpty
+    }
+
+    /// The UTF-8 offsets where occurrences of `needle` (not empty) start, left to right and not
+    /// overlapping, at most `limit` of them.
+    func byteOffsets(of needle: String, limit: Int) -> [Int] {
         var subject = self
         var needle = needle
         return subject.withUTF8 { haystack in
             needle.withUTF8 { pattern in
-                guard !pattern.isEmpty else { return true }
-                guard pattern.count <= haystack.count, let h = haystack.baseAddress, let p = pattern.baseAddress else { return false }
+                var offsets: [Int] = []
+                guard !pattern.isEmpty, pattern.count <= haystack.count, let h = haystack.baseAddress, let p = pattern.baseAddress else { return offsets }
                 // memchr finds each candidate first byte; memcmp checks the rest (Glibc hides memmem).
                 let lastStart = haystack.count - pattern.count
                 var start = 0
-                while start <= lastStart {
-                    guard let hit = memchr(h + start, Int32(p.pointee), lastStart - start + 1) else { return false }
+                while offsets.count < limit, start <= lastStart {
+                    guard let hit = memchr(h + start, Int32(p.pointee), lastStart - start + 1) else { break }
                     let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
-                    if memcmp(h + offset, p, pattern.count) == 0 { return true }
-                    start = offset + 1
+                    if memcmp(h + offset, p, pattern.count) == 0 {
+                        offsets.append(offset)
+                        start = offset + pattern.count
+                    } else {
+                        start = offset + 1
+                    }
                 }
-                return false
+                return offsets
             }
+        }
+    }
+
+    /// The text between `offsets` (where `separatorLength`-byte separators start), as strings.
+    func pieces(between offsets: [Int], separatorLength: Int) -> [String] {
+        var subject = self
+        return subject.withUTF8 { bytes in
+            var pieces: [String] = []
+            pieces.reserveCapacity(offsets.count + 1)
+            var start = 0
+            for offset in offsets + [bytes.count] {
+                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
+                start = offset + separatorLength
+            }
+            return pieces
         }
     }
 
