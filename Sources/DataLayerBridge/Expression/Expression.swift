@@ -15,12 +15,15 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     private final class Compiled: Sendable {
         let source: String
         let root: ExpressionNode
+        /// `root` in the form evaluation walks.
+        let step: any ExpressionStep
         let referencedVariables: Set<String>
         let functionNames: Set<String>
 
         init(source: String, root: ExpressionNode, referencedVariables: Set<String>, functionNames: Set<String>) {
             self.source = source
             self.root = root
+            step = root.step()
             self.referencedVariables = referencedVariables
             self.functionNames = functionNames
         }
@@ -53,7 +56,9 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// The same expression with its free variables that `layout` names read by slot: what a
     /// mapping does once at load time, so that evaluation never hashes a variable name.
     func bindingGlobals(to layout: VariableLayout) -> Expression {
-        Expression(source: source, root: root.bindingGlobals(to: layout), referencedVariables: referencedVariables, functionNames: functionNames)
+        // Without free variables nothing changes: keep the tree evaluation walks, already built.
+        if referencedVariables.isEmpty { return self }
+        return Expression(source: source, root: root.bindingGlobals(to: layout), referencedVariables: referencedVariables, functionNames: functionNames)
     }
 
     /// Evaluates the expression against `value`, with `variables` as the outermost scope
@@ -66,13 +71,10 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// Evaluates with `deferred` made only if the expression reads it.
     func evaluate(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue {
         // A mapping's many one-step expressions (`$.user_agent`, `$type`) skip setting up an evaluator.
-        switch root {
-        case .field(let name): return ExpressionEvaluator.field(name, of: value)
-        case .global(let name, let slot, let column): return try ExpressionEvaluator.global(name, slot: slot, column: column, in: variables, deferred: deferred)
-        default: break
-        }
+        let step = compiled.step
+        if let result = try step.evaluateAlone(value, variables: variables, deferred: deferred) { return result }
         var evaluator = ExpressionEvaluator(root: value, globals: variables, deferred: deferred)
-        return try evaluator.evaluate(root, value)
+        return try step.evaluate(value, &evaluator)
     }
 
     /// The expression text.

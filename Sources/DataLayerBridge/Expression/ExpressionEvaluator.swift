@@ -1,7 +1,8 @@
-/// Walks a compiled ``ExpressionNode`` tree over a `JSONValue`.
+/// What the steps of an evaluation share (``ExpressionStep``): the root document, the variables,
+/// the `let` scope stack.
 ///
 /// Values are passed by reference-counted sharing, never deep-copied; field lookup reads the
-/// object in place. Recursion follows the tree, whose depth the parser bounds.
+/// object in place.
 struct ExpressionEvaluator {
     /// The document the evaluation started from: what `$` means.
     let root: JSONValue
@@ -17,109 +18,24 @@ struct ExpressionEvaluator {
         self.deferred = deferred
     }
 
-    mutating func evaluate(_ node: ExpressionNode, _ value: JSONValue) throws(ExpressionError) -> JSONValue {
-        switch node {
-        case .current:
-            return value
-        case .root:
-            return root
-        case .variable(let name, let column):
-            if let global = globals[name] ?? deferred?.value(of: name) { return global }
-            throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
-        case .global(let name, let slot, let column):
-            return try Self.global(name, slot: slot, column: column, in: globals, deferred: deferred)
-        case .local(let slot):
-            // Positions come from the static nesting of `let`s, which evaluation follows.
-            guard slot < scopes.count else { throw ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
-            return scopes[slot]
-        case .field(let name):
-            return Self.field(name, of: value)
-        case .subexpression(let left, let right):
-            let base = try evaluate(left, value)
-            if case .null = base { return .null }
-            return try evaluate(right, base)
-        case .index(let position):
-            guard case .array(let elements) = value else { return .null }
-            let resolved = position < 0 ? elements.count + position : position
-            return elements.indices.contains(resolved) ? elements[resolved] : .null
-        case .slice(let start, let stop, let step):
-            guard case .array(let elements) = value else { return .null }
-            return .array(Self.slice(elements, start: start, stop: stop, step: step))
-        case .listProjection(let left, let right):
-            guard case .array(let elements) = try evaluate(left, value) else { return .null }
-            return .array(try project(elements, right))
-        case .valueProjection(let left, let right):
-            guard case .object(let object) = try evaluate(left, value) else { return .null }
-            return .array(try project(object.uniqueMembers.lazy.map(\.value), right))
-        case .filterProjection(let left, let condition, let right):
-            guard case .array(let elements) = try evaluate(left, value) else { return .null }
-            var results: [JSONValue] = []
-            for element in elements where try evaluate(condition, element).isTruthy {
-                let result = try evaluate(right, element)
-                if !result.isNull { results.append(result) }
-            }
-            return .array(results)
-        case .flatten(let inner):
-            guard case .array(let elements) = try evaluate(inner, value) else { return .null }
-            var flat: [JSONValue] = []
-            flat.reserveCapacity(elements.count)
-            for element in elements {
-                if case .array(let nested) = element { flat.append(contentsOf: nested) } else { flat.append(element) }
-            }
-            return .array(flat)
-        case .pipe(let left, let right):
-            return try evaluate(right, try evaluate(left, value))
-        case .or(let left, let right):
-            let first = try evaluate(left, value)
-            return first.isTruthy ? first : try evaluate(right, value)
-        case .and(let left, let right):
-            let first = try evaluate(left, value)
-            return first.isTruthy ? try evaluate(right, value) : first
-        case .not(let inner):
-            return .bool(!(try evaluate(inner, value).isTruthy))
-        case .comparison(let comparator, let left, let right):
-            return Self.compare(comparator, try evaluate(left, value), try evaluate(right, value))
-        case .arithmetic(let operation, let left, let right, let column):
-            let lhs = try evaluate(left, value)
-            let rhs = try evaluate(right, value)
-            guard case .number(let a) = lhs, case .number(let b) = rhs else {
-                throw ExpressionError(.invalidType, column: column,
-                                      "\(operation.symbol) needs two numbers, got \(lhs.typeName) and \(rhs.typeName)")
-            }
-            return .number(try ExpressionArithmetic.apply(operation, a, b, column: column))
-        case .unary(let negate, let inner, let column):
-            let operand = try evaluate(inner, value)
-            guard case .number(let number) = operand else {
-                throw ExpressionError(.invalidType, column: column, "unary \(negate ? "-" : "+") needs a number, got \(operand.typeName)")
-            }
-            return .number(negate ? ExpressionArithmetic.negate(number) : number)
-        case .literal(let literal):
-            return literal
-        case .multiSelectList, .multiSelectHash:
-            var size = 0
-            return try measured(node, value, size: &size)
-        case .function(let function, let arguments, let column):
-            var call = FunctionCall(function: function, column: column)
-            for argument in arguments {
-                if case .expressionReference(let reference) = argument {
-                    call.arguments.append(.reference(reference))
-                } else {
-                    call.arguments.append(.value(try evaluate(argument, value)))
-                }
-            }
-            try call.checkTypes()
-            return try function.body(call, &self)
-        case .expressionReference:
-            throw ExpressionError(.invalidType, "an expression reference (&…) can only be a function argument")
-        case .letExpression(let bindings, let body):
-            let outer = scopes.count
-            defer { scopes.removeSubrange(outer...) }
-            for binding in bindings { scopes.append(try evaluate(binding.value, value)) }
-            return try evaluate(body, value)
-        case .ternary(let condition, let then, let otherwise):
-            return try evaluate(try evaluate(condition, value).isTruthy ? then : otherwise, value)
-        }
+    /// `step` against `value`: what a function does with an `&expression` argument.
+    mutating func evaluate(_ step: any ExpressionStep, _ value: JSONValue) throws(ExpressionError) -> JSONValue {
+        try step.evaluate(value, &self)
     }
+
+    /// The `let` value at `slot` of the scope stack.
+    func local(_ slot: Int) throws(ExpressionError) -> JSONValue {
+        // Positions come from the static nesting of `let`s, which evaluation follows.
+        guard slot < scopes.count else { throw ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
+        return scopes[slot]
+    }
+
+    var scopeDepth: Int { scopes.count }
+
+    mutating func pushScope(_ value: JSONValue) { scopes.append(value) }
+
+    /// Drops the `let` values above `depth`: a `let` leaving its body.
+    mutating func popScopes(to depth: Int) { scopes.removeSubrange(depth...) }
 
     /// `name` of `value`: null unless `value` is an object with that member.
     @inline(__always)
@@ -135,54 +51,12 @@ struct ExpressionEvaluator {
         throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
     }
 
-    /// The value of `node`, its size (as ``JSONValue/size(upTo:)`` counts it) added to `total`,
-    /// failing past ``ExpressionLimits/maxValueSize``. Multi-selects are built here and count their
-    /// size as they go, so a nest of them (`[[a, {b: c}]]`) is measured once, not walked again at
-    /// every level; anything else is evaluated and then measured. Shared sub-values count each time
-    /// they appear: that is the size the value has once written.
-    private mutating func measured(_ node: ExpressionNode, _ value: JSONValue, size total: inout Int) throws(ExpressionError) -> JSONValue {
-        var size = 1
-        let result: JSONValue
-        switch node {
-        case .multiSelectList where value.isNull, .multiSelectHash where value.isNull:
-            result = .null
-        case .multiSelectList(let elements):
-            var results: [JSONValue] = []
-            results.reserveCapacity(elements.count)
-            for element in elements { results.append(try measured(element, value, size: &size)) }
-            result = .array(results)
-        case .multiSelectHash(let members, let uniqueKeys):
-            var object = JSONObject(capacity: members.count)
-            for member in members {
-                let memberValue = try measured(member.value, value, size: &size)
-                if uniqueKeys {
-                    size += member.key.utf8.count
-                    object.append(key: member.key, value: memberValue)
-                } else {
-                    object[member.key] = memberValue
-                }
-            }
-            // A repeated key replaced a member: measure what is left.
-            if !uniqueKeys { size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize) }
-            object.knownSize = size
-            result = .object(object)
-        default:
-            result = try evaluate(node, value)
-            size = result.size(upTo: ExpressionLimits.maxValueSize - total)
-        }
-        total += size
-        guard total <= ExpressionLimits.maxValueSize else {
-            throw ExpressionError(.limitExceeded, "a multi-select would build a value larger than \(ExpressionLimits.maxValueSize) (values plus string bytes)")
-        }
-        return result
-    }
-
     /// `right` applied to each element, nulls dropped: the projection rule.
-    private mutating func project(_ elements: some Sequence<JSONValue>, _ right: ExpressionNode) throws(ExpressionError) -> [JSONValue] {
+    mutating func project(_ elements: some Sequence<JSONValue>, _ right: any ExpressionStep) throws(ExpressionError) -> [JSONValue] {
         var results: [JSONValue] = []
         results.reserveCapacity(elements.underestimatedCount)
         for element in elements {
-            let result = try evaluate(right, element)
+            let result = try right.evaluate(element, &self)
             if !result.isNull { results.append(result) }
         }
         return results
@@ -290,6 +164,16 @@ extension ExpressionNode.ArithmeticOperator {
         case .divide: return "/"
         case .modulo: return "%"
         case .integerDivide: return "//"
+        }
+    }
+}
+
+extension ExpressionLimits {
+    /// Adds `size` to the running `total` of a multi-select, failing once it passes ``maxValueSize``.
+    static func count(_ size: Int, into total: inout Int) throws(ExpressionError) {
+        total += size
+        guard total <= maxValueSize else {
+            throw ExpressionError(.limitExceeded, "a multi-select would build a value larger than \(maxValueSize) (values plus string bytes)")
         }
     }
 }

@@ -68,8 +68,8 @@ struct ArgumentType: OptionSet, Sendable {
     static let arrayOfArrays = ArgumentType(rawValue: 1 << 9)
     static let any: ArgumentType = [.null, .boolean, .number, .string, .array, .object]
 
-    func accepts(_ argument: FunctionArgument) -> Bool {
-        guard case .value(let value) = argument else { return contains(.expression) }
+    /// Whether a value argument fits; an `&expression` one fits when `contains(.expression)`.
+    func accepts(_ value: JSONValue) -> Bool {
         switch value {
         case .null: return contains(.null)
         case .bool: return contains(.boolean)
@@ -99,32 +99,17 @@ struct ArgumentType: OptionSet, Sendable {
     }
 }
 
-/// An evaluated argument: a value, or an expression the function evaluates itself.
-enum FunctionArgument: Sendable {
-    case value(JSONValue)
-    case reference(ExpressionNode)
-
-    var typeName: String {
-        switch self {
-        case .value(let value): return value.typeName
-        case .reference: return "expression reference"
-        }
-    }
-}
-
 /// A call's evaluated arguments. The first three live inline, so the usual call allocates
-/// nothing; only variadic calls with more spill into an array.
+/// nothing; only variadic calls with more spill into an array. An `&expression` argument holds
+/// null here: the function reads the expression from the call's step.
 struct FunctionArguments {
     private(set) var count = 0
-    /// Whether some argument is an expression reference.
-    private(set) var hasReference = false
-    private var first = FunctionArgument.value(.null)
-    private var second = FunctionArgument.value(.null)
-    private var third = FunctionArgument.value(.null)
-    private var more: [FunctionArgument] = []
+    private var first = JSONValue.null
+    private var second = JSONValue.null
+    private var third = JSONValue.null
+    private var more: [JSONValue] = []
 
-    mutating func append(_ argument: FunctionArgument) {
-        if case .reference = argument { hasReference = true }
+    mutating func append(_ argument: JSONValue) {
         switch count {
         case 0: first = argument
         case 1: second = argument
@@ -135,7 +120,7 @@ struct FunctionArguments {
     }
 
     /// The argument at `position`, which must be below `count`.
-    subscript(position: Int) -> FunctionArgument {
+    subscript(position: Int) -> JSONValue {
         switch position {
         case 0: return first
         case 1: return second
@@ -147,26 +132,27 @@ struct FunctionArguments {
 
 /// One call in progress: typed access to the arguments, and errors that name the function.
 struct FunctionCall {
-    let function: ExpressionFunction
-    /// Column of the function name, for evaluation errors.
-    let column: Int
+    /// The call being evaluated, which outlives this value: its caller holds it for the whole
+    /// call. Unowned, so that making and dropping a call costs no reference counting.
+    unowned(unsafe) let step: FunctionStep
     /// Filled in by the evaluator, in place.
     var arguments = FunctionArguments()
 
-    init(function: ExpressionFunction, column: Int) {
-        self.function = function
-        self.column = column
-    }
+    init(_ step: FunctionStep) { self.step = step }
 
+    var function: ExpressionFunction { step.function }
+    /// Column of the function name, for evaluation errors.
+    var column: Int { step.column }
     var count: Int { arguments.count }
 
     /// Every argument checked against the signature before the function looks at any value,
     /// so a wrong type is always `invalidType`, never a value error of a later argument.
     func checkTypes() throws(ExpressionError) {
-        if function.takesAnyValues, !arguments.hasReference { return }
+        guard step.checksTypes else { return }
         for position in 0..<arguments.count {
-            let type = function.signature.type(at: position)
-            if !type.accepts(arguments[position]) { throw typeError(position, expected: type) }
+            let type = step.parameterTypes[position]
+            let fits = step.isReference(position) ? type.contains(.expression) : type.accepts(arguments[position])
+            if !fits { throw typeError(position, expected: type) }
         }
     }
 
@@ -175,13 +161,11 @@ struct FunctionCall {
     }
 
     private func typeError(_ position: Int, expected: ArgumentType) -> ExpressionError {
-        error(.invalidType, "argument \(position + 1) must be \(expected.phrase), got \(arguments[position].typeName)")
+        error(.invalidType, "argument \(position + 1) must be \(expected.phrase), got \(step.isReference(position) ? "expression reference" : arguments[position].typeName)")
     }
 
-    func value(_ position: Int) -> JSONValue {
-        if case .value(let value) = arguments[position] { return value }
-        return .null
-    }
+    /// The value argument at `position` (null for an `&expression`).
+    func value(_ position: Int) -> JSONValue { arguments[position] }
 
     /// The argument at `position`, or `nil` when the call passes fewer.
     func optionalValue(_ position: Int) -> JSONValue? {
@@ -208,8 +192,8 @@ struct FunctionCall {
         throw typeError(position, expected: .object)
     }
 
-    func reference(_ position: Int) throws(ExpressionError) -> ExpressionNode {
-        if case .reference(let node) = arguments[position] { return node }
+    func reference(_ position: Int) throws(ExpressionError) -> any ExpressionStep {
+        if let reference = step.reference(position) { return reference }
         throw typeError(position, expected: .expression)
     }
 

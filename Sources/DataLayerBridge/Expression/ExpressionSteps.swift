@@ -1,0 +1,572 @@
+/// One node of the tree that evaluation walks, built once per ``Expression`` from its
+/// ``ExpressionNode`` tree after the compile passes.
+///
+/// Each node is an object holding its children in `let`s, so walking the tree reads them in
+/// place: switching over the indirect ``ExpressionNode`` copied (retained, then released) every
+/// child it bound, at every node of every evaluation. Recursion follows the tree, whose depth the
+/// parser bounds.
+protocol ExpressionStep: AnyObject, Sendable {
+    /// The step's value against the current node `value`.
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
+
+    /// The step's value with its size (as ``JSONValue/size(upTo:)`` counts it) added to `total`,
+    /// failing past ``ExpressionLimits/maxValueSize``: how a multi-select builds its elements.
+    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue
+
+    /// The step's value as a function argument: null for an `&expression`, which the function
+    /// reads from its ``FunctionStep`` instead.
+    func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
+
+    /// The value when the step needs no evaluator (a member, a mapping variable), else `nil`: a
+    /// mapping's many one-step expressions then skip setting one up.
+    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue?
+}
+
+extension ExpressionStep {
+    /// Anything but a multi-select is evaluated, then measured.
+    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
+        let result = try evaluate(value, &evaluator)
+        try ExpressionLimits.count(result.size(upTo: ExpressionLimits.maxValueSize - total), into: &total)
+        return result
+    }
+
+    func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        try evaluate(value, &evaluator)
+    }
+
+    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? { nil }
+}
+
+extension ExpressionNode {
+    /// The tree evaluation walks.
+    func step() -> any ExpressionStep {
+        switch self {
+        case .current: return CurrentStep()
+        case .root: return RootStep()
+        case .variable(let name, let column): return VariableStep(name: name, column: column)
+        case .local(let slot): return LocalStep(slot: slot)
+        case .global(let name, let slot, let column): return GlobalStep(name: name, slot: slot, column: column)
+        case .field(let name): return FieldStep(name: name)
+        case .subexpression(let left, let right): return SubexpressionStep(left.step(), right.step())
+        case .index(let position): return IndexStep(position: position)
+        case .slice(let start, let stop, let step): return SliceStep(start: start, stop: stop, step: step)
+        case .listProjection(let left, let right): return ListProjectionStep(left.step(), right.step())
+        case .valueProjection(let left, let right): return ValueProjectionStep(left.step(), right.step())
+        case .filterProjection(let left, let condition, let right): return FilterProjectionStep(left.step(), condition.step(), right.step())
+        case .flatten(let inner): return FlattenStep(inner.step())
+        case .pipe(let left, let right): return PipeStep(left.step(), right.step())
+        case .or(let left, let right): return OrStep(left.step(), right.step())
+        case .and(let left, let right): return AndStep(left.step(), right.step())
+        case .not(let inner): return NotStep(inner.step())
+        case .comparison(let comparator, let left, let right): return ComparisonStep(comparator, left.step(), right.step())
+        case .arithmetic(let operation, let left, let right, let column): return ArithmeticStep(operation, left.step(), right.step(), column: column)
+        case .unary(let negate, let inner, let column): return UnaryStep(negate: negate, inner.step(), column: column)
+        case .literal(let literal): return LiteralStep(literal)
+        case .multiSelectList(let elements): return MultiSelectListStep(elements.map { $0.step() })
+        case .multiSelectHash(let members, let uniqueKeys):
+            return MultiSelectHashStep(keys: members.map(\.key), values: members.map { $0.value.step() }, uniqueKeys: uniqueKeys)
+        case .function(let function, let arguments, let column):
+            return FunctionStep(function, arguments.map { $0.step() }, column: column)
+        case .expressionReference(let inner): return ReferenceStep(inner.step())
+        case .letExpression(let bindings, let body): return LetStep(bindings.map { $0.value.step() }, body.step())
+        case .ternary(let condition, let then, let otherwise): return TernaryStep(condition.step(), then.step(), otherwise.step())
+        }
+    }
+}
+
+/// `@`.
+final class CurrentStep: ExpressionStep {
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { value }
+}
+
+/// `$`.
+final class RootStep: ExpressionStep {
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { evaluator.root }
+}
+
+/// A free `$name` read by name.
+final class VariableStep: ExpressionStep {
+    let name: String
+    let column: Int
+
+    init(name: String, column: Int) {
+        self.name = name
+        self.column = column
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if let global = evaluator.globals[name] ?? evaluator.deferred?.value(of: name) { return global }
+        throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
+    }
+}
+
+/// A `let`-bound `$name`, by its position on the scope stack.
+final class LocalStep: ExpressionStep {
+    let slot: Int
+
+    init(slot: Int) { self.slot = slot }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        try evaluator.local(slot)
+    }
+}
+
+/// A free `$name` that a mapping's layout keeps in `slot`.
+final class GlobalStep: ExpressionStep {
+    let name: String
+    let slot: Int
+    let column: Int
+
+    init(name: String, slot: Int, column: Int) {
+        self.name = name
+        self.slot = slot
+        self.column = column
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        try ExpressionEvaluator.global(name, slot: slot, column: column, in: evaluator.globals, deferred: evaluator.deferred)
+    }
+
+    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? {
+        try ExpressionEvaluator.global(name, slot: slot, column: column, in: variables, deferred: deferred)
+    }
+}
+
+/// `name`.
+final class FieldStep: ExpressionStep {
+    let name: String
+
+    init(name: String) { self.name = name }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        ExpressionEvaluator.field(name, of: value)
+    }
+
+    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? {
+        ExpressionEvaluator.field(name, of: value)
+    }
+}
+
+/// `left.right`.
+final class SubexpressionStep: ExpressionStep {
+    let left: any ExpressionStep
+    let right: any ExpressionStep
+
+    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
+        self.left = left
+        self.right = right
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        let base = try left.evaluate(value, &evaluator)
+        if case .null = base { return .null }
+        return try right.evaluate(base, &evaluator)
+    }
+}
+
+/// `[n]`.
+final class IndexStep: ExpressionStep {
+    let position: Int
+
+    init(position: Int) { self.position = position }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .array(let elements) = value else { return .null }
+        let resolved = position < 0 ? elements.count + position : position
+        return elements.indices.contains(resolved) ? elements[resolved] : .null
+    }
+}
+
+/// `[start:stop:step]`.
+final class SliceStep: ExpressionStep {
+    let start: Int?
+    let stop: Int?
+    let step: Int
+
+    init(start: Int?, stop: Int?, step: Int) {
+        self.start = start
+        self.stop = stop
+        self.step = step
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .array(let elements) = value else { return .null }
+        return .array(ExpressionEvaluator.slice(elements, start: start, stop: stop, step: step))
+    }
+}
+
+/// `left[*]…right`.
+final class ListProjectionStep: ExpressionStep {
+    let left: any ExpressionStep
+    let right: any ExpressionStep
+
+    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
+        self.left = left
+        self.right = right
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .array(let elements) = try left.evaluate(value, &evaluator) else { return .null }
+        return .array(try evaluator.project(elements, right))
+    }
+}
+
+/// `left.*…right`.
+final class ValueProjectionStep: ExpressionStep {
+    let left: any ExpressionStep
+    let right: any ExpressionStep
+
+    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
+        self.left = left
+        self.right = right
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .object(let object) = try left.evaluate(value, &evaluator) else { return .null }
+        return .array(try evaluator.project(object.uniqueMembers.lazy.map(\.value), right))
+    }
+}
+
+/// `left[?condition]…right`.
+final class FilterProjectionStep: ExpressionStep {
+    let left: any ExpressionStep
+    let condition: any ExpressionStep
+    let right: any ExpressionStep
+
+    init(_ left: any ExpressionStep, _ condition: any ExpressionStep, _ right: any ExpressionStep) {
+        self.left = left
+        self.condition = condition
+        self.right = right
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .array(let elements) = try left.evaluate(value, &evaluator) else { return .null }
+        var results: [JSONValue] = []
+        for element in elements where try condition.evaluate(element, &evaluator).isTruthy {
+            let result = try right.evaluate(element, &evaluator)
+            if !result.isNull { results.append(result) }
+        }
+        return .array(results)
+    }
+}
+
+/// `left[]`'s flattening step.
+final class FlattenStep: ExpressionStep {
+    let inner: any ExpressionStep
+
+    init(_ inner: any ExpressionStep) { self.inner = inner }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .array(let elements) = try inner.evaluate(value, &evaluator) else { return .null }
+        var flat: [JSONValue] = []
+        flat.reserveCapacity(elements.count)
+        for element in elements {
+            if case .array(let nested) = element { flat.append(contentsOf: nested) } else { flat.append(element) }
+        }
+        return .array(flat)
+    }
+}
+
+/// `left | right`.
+final class PipeStep: ExpressionStep {
+    let left: any ExpressionStep
+    let right: any ExpressionStep
+
+    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
+        self.left = left
+        self.right = right
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        try right.evaluate(try left.evaluate(value, &evaluator), &evaluator)
+    }
+}
+
+/// `left || right`.
+final class OrStep: ExpressionStep {
+    let left: any ExpressionStep
+    let right: any ExpressionStep
+
+    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
+        self.left = left
+        self.right = right
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        let first = try left.evaluate(value, &evaluator)
+        return first.isTruthy ? first : try right.evaluate(value, &evaluator)
+    }
+}
+
+/// `left && right`.
+final class AndStep: ExpressionStep {
+    let left: any ExpressionStep
+    let right: any ExpressionStep
+
+    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
+        self.left = left
+        self.right = right
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        let first = try left.evaluate(value, &evaluator)
+        return first.isTruthy ? try right.evaluate(value, &evaluator) : first
+    }
+}
+
+/// `!inner`.
+final class NotStep: ExpressionStep {
+    let inner: any ExpressionStep
+
+    init(_ inner: any ExpressionStep) { self.inner = inner }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        .bool(!(try inner.evaluate(value, &evaluator).isTruthy))
+    }
+}
+
+/// `left == right`, `left < right`, ….
+final class ComparisonStep: ExpressionStep {
+    let comparator: ExpressionNode.Comparator
+    let left: any ExpressionStep
+    let right: any ExpressionStep
+
+    init(_ comparator: ExpressionNode.Comparator, _ left: any ExpressionStep, _ right: any ExpressionStep) {
+        self.comparator = comparator
+        self.left = left
+        self.right = right
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), try right.evaluate(value, &evaluator))
+    }
+}
+
+/// `left + right`, ….
+final class ArithmeticStep: ExpressionStep {
+    let operation: ExpressionNode.ArithmeticOperator
+    let left: any ExpressionStep
+    let right: any ExpressionStep
+    let column: Int
+
+    init(_ operation: ExpressionNode.ArithmeticOperator, _ left: any ExpressionStep, _ right: any ExpressionStep, column: Int) {
+        self.operation = operation
+        self.left = left
+        self.right = right
+        self.column = column
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        let lhs = try left.evaluate(value, &evaluator)
+        let rhs = try right.evaluate(value, &evaluator)
+        guard case .number(let a) = lhs, case .number(let b) = rhs else {
+            throw ExpressionError(.invalidType, column: column,
+                                  "\(operation.symbol) needs two numbers, got \(lhs.typeName) and \(rhs.typeName)")
+        }
+        return .number(try ExpressionArithmetic.apply(operation, a, b, column: column))
+    }
+}
+
+/// Unary `-` or `+`.
+final class UnaryStep: ExpressionStep {
+    let negate: Bool
+    let inner: any ExpressionStep
+    let column: Int
+
+    init(negate: Bool, _ inner: any ExpressionStep, column: Int) {
+        self.negate = negate
+        self.inner = inner
+        self.column = column
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        let operand = try inner.evaluate(value, &evaluator)
+        guard case .number(let number) = operand else {
+            throw ExpressionError(.invalidType, column: column, "unary \(negate ? "-" : "+") needs a number, got \(operand.typeName)")
+        }
+        return .number(negate ? ExpressionArithmetic.negate(number) : number)
+    }
+}
+
+/// A literal value.
+final class LiteralStep: ExpressionStep {
+    let literal: JSONValue
+
+    init(_ literal: JSONValue) { self.literal = literal }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
+}
+
+/// `[a, b, …]`. Multi-selects count their size as they build, so a nest of them (`[[a, {b: c}]]`)
+/// is measured once, not walked again at every level. Shared sub-values count each time they
+/// appear: that is the size the value has once written.
+final class MultiSelectListStep: ExpressionStep {
+    let elements: [any ExpressionStep]
+
+    init(_ elements: [any ExpressionStep]) { self.elements = elements }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        var size = 0
+        return try measured(value, &evaluator, size: &size)
+    }
+
+    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
+        var size = 1
+        let result: JSONValue
+        if value.isNull {
+            result = .null
+        } else {
+            var results: [JSONValue] = []
+            results.reserveCapacity(elements.count)
+            for index in elements.indices { results.append(try elements[index].measured(value, &evaluator, size: &size)) }
+            result = .array(results)
+        }
+        try ExpressionLimits.count(size, into: &total)
+        return result
+    }
+}
+
+/// `{key: value, …}`; `uniqueKeys` lets evaluation append members without looking for an earlier
+/// one of the same name.
+final class MultiSelectHashStep: ExpressionStep {
+    let keys: [String]
+    let values: [any ExpressionStep]
+    let uniqueKeys: Bool
+
+    init(keys: [String], values: [any ExpressionStep], uniqueKeys: Bool) {
+        self.keys = keys
+        self.values = values
+        self.uniqueKeys = uniqueKeys
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        var size = 0
+        return try measured(value, &evaluator, size: &size)
+    }
+
+    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
+        var size = 1
+        let result: JSONValue
+        if value.isNull {
+            result = .null
+        } else {
+            var object = JSONObject(capacity: values.count)
+            for index in values.indices {
+                let memberValue = try values[index].measured(value, &evaluator, size: &size)
+                if uniqueKeys {
+                    size += keys[index].utf8.count
+                    object.append(key: keys[index], value: memberValue)
+                } else {
+                    object[keys[index]] = memberValue
+                }
+            }
+            // A repeated key replaced a member: measure what is left.
+            if !uniqueKeys { size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize) }
+            object.knownSize = size
+            result = .object(object)
+        }
+        try ExpressionLimits.count(size, into: &total)
+        return result
+    }
+}
+
+/// `name(arguments…)`, its function resolved at compile time.
+final class FunctionStep: ExpressionStep {
+    let function: ExpressionFunction
+    let column: Int
+    /// How many arguments the call passes.
+    let count: Int
+    // The first three arguments live in `let`s of their own, which evaluation reads in place
+    // (borrowed); an element read from an array of references is retained and released around
+    // every use. Unused slots hold a step that is never evaluated.
+    private let first: any ExpressionStep
+    private let second: any ExpressionStep
+    private let third: any ExpressionStep
+    /// Arguments after the third (variadic calls).
+    private let more: [any ExpressionStep]
+    /// The expression of each `&expression` argument, by position; `nil` for value arguments.
+    private let references: [(any ExpressionStep)?]
+    /// The type each argument must have: the arity is known once the call is parsed.
+    let parameterTypes: [ArgumentType]
+    /// Whether a call needs its types checked at all: not when every parameter takes any value
+    /// and no argument is an `&expression`.
+    let checksTypes: Bool
+
+    init(_ function: ExpressionFunction, _ arguments: [any ExpressionStep], column: Int) {
+        self.function = function
+        self.column = column
+        count = arguments.count
+        let unused = CurrentStep()
+        first = arguments.count > 0 ? arguments[0] : unused
+        second = arguments.count > 1 ? arguments[1] : unused
+        third = arguments.count > 2 ? arguments[2] : unused
+        more = Array(arguments.dropFirst(3))
+        references = arguments.map { ($0 as? ReferenceStep)?.inner }
+        parameterTypes = arguments.indices.map(function.signature.type(at:))
+        checksTypes = !function.takesAnyValues || references.contains { $0 != nil }
+    }
+
+    /// The expression of argument `position` when it is an `&expression`.
+    func reference(_ position: Int) -> (any ExpressionStep)? { references[position] }
+
+    func isReference(_ position: Int) -> Bool { references[position] != nil }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        var call = FunctionCall(self)
+        if count > 0 { call.arguments.append(try first.argument(value, &evaluator)) }
+        if count > 1 { call.arguments.append(try second.argument(value, &evaluator)) }
+        if count > 2 { call.arguments.append(try third.argument(value, &evaluator)) }
+        for index in more.indices { call.arguments.append(try more[index].argument(value, &evaluator)) }
+        try call.checkTypes()
+        return try function.body(call, &evaluator)
+    }
+}
+
+/// `&inner`: an argument that a function evaluates itself, per element.
+final class ReferenceStep: ExpressionStep {
+    let inner: any ExpressionStep
+
+    init(_ inner: any ExpressionStep) { self.inner = inner }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        throw ExpressionError(.invalidType, "an expression reference (&…) can only be a function argument")
+    }
+
+    func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { .null }
+}
+
+/// `let $a = …, $b = … in body`: each value pushed on the scope stack as it is made, so a
+/// binding sees the ones before it only through the positions ``ExpressionNode/resolvingLocals(in:depth:)`` gave.
+final class LetStep: ExpressionStep {
+    let bindings: [any ExpressionStep]
+    let body: any ExpressionStep
+
+    init(_ bindings: [any ExpressionStep], _ body: any ExpressionStep) {
+        self.bindings = bindings
+        self.body = body
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        let outer = evaluator.scopeDepth
+        defer { evaluator.popScopes(to: outer) }
+        for index in bindings.indices { evaluator.pushScope(try bindings[index].evaluate(value, &evaluator)) }
+        return try body.evaluate(value, &evaluator)
+    }
+}
+
+/// `condition ? then : otherwise`.
+final class TernaryStep: ExpressionStep {
+    let condition: any ExpressionStep
+    let then: any ExpressionStep
+    let otherwise: any ExpressionStep
+
+    init(_ condition: any ExpressionStep, _ then: any ExpressionStep, _ otherwise: any ExpressionStep) {
+        self.condition = condition
+        self.then = then
+        self.otherwise = otherwise
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        try condition.evaluate(value, &evaluator).isTruthy ? try then.evaluate(value, &evaluator) : try otherwise.evaluate(value, &evaluator)
+    }
+}
