@@ -145,22 +145,11 @@ struct FunctionCall {
     var column: Int { step.column }
     var count: Int { arguments.count }
 
-    /// Every argument checked against the signature before the function looks at any value,
-    /// so a wrong type is always `invalidType`, never a value error of a later argument.
-    func checkTypes() throws(ExpressionError) {
-        guard step.checksTypes else { return }
-        for position in 0..<arguments.count {
-            let type = step.parameterTypes[position]
-            let fits = step.isReference(position) ? type.contains(.expression) : type.accepts(arguments[position])
-            if !fits { throw typeError(position, expected: type) }
-        }
-    }
-
     func error(_ kind: ExpressionError.Kind, _ reason: String) -> ExpressionError {
         ExpressionError(kind, column: column, "\(function.name)(): \(reason)")
     }
 
-    private func typeError(_ position: Int, expected: ArgumentType) -> ExpressionError {
+    func typeError(_ position: Int, expected: ArgumentType) -> ExpressionError {
         error(.invalidType, "argument \(position + 1) must be \(expected.phrase), got \(step.isReference(position) ? "expression reference" : arguments[position].typeName)")
     }
 

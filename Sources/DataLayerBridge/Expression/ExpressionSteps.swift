@@ -517,8 +517,18 @@ final class FunctionStep: ExpressionStep {
         if count > 1 { call.arguments.append(try second.argument(value, &evaluator)) }
         if count > 2 { call.arguments.append(try third.argument(value, &evaluator)) }
         for index in more.indices { call.arguments.append(try more[index].argument(value, &evaluator)) }
-        try call.checkTypes()
+        if checksTypes { try checkTypes(call) }
         return try function.body(call, &evaluator)
+    }
+
+    /// Every argument checked against the signature before the function looks at any value,
+    /// so a wrong type is always `invalidType`, never a value error of a later argument.
+    private func checkTypes(_ call: FunctionCall) throws(ExpressionError) {
+        for position in 0..<count {
+            let type = parameterTypes[position]
+            let fits = references[position] != nil ? type.contains(.expression) : type.accepts(call.value(position))
+            if !fits { throw call.typeError(position, expected: type) }
+        }
     }
 }
 
