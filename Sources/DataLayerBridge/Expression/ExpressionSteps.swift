@@ -37,6 +37,46 @@ extension ExpressionStep {
     func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? { nil }
 }
 
+/// Steps held in an array (multi-select members, `let` bindings), read without reference
+/// counting. An element read from an array of references is retained and released around every
+/// use; read through an unmanaged reference to a box that the array keeps alive, it is borrowed
+/// like a step's `let` child.
+struct StepArray: Sendable {
+    private final class Box: Sendable {
+        let step: any ExpressionStep
+
+        init(_ step: any ExpressionStep) { self.step = step }
+    }
+
+    /// Keeps the steps alive for as long as the step holding this value.
+    private let boxes: [Box]
+    private let unretained: [Unmanaged<Box>]
+
+    init(_ steps: [any ExpressionStep]) {
+        boxes = steps.map(Box.init)
+        unretained = boxes.map(Unmanaged.passUnretained)
+    }
+
+    var count: Int { boxes.count }
+    var indices: Range<Int> { boxes.indices }
+
+    /// The step at `position` evaluated against `value`.
+    @inline(__always)
+    func evaluate(_ position: Int, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        try unretained[position]._withUnsafeGuaranteedRef { box in
+            Result { () throws(ExpressionError) in try box.step.evaluate(value, &evaluator) }
+        }.get()
+    }
+
+    /// The step at `position` measured into `total` (``ExpressionStep/measured(_:_:size:)``).
+    @inline(__always)
+    func measured(_ position: Int, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
+        try unretained[position]._withUnsafeGuaranteedRef { box in
+            Result { () throws(ExpressionError) in try box.step.measured(value, &evaluator, size: &total) }
+        }.get()
+    }
+}
+
 extension ExpressionNode {
     /// The tree evaluation walks.
     func step() -> any ExpressionStep {
@@ -401,9 +441,9 @@ final class LiteralStep: ExpressionStep {
 /// is measured once, not walked again at every level. Shared sub-values count each time they
 /// appear: that is the size the value has once written.
 final class MultiSelectListStep: ExpressionStep {
-    let elements: [any ExpressionStep]
+    let elements: StepArray
 
-    init(_ elements: [any ExpressionStep]) { self.elements = elements }
+    init(_ elements: [any ExpressionStep]) { self.elements = StepArray(elements) }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         var size = 0
@@ -418,7 +458,7 @@ final class MultiSelectListStep: ExpressionStep {
         } else {
             var results: [JSONValue] = []
             results.reserveCapacity(elements.count)
-            for index in elements.indices { results.append(try elements[index].measured(value, &evaluator, size: &size)) }
+            for index in elements.indices { results.append(try elements.measured(index, value, &evaluator, size: &size)) }
             result = .array(results)
         }
         try ExpressionLimits.count(size, into: &total)
@@ -430,12 +470,12 @@ final class MultiSelectListStep: ExpressionStep {
 /// one of the same name.
 final class MultiSelectHashStep: ExpressionStep {
     let keys: [String]
-    let values: [any ExpressionStep]
+    let values: StepArray
     let uniqueKeys: Bool
 
     init(keys: [String], values: [any ExpressionStep], uniqueKeys: Bool) {
         self.keys = keys
-        self.values = values
+        self.values = StepArray(values)
         self.uniqueKeys = uniqueKeys
     }
 
@@ -452,7 +492,7 @@ final class MultiSelectHashStep: ExpressionStep {
         } else {
             var object = JSONObject(capacity: values.count)
             for index in values.indices {
-                let memberValue = try values[index].measured(value, &evaluator, size: &size)
+                let memberValue = try values.measured(index, value, &evaluator, size: &size)
                 if uniqueKeys {
                     size += keys[index].utf8.count
                     object.append(key: keys[index], value: memberValue)
@@ -548,18 +588,18 @@ final class ReferenceStep: ExpressionStep {
 /// `let $a = …, $b = … in body`: each value pushed on the scope stack as it is made, so a
 /// binding sees the ones before it only through the positions ``ExpressionNode/resolvingLocals(in:depth:)`` gave.
 final class LetStep: ExpressionStep {
-    let bindings: [any ExpressionStep]
+    let bindings: StepArray
     let body: any ExpressionStep
 
     init(_ bindings: [any ExpressionStep], _ body: any ExpressionStep) {
-        self.bindings = bindings
+        self.bindings = StepArray(bindings)
         self.body = body
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let outer = evaluator.scopeDepth
         defer { evaluator.popScopes(to: outer) }
-        for index in bindings.indices { evaluator.pushScope(try bindings[index].evaluate(value, &evaluator)) }
+        for index in bindings.indices { evaluator.pushScope(try bindings.evaluate(index, value, &evaluator)) }
         return try body.evaluate(value, &evaluator)
     }
 }
