@@ -87,6 +87,7 @@ extension ExpressionNode {
         case .local(let slot): return LocalStep(slot: slot)
         case .global(let name, let slot, let column): return GlobalStep(name: name, slot: slot, column: column)
         case .field(let name): return FieldStep(name: name)
+        case .subexpression(let left, .field(let name)): return MemberStep(left.step(), name: name)
         case .subexpression(let left, let right): return SubexpressionStep(left.step(), right.step())
         case .index(let position): return IndexStep(position: position)
         case .slice(let start, let stop, let step): return SliceStep(start: start, stop: stop, step: step)
@@ -98,6 +99,7 @@ extension ExpressionNode {
         case .or(let left, let right): return OrStep(left.step(), right.step())
         case .and(let left, let right): return AndStep(left.step(), right.step())
         case .not(let inner): return NotStep(inner.step())
+        case .comparison(let comparator, let left, .literal(let literal)): return LiteralComparisonStep(comparator, left.step(), literal)
         case .comparison(let comparator, let left, let right): return ComparisonStep(comparator, left.step(), right.step())
         case .arithmetic(let operation, let left, let right, let column): return ArithmeticStep(operation, left.step(), right.step(), column: column)
         case .unary(let negate, let inner, let column): return UnaryStep(negate: negate, inner.step(), column: column)
@@ -201,6 +203,22 @@ final class SubexpressionStep: ExpressionStep {
         let base = try left.evaluate(value, &evaluator)
         if case .null = base { return .null }
         return try right.evaluate(base, &evaluator)
+    }
+}
+
+/// `left.name`: a ``SubexpressionStep`` whose right side is a member, read without a step of its own.
+final class MemberStep: ExpressionStep {
+    let left: any ExpressionStep
+    let name: String
+
+    init(_ left: any ExpressionStep, name: String) {
+        self.left = left
+        self.name = name
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        // A null base has no members: the subexpression's null rule holds without a test.
+        ExpressionEvaluator.field(name, of: try left.evaluate(value, &evaluator))
     }
 }
 
@@ -379,6 +397,24 @@ final class ComparisonStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), try right.evaluate(value, &evaluator))
+    }
+}
+
+/// `left == literal`, …: a ``ComparisonStep`` whose right side is compared in place, not
+/// evaluated (copied) first.
+final class LiteralComparisonStep: ExpressionStep {
+    let comparator: ExpressionNode.Comparator
+    let left: any ExpressionStep
+    let literal: JSONValue
+
+    init(_ comparator: ExpressionNode.Comparator, _ left: any ExpressionStep, _ literal: JSONValue) {
+        self.comparator = comparator
+        self.left = left
+        self.literal = literal
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal)
     }
 }
 
