@@ -8,6 +8,8 @@ extension ExpressionFunctions {
     static let nonNullMembers = ExpressionFunction("items", [.object]) { call, _ throws(ExpressionError) in
         let source = try call.object(0)
         let members = source.uniqueMembers
+        // Nothing to leave out: the object itself is the result.
+        if members.count == source.count, !members.contains(where: { $0.value.isNull }) { return call.value(0) }
         var object = JSONObject(capacity: members.count)
         var dropped = 0
         for member in members {

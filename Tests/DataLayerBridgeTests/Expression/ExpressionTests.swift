@@ -91,11 +91,15 @@ struct ExpressionTests {
             writer.write(value)
             return writer.string
         }
-        for input in [#"{"a":1,"b":null,"c":"x","d":{"e":null},"f":[null],"g":false,"a":null,"h":0}"#, "{}", #"{"only":null}"#] {
+        for input in [#"{"a":1,"b":null,"c":"x","d":{"e":null},"f":[null],"g":false,"a":null,"h":0}"#, "{}", #"{"only":null}"#,
+                      #"{"a":1,"c":"x","d":{"e":null},"f":[null]}"#, #"{"a":1,"a":2}"#] {
             let value = try JSONValue(parsing: input)
             #expect(text(try fused.evaluate(value)) == text(try written.evaluate(value)), "\(input)")
         }
         #expect(text(try fused.evaluate(try JSONValue(parsing: #"{"a":1,"b":null,"c":"x","a":null,"h":0}"#))) == #"{"c":"x","h":0}"#)
+        // Nothing null: the object comes back whole, duplicate keys still collapsed to the last.
+        #expect(text(try fused.evaluate(try JSONValue(parsing: #"{"a":1,"c":{"e":null}}"#))) == #"{"a":1,"c":{"e":null}}"#)
+        #expect(text(try fused.evaluate(try JSONValue(parsing: #"{"a":1,"a":2}"#))) == #"{"a":2}"#)
         for input in ["1", #""s""#, "[]", "null", "true"] {
             let value = try JSONValue(parsing: input)
             #expect(Self.describe { _ = try fused.evaluate(value) } == Self.describe { _ = try written.evaluate(value) }, "\(input)")
