@@ -1,6 +1,7 @@
-/// The compiled tree of an expression. Built once by ``ExpressionParser``; evaluation walks it
-/// without looking at the text again. Function calls are resolved to their registry entry at
-/// compile time, so unknown names and wrong arities never reach evaluation.
+/// The compiled tree of an expression. Built once by ``ExpressionParser`` and rewritten by the
+/// compile passes below; evaluation walks the ``ExpressionStep`` tree made from it, never the text.
+/// Function calls are resolved to their registry entry at compile time, so unknown names and
+/// wrong arities never reach evaluation.
 indirect enum ExpressionNode: Sendable {
     /// `@`: the current node.
     case current

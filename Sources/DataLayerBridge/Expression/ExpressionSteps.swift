@@ -88,30 +88,30 @@ extension ExpressionNode {
         case .global(let name, let slot, let column): return GlobalStep(name: name, slot: slot, column: column)
         case .field(let name): return FieldStep(name: name)
         case .subexpression(let left, .field(let name)): return MemberStep(left.step(), name: name)
-        case .subexpression(let left, let right): return SubexpressionStep(left.step(), right.step())
+        case .subexpression(let left, let right): return PairStep(.subexpression, left.step(), right.step())
         case .index(let position): return IndexStep(position: position)
         case .slice(let start, let stop, let step): return SliceStep(start: start, stop: stop, step: step)
-        case .listProjection(let left, let right): return ListProjectionStep(left.step(), right.step())
-        case .valueProjection(let left, let right): return ValueProjectionStep(left.step(), right.step())
-        case .filterProjection(let left, let condition, let right): return FilterProjectionStep(left.step(), condition.step(), right.step())
+        case .listProjection(let left, let right): return PairStep(.listProjection, left.step(), right.step())
+        case .valueProjection(let left, let right): return PairStep(.valueProjection, left.step(), right.step())
+        case .filterProjection(let left, let condition, let right): return TrioStep(.filterProjection, left.step(), condition.step(), right.step())
         case .flatten(let inner): return FlattenStep(inner.step())
-        case .pipe(let left, let right): return PipeStep(left.step(), right.step())
-        case .or(let left, let right): return OrStep(left.step(), right.step())
-        case .and(let left, let right): return AndStep(left.step(), right.step())
+        case .pipe(let left, let right): return PairStep(.pipe, left.step(), right.step())
+        case .or(let left, let right): return PairStep(.or, left.step(), right.step())
+        case .and(let left, let right): return PairStep(.and, left.step(), right.step())
         case .not(let inner): return NotStep(inner.step())
         case .comparison(let comparator, let left, .literal(let literal)): return LiteralComparisonStep(comparator, left.step(), literal)
         case .comparison(let comparator, let left, let right): return ComparisonStep(comparator, left.step(), right.step())
         case .arithmetic(let operation, let left, let right, let column): return ArithmeticStep(operation, left.step(), right.step(), column: column)
         case .unary(let negate, let inner, let column): return UnaryStep(negate: negate, inner.step(), column: column)
         case .literal(let literal): return LiteralStep(literal)
-        case .multiSelectList(let elements): return MultiSelectListStep(elements.map { $0.step() })
+        case .multiSelectList(let elements): return MultiSelectStep(elements.map { $0.step() }, keys: nil, uniqueKeys: true)
         case .multiSelectHash(let members, let uniqueKeys):
-            return MultiSelectHashStep(keys: members.map(\.key), values: members.map { $0.value.step() }, uniqueKeys: uniqueKeys)
+            return MultiSelectStep(members.map { $0.value.step() }, keys: members.map(\.key), uniqueKeys: uniqueKeys)
         case .function(let function, let arguments, let column):
             return FunctionStep(function, arguments.map { $0.step() }, column: column)
         case .expressionReference(let inner): return ReferenceStep(inner.step())
         case .letExpression(let bindings, let body): return LetStep(bindings.map { $0.value.step() }, body.step())
-        case .ternary(let condition, let then, let otherwise): return TernaryStep(condition.step(), then.step(), otherwise.step())
+        case .ternary(let condition, let then, let otherwise): return TrioStep(.ternary, condition.step(), then.step(), otherwise.step())
         }
     }
 }
@@ -189,24 +189,92 @@ final class FieldStep: ExpressionStep {
     }
 }
 
-/// `left.right`.
-final class SubexpressionStep: ExpressionStep {
+/// A step with two children, combined by one of the rules below.
+final class PairStep: ExpressionStep {
+    enum Rule {
+        /// `left.right`: `right` against the result of `left` unless that is null.
+        case subexpression
+        /// `left[*]…right`: `right` applied to each element of the array `left` yields, nulls dropped.
+        case listProjection
+        /// `left.*…right`: `right` applied to each value of the object `left` yields, nulls dropped.
+        case valueProjection
+        /// `left | right`: `right` against the result of `left`.
+        case pipe
+        /// `left || right`.
+        case or
+        /// `left && right`.
+        case and
+    }
+
+    let rule: Rule
     let left: any ExpressionStep
     let right: any ExpressionStep
 
-    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
+    init(_ rule: Rule, _ left: any ExpressionStep, _ right: any ExpressionStep) {
+        self.rule = rule
         self.left = left
         self.right = right
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let base = try left.evaluate(value, &evaluator)
-        if case .null = base { return .null }
-        return try right.evaluate(base, &evaluator)
+        let first = try left.evaluate(value, &evaluator)
+        switch rule {
+        case .subexpression:
+            if case .null = first { return .null }
+            return try right.evaluate(first, &evaluator)
+        case .listProjection:
+            guard case .array(let elements) = first else { return .null }
+            return .array(try evaluator.project(elements, right))
+        case .valueProjection:
+            guard case .object(let object) = first else { return .null }
+            return .array(try evaluator.project(object.uniqueMembers.lazy.map(\.value), right))
+        case .pipe:
+            return try right.evaluate(first, &evaluator)
+        case .or:
+            return first.isTruthy ? first : try right.evaluate(value, &evaluator)
+        case .and:
+            return first.isTruthy ? try right.evaluate(value, &evaluator) : first
+        }
     }
 }
 
-/// `left.name`: a ``SubexpressionStep`` whose right side is a member, read without a step of its own.
+/// A step with three children: `first[?second]…third` (a filter projection) or
+/// `first ? second : third` (a ternary).
+final class TrioStep: ExpressionStep {
+    enum Rule {
+        case filterProjection
+        case ternary
+    }
+
+    let rule: Rule
+    let first: any ExpressionStep
+    let second: any ExpressionStep
+    let third: any ExpressionStep
+
+    init(_ rule: Rule, _ first: any ExpressionStep, _ second: any ExpressionStep, _ third: any ExpressionStep) {
+        self.rule = rule
+        self.first = first
+        self.second = second
+        self.third = third
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        switch rule {
+        case .filterProjection:
+            guard case .array(let elements) = try first.evaluate(value, &evaluator) else { return .null }
+            var results: [JSONValue] = []
+            for element in elements where try second.evaluate(element, &evaluator).isTruthy {
+                let result = try third.evaluate(element, &evaluator)
+                if !result.isNull { results.append(result) }
+            }
+            return .array(results)
+        case .ternary:
+            return try first.evaluate(value, &evaluator).isTruthy ? try second.evaluate(value, &evaluator) : try third.evaluate(value, &evaluator)
+        }
+    }
+}
+
+/// `left.name`: a subexpression whose right side is a member, read without a step of its own.
 final class MemberStep: ExpressionStep {
     let left: any ExpressionStep
     let name: String
@@ -253,61 +321,6 @@ final class SliceStep: ExpressionStep {
     }
 }
 
-/// `left[*]…right`.
-final class ListProjectionStep: ExpressionStep {
-    let left: any ExpressionStep
-    let right: any ExpressionStep
-
-    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
-        self.left = left
-        self.right = right
-    }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        guard case .array(let elements) = try left.evaluate(value, &evaluator) else { return .null }
-        return .array(try evaluator.project(elements, right))
-    }
-}
-
-/// `left.*…right`.
-final class ValueProjectionStep: ExpressionStep {
-    let left: any ExpressionStep
-    let right: any ExpressionStep
-
-    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
-        self.left = left
-        self.right = right
-    }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        guard case .object(let object) = try left.evaluate(value, &evaluator) else { return .null }
-        return .array(try evaluator.project(object.uniqueMembers.lazy.map(\.value), right))
-    }
-}
-
-/// `left[?condition]…right`.
-final class FilterProjectionStep: ExpressionStep {
-    let left: any ExpressionStep
-    let condition: any ExpressionStep
-    let right: any ExpressionStep
-
-    init(_ left: any ExpressionStep, _ condition: any ExpressionStep, _ right: any ExpressionStep) {
-        self.left = left
-        self.condition = condition
-        self.right = right
-    }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        guard case .array(let elements) = try left.evaluate(value, &evaluator) else { return .null }
-        var results: [JSONValue] = []
-        for element in elements where try condition.evaluate(element, &evaluator).isTruthy {
-            let result = try right.evaluate(element, &evaluator)
-            if !result.isNull { results.append(result) }
-        }
-        return .array(results)
-    }
-}
-
 /// `left[]`'s flattening step.
 final class FlattenStep: ExpressionStep {
     let inner: any ExpressionStep
@@ -322,53 +335,6 @@ final class FlattenStep: ExpressionStep {
             if case .array(let nested) = element { flat.append(contentsOf: nested) } else { flat.append(element) }
         }
         return .array(flat)
-    }
-}
-
-/// `left | right`.
-final class PipeStep: ExpressionStep {
-    let left: any ExpressionStep
-    let right: any ExpressionStep
-
-    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
-        self.left = left
-        self.right = right
-    }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        try right.evaluate(try left.evaluate(value, &evaluator), &evaluator)
-    }
-}
-
-/// `left || right`.
-final class OrStep: ExpressionStep {
-    let left: any ExpressionStep
-    let right: any ExpressionStep
-
-    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
-        self.left = left
-        self.right = right
-    }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let first = try left.evaluate(value, &evaluator)
-        return first.isTruthy ? first : try right.evaluate(value, &evaluator)
-    }
-}
-
-/// `left && right`.
-final class AndStep: ExpressionStep {
-    let left: any ExpressionStep
-    let right: any ExpressionStep
-
-    init(_ left: any ExpressionStep, _ right: any ExpressionStep) {
-        self.left = left
-        self.right = right
-    }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let first = try left.evaluate(value, &evaluator)
-        return first.isTruthy ? try right.evaluate(value, &evaluator) : first
     }
 }
 
@@ -473,45 +439,19 @@ final class LiteralStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
 }
 
-/// `[a, b, …]`. Multi-selects count their size as they build, so a nest of them (`[[a, {b: c}]]`)
-/// is measured once, not walked again at every level. Shared sub-values count each time they
-/// appear: that is the size the value has once written.
-final class MultiSelectListStep: ExpressionStep {
-    let elements: StepArray
-
-    init(_ elements: [any ExpressionStep]) { self.elements = StepArray(elements) }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        var size = 0
-        return try measured(value, &evaluator, size: &size)
-    }
-
-    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
-        var size = 1
-        let result: JSONValue
-        if value.isNull {
-            result = .null
-        } else {
-            var results: [JSONValue] = []
-            results.reserveCapacity(elements.count)
-            for index in elements.indices { results.append(try elements.measured(index, value, &evaluator, size: &size)) }
-            result = .array(results)
-        }
-        try ExpressionLimits.count(size, into: &total)
-        return result
-    }
-}
-
-/// `{key: value, …}`; `uniqueKeys` lets evaluation append members without looking for an earlier
-/// one of the same name.
-final class MultiSelectHashStep: ExpressionStep {
-    let keys: [String]
+/// `[a, b, …]` or `{key: value, …}`. Multi-selects count their size as they build, so a nest of
+/// them (`[[a, {b: c}]]`) is measured once, not walked again at every level. Shared sub-values
+/// count each time they appear: that is the size the value has once written.
+final class MultiSelectStep: ExpressionStep {
     let values: StepArray
+    /// The member names of a `{…}`, one per value; `nil` for a `[…]`.
+    let keys: [String]?
+    /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
 
-    init(keys: [String], values: [any ExpressionStep], uniqueKeys: Bool) {
-        self.keys = keys
+    init(_ values: [any ExpressionStep], keys: [String]?, uniqueKeys: Bool) {
         self.values = StepArray(values)
+        self.keys = keys
         self.uniqueKeys = uniqueKeys
     }
 
@@ -525,7 +465,7 @@ final class MultiSelectHashStep: ExpressionStep {
         let result: JSONValue
         if value.isNull {
             result = .null
-        } else {
+        } else if let keys {
             var object = JSONObject(capacity: values.count)
             for index in values.indices {
                 let memberValue = try values.measured(index, value, &evaluator, size: &size)
@@ -540,6 +480,11 @@ final class MultiSelectHashStep: ExpressionStep {
             if !uniqueKeys { size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize) }
             object.knownSize = size
             result = .object(object)
+        } else {
+            var results: [JSONValue] = []
+            results.reserveCapacity(values.count)
+            for index in values.indices { results.append(try values.measured(index, value, &evaluator, size: &size)) }
+            result = .array(results)
         }
         try ExpressionLimits.count(size, into: &total)
         return result
@@ -637,22 +582,5 @@ final class LetStep: ExpressionStep {
         defer { evaluator.popScopes(to: outer) }
         for index in bindings.indices { evaluator.pushScope(try bindings.evaluate(index, value, &evaluator)) }
         return try body.evaluate(value, &evaluator)
-    }
-}
-
-/// `condition ? then : otherwise`.
-final class TernaryStep: ExpressionStep {
-    let condition: any ExpressionStep
-    let then: any ExpressionStep
-    let otherwise: any ExpressionStep
-
-    init(_ condition: any ExpressionStep, _ then: any ExpressionStep, _ otherwise: any ExpressionStep) {
-        self.condition = condition
-        self.then = then
-        self.otherwise = otherwise
-    }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        try condition.evaluate(value, &evaluator).isTruthy ? try then.evaluate(value, &evaluator) : try otherwise.evaluate(value, &evaluator)
     }
 }
