@@ -72,18 +72,77 @@ enum ExpressionArithmetic {
 
     /// The largest integer not above `number`.
     static func floor(_ number: JSONNumber) -> JSONNumber {
-        number.isInteger ? number : number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber
+        if number.isInteger { return number }
+        if let parts = PlainDecimal(number) { return JSONNumber(Int(parts.negative && parts.hasFraction ? -parts.integer - 1 : parts.signedInteger)) }
+        return number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber
     }
 
     /// The smallest integer not below `number`.
     static func ceiling(_ number: JSONNumber) -> JSONNumber {
-        number.isInteger ? number : number.decimalValue.rounded(scale: 0, rule: .up).jsonNumber
+        if number.isInteger { return number }
+        if let parts = PlainDecimal(number) { return JSONNumber(Int(!parts.negative && parts.hasFraction ? parts.integer + 1 : parts.signedInteger)) }
+        return number.decimalValue.rounded(scale: 0, rule: .up).jsonNumber
     }
 
     /// `number / 10^power`, exact (how `seconds()` turns milliseconds into seconds).
     static func shifted(_ number: JSONNumber, down power: Int) -> JSONNumber {
+        // A timestamp is an integer: its digits are split at the point without decimal arithmetic.
+        if power >= 0, power <= 18, let value = Int64(number.text) {
+            var divisor: UInt64 = 1
+            for _ in 0..<power { divisor *= 10 }
+            let (quotient, remainder) = value.magnitude.quotientAndRemainder(dividingBy: divisor)
+            var text = value < 0 ? "-" : ""
+            text += String(quotient)
+            if remainder != 0 {
+                var fraction = String(remainder)
+                fraction = String(repeating: "0", count: power - fraction.utf8.count) + fraction
+                while fraction.hasSuffix("0") { fraction.removeLast() }
+                text += "." + fraction
+            }
+            return JSONNumber(uncheckedText: text)
+        }
         var divisor: ExactDecimal = 1
         for _ in 0..<power { divisor = divisor * 10 }
         return (number.decimalValue.divided(by: divisor) ?? number.decimalValue).jsonNumber
+    }
+}
+
+/// A number written in plain decimal notation (`-12.034`, no exponent) whose integer part fits
+/// 18 digits: what `floor` and `ceiling` need of it, read from the text without decimal arithmetic.
+struct PlainDecimal {
+    let negative: Bool
+    /// The integer part's magnitude.
+    let integer: Int64
+    /// Whether a digit other than 0 follows the point.
+    let hasFraction: Bool
+
+    var signedInteger: Int64 { negative ? -integer : integer }
+
+    init?(_ number: JSONNumber) {
+        var integer: Int64 = 0
+        var digits = 0
+        var negative = false
+        var inFraction = false
+        var hasFraction = false
+        for byte in number.text.utf8 {
+            switch byte {
+            case UInt8(ascii: "-") where digits == 0 && !negative && !inFraction:
+                negative = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where inFraction:
+                hasFraction = hasFraction || byte != UInt8(ascii: "0")
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                guard digits <= 18 else { return nil }
+                integer = integer * 10 + Int64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: ".") where digits > 0 && !inFraction:
+                inFraction = true
+            default:
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        self.negative = negative
+        self.integer = integer
+        self.hasFraction = hasFraction
     }
 }
