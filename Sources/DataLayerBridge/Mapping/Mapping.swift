@@ -98,8 +98,9 @@ public struct Mapping: Sendable {
         variables.set(recordValue, slot: MappingCompiler.recordSlot, name: "record")
         var scope = TemplateScope(document: push, variables: variables, deferred: deferred)
         do throws(MappingRuntimeError) {
-            for rule in rules where try rule.match.evaluate(scope, at: rule.matchLocation, in: "match").isTruthy {
-                return try rule.apply(&scope)
+            // By index: `for rule in rules` copied every rule (all its fields retained) per push.
+            for index in rules.indices where try rules[index].match.evaluate(scope, at: rules[index].matchLocation, in: "match").isTruthy {
+                return try rules[index].apply(&scope)
             }
         } catch {
             return .reject(reason: "mapping-error", detail: error.detail)
