@@ -72,16 +72,19 @@ enum ExpressionArithmetic {
 
     /// The largest integer not above `number`.
     static func floor(_ number: JSONNumber) -> JSONNumber {
-        if number.isInteger { return number }
-        if let parts = PlainDecimal(number) { return JSONNumber(Int(parts.negative && parts.hasFraction ? -parts.integer - 1 : parts.signedInteger)) }
-        return number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber
+        // Plain text first: `isInteger` splits a decimal into digits to find out.
+        if let parts = PlainDecimal(number) {
+            return parts.hasFraction ? JSONNumber(Int(parts.negative ? -parts.integer - 1 : parts.integer)) : number
+        }
+        return number.isInteger ? number : number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber
     }
 
     /// The smallest integer not below `number`.
     static func ceiling(_ number: JSONNumber) -> JSONNumber {
-        if number.isInteger { return number }
-        if let parts = PlainDecimal(number) { return JSONNumber(Int(!parts.negative && parts.hasFraction ? parts.integer + 1 : parts.signedInteger)) }
-        return number.decimalValue.rounded(scale: 0, rule: .up).jsonNumber
+        if let parts = PlainDecimal(number) {
+            return parts.hasFraction ? JSONNumber(Int(parts.negative ? -parts.integer : parts.integer + 1)) : number
+        }
+        return number.isInteger ? number : number.decimalValue.rounded(scale: 0, rule: .up).jsonNumber
     }
 
     /// `number / 10^power`, exact (how `seconds()` turns milliseconds into seconds).
@@ -115,8 +118,6 @@ struct PlainDecimal {
     let integer: Int64
     /// Whether a digit other than 0 follows the point.
     let hasFraction: Bool
-
-    var signedInteger: Int64 { negative ? -integer : integer }
 
     init?(_ number: JSONNumber) {
         var integer: Int64 = 0
