@@ -69,15 +69,20 @@ struct Transform {
         }
     }
 
+    /// `{"title":NAME,` then `url` (the member text up to the item id) and the item id, left open.
+    mutating func openItem(_ tape: JSONTape, _ item: Int, position: Int, url: StaticString) {
+        output.separate(first: position == 0)
+        output.beginContainer(UInt8(ascii: "{"))
+        member("\"title\":", first: true)
+        value(tape, Self.present(tape, item, "item_name"))
+        member(url)
+        value(tape, Self.present(tape, item, "item_id"))
+    }
+
     mutating func listItems(_ tape: JSONTape, _ items: [Int]) {
         output.beginContainer(UInt8(ascii: "["))
         for (position, item) in items.enumerated() {
-            output.separate(first: position == 0)
-            output.beginContainer(UInt8(ascii: "{"))
-            member("\"title\":", first: true)
-            value(tape, Self.present(tape, item, "item_name"))
-            member("\"type\":\"item\",\"url\":")
-            value(tape, Self.present(tape, item, "item_id"))
+            openItem(tape, item, position: position, url: "\"type\":\"item\",\"url\":")
             member("\"position\":")
             if let index = Self.present(tape, item, "index"), tape.kind(index) == .number, let number = Int(String(decoding: tape.rawText(index), as: UTF8.self)) {
                 output.write(number: JSONNumber(number + 1))
@@ -163,12 +168,7 @@ struct Transform {
                     Self.present(tape, item, key).flatMap { tape.kind($0) == .number ? ExactDecimal(tape.number($0)) : nil } ?? ExactDecimal(fallback)
                 }
                 let quantity = number("quantity", 1), discount = number("discount", 0), price = number("price", 0)
-                output.separate(first: position == 0)
-                output.beginContainer(UInt8(ascii: "{"))
-                member("\"title\":", first: true)
-                value(tape, Self.present(tape, item, "item_name"))
-                member("\"url\":")
-                value(tape, Self.present(tape, item, "item_id"))
+                openItem(tape, item, position: position, url: "\"url\":")
                 member("\"count\":")
                 output.write(number: quantity.jsonNumber)
                 member("\"total_price\":")
