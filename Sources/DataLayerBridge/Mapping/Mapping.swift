@@ -85,9 +85,13 @@ public struct Mapping: Sendable {
 
     /// Maps one push read from the record `text` (valid UTF-8, as the parser checked): `$record`
     /// is made only if an expression reads it, since most never do.
-    func apply(to push: JSONValue, ordinal: Int, text: [UInt8]) -> MappingOutcome {
-        apply(to: push, recordValue: nil, deferred: DeferredVariable("record") {
-            RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self)).value
+    ///
+    /// `text` is read only during the call (the deferred `$record` lives no longer than the
+    /// evaluation), so it is borrowed rather than copied for every push.
+    func apply(to push: JSONValue, ordinal: Int, text: UnsafeRawBufferPointer) -> MappingOutcome {
+        let borrowed = BorrowedBytes(bytes: text)
+        return apply(to: push, recordValue: nil, deferred: DeferredVariable("record") {
+            RecordContext(ordinal: ordinal, text: String(decoding: borrowed.bytes, as: UTF8.self)).value
         })
     }
 
@@ -127,6 +131,12 @@ public struct Mapping: Sendable {
         let value = (try? JSONValue(parsing: raw)) ?? .string(raw)
         return (key, value)
     }
+}
+
+/// A record's bytes lent to a `$record` that is made, if at all, before ``Mapping/apply(to:ordinal:text:)``
+/// returns, on the same thread.
+private struct BorrowedBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
 }
 
 /// The record a push came from, visible to expressions as `$record` =
