@@ -38,23 +38,29 @@ enum Console {
 
     /// Reads a whole file, or standard input for `nil` or `-`.
     static func readAll(path: String?) throws(CommandFailure) -> [UInt8] {
-        let fd: Int32
-        if let path, path != "-" {
-            fd = open(path, O_RDONLY)
-            guard fd >= 0 else { throw CommandFailure(status: 2, message: "dlbridge: \(path): \(systemError())") }
-        } else {
-            fd = 0
-        }
+        let fd = try open(path: path)
         defer { if fd != 0 { close(fd) } }
         var source = FileDescriptorSource(fileDescriptor: fd)
         do {
             return try source.readAll()
         } catch {
-            let code = (error as? StreamError)?.code ?? EIO
-            throw CommandFailure(status: 2, message: "dlbridge: \(path ?? "<stdin>"): \(String(cString: strerror(code)))")
+            throw readFailure(error, path: path)
         }
     }
 
-    /// The C library's message for the current `errno`.
+    /// The file descriptor of `path`, standard input for `nil` or `-`; an unreadable file is exit 2.
+    static func open(path: String?) throws(CommandFailure) -> Int32 {
+        guard let path, path != "-" else { return 0 }
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { throw CommandFailure(status: 2, message: "dlbridge: \(path): \(systemError())") }
+        return fd
+    }
+
+    /// A failed read of `path` (standard input for `nil`) as exit 2 with the system's reason.
+    static func readFailure(_ error: any Error, path: String?) -> CommandFailure {
+        let code = (error as? StreamError)?.code ?? EIO
+        return CommandFailure(status: 2, message: "dlbridge: \(path ?? "<stdin>"): \(String(cString: strerror(code)))")
+    }
+
     static func systemError() -> String { String(cString: strerror(errno)) }
 }

@@ -1,4 +1,9 @@
 import DataLayerBridge
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `dlbridge validate`: checks Luigi's Box Events API envelopes and prints one line per finding.
 enum ValidateCommand {
@@ -36,10 +41,22 @@ enum ValidateCommand {
         var validator = EventsAPIStreamValidator()
         var failed = false
         for path in paths {
-            let input = try Console.readAll(path: path)
+            let fd = try Console.open(path: path)
+            defer { if fd != 0 { close(fd) } }
             let file = paths.count > 1 ? FormatCommand.displayName(path) : nil
+            // Records are read and findings written as the input streams: `convert | validate` over a
+            // large log holds one line at a time.
+            var records = EnvelopeStream(source: FileDescriptorSource(fileDescriptor: fd), options: options)
             var output = ""
-            for record in EnvelopeInput.records(in: input, options: options) {
+            while true {
+                let next: EnvelopeRecord?
+                do {
+                    next = try records.next()
+                } catch {
+                    Console.output(output)
+                    throw Console.readFailure(error, path: path == "-" ? nil : path)
+                }
+                guard let record = next else { break }
                 let findings: [EventsAPIFinding]
                 switch record.value {
                 case .success(let envelope): findings = validator.findings(for: envelope)
@@ -49,6 +66,10 @@ enum ValidateCommand {
                     failed = failed || finding.severity == .error
                     output += format == "json" ? jsonLine(finding, record: record.number, file: file)
                         : textLine(finding, record: record.number, file: file)
+                }
+                if output.utf8.count >= 1 << 16 {
+                    Console.output(output)
+                    output = ""
                 }
             }
             Console.output(output)

@@ -72,107 +72,78 @@ enum ExpressionArithmetic {
 
     /// The largest integer not above `number`.
     static func floor(_ number: JSONNumber) -> JSONNumber {
-        if let floored = integerNeighbour(of: number.text, up: false) { return floored }
+        // Plain text first: `isInteger` splits a decimal into digits to find out.
+        if let parts = PlainDecimal(number) {
+            return parts.hasFraction ? JSONNumber(Int(parts.negative ? -parts.integer - 1 : parts.integer)) : number
+        }
         return number.isInteger ? number : number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber
     }
 
     /// The smallest integer not below `number`.
     static func ceiling(_ number: JSONNumber) -> JSONNumber {
-        if let ceiled = integerNeighbour(of: number.text, up: true) { return ceiled }
+        if let parts = PlainDecimal(number) {
+            return parts.hasFraction ? JSONNumber(Int(parts.negative ? -parts.integer : parts.integer + 1)) : number
+        }
         return number.isInteger ? number : number.decimalValue.rounded(scale: 0, rule: .up).jsonNumber
-    }
-
-    /// The integer next to a non-integer written `[-]digits.digits` (no exponent) with at most 18
-    /// integer digits, below it or, with `up`, above it: in 64-bit arithmetic, the text the
-    /// decimal rounding prints (`-2` for `-1.5`, `0` for `-0.5` up). `nil` for any other text.
-    private static func integerNeighbour(of text: String, up: Bool) -> JSONNumber? {
-        var text = text
-        return text.withUTF8 { bytes -> JSONNumber? in
-            var negative = false
-            var integerPart: UInt64 = 0
-            var integerDigits = 0
-            var sawPoint = false
-            var fractionIsZero = true
-            for offset in bytes.indices {
-                let byte = bytes[offset]
-                switch byte {
-                case UInt8(ascii: "-") where offset == 0:
-                    negative = true
-                case UInt8(ascii: "0")...UInt8(ascii: "9") where sawPoint:
-                    if byte != UInt8(ascii: "0") { fractionIsZero = false }
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    integerDigits += 1
-                    guard integerDigits <= 18 else { return nil }
-                    integerPart = integerPart * 10 + UInt64(byte - UInt8(ascii: "0"))
-                case UInt8(ascii: "."):
-                    guard !sawPoint else { return nil }
-                    sawPoint = true
-                default:
-                    return nil
-                }
-            }
-            guard sawPoint, !fractionIsZero else { return nil }
-            // Away from zero when rounding towards the sign's side, else the integer part itself.
-            let magnitude = negative != up ? integerPart + 1 : integerPart
-            return JSONNumber(uncheckedText: plainText(negative: negative && magnitude != 0, integer: magnitude, fraction: 0, fractionDigits: 0))
-        }
-    }
-
-    /// `[-]integer[.fraction]`, the fraction written with `fractionDigits` digits (leading zeros
-    /// added; none when it is 0). Built in place: `String(Int)` and concatenation cost far more.
-    private static func plainText(negative: Bool, integer: UInt64, fraction: UInt64, fractionDigits: Int) -> String {
-        // 20 digits, a sign, a point and 18 fraction digits at most.
-        String(unsafeUninitializedCapacity: 48) { buffer in
-            var end = 0
-            func append(_ value: UInt64, digits: Int) {
-                var value = value
-                var position = end + digits
-                end = position
-                while position > end - digits {
-                    position -= 1
-                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
-            }
-            if negative {
-                buffer[0] = UInt8(ascii: "-")
-                end = 1
-            }
-            var integerDigits = 1
-            var rest = integer / 10
-            while rest > 0 {
-                integerDigits += 1
-                rest /= 10
-            }
-            append(integer, digits: integerDigits)
-            if fraction != 0 {
-                buffer[end] = UInt8(ascii: ".")
-                end += 1
-                append(fraction, digits: fractionDigits)
-            }
-            return end
-        }
     }
 
     /// `number / 10^power`, exact (how `seconds()` turns milliseconds into seconds).
     static func shifted(_ number: JSONNumber, down power: Int) -> JSONNumber {
+        // A timestamp is an integer: its digits are split at the point without decimal arithmetic.
+        if power >= 0, power <= 18, let value = Int64(number.text) {
+            var divisor: UInt64 = 1
+            for _ in 0..<power { divisor *= 10 }
+            let (quotient, remainder) = value.magnitude.quotientAndRemainder(dividingBy: divisor)
+            var text = value < 0 ? "-" : ""
+            text += String(quotient)
+            if remainder != 0 {
+                var fraction = String(remainder)
+                fraction = String(repeating: "0", count: power - fraction.utf8.count) + fraction
+                while fraction.hasSuffix("0") { fraction.removeLast() }
+                text += "." + fraction
+            }
+            return JSONNumber(uncheckedText: text)
+        }
         var divisor: ExactDecimal = 1
         for _ in 0..<power { divisor = divisor * 10 }
         return (number.decimalValue.divided(by: divisor) ?? number.decimalValue).jsonNumber
     }
+}
 
-    /// `integer / 10^power` for |integer| < 10^18, in 64-bit arithmetic: the text the decimal
-    /// division prints (`1700000000.12` for 1700000000120 / 10^3, no trailing zeros).
-    static func shifted(_ integer: Int64, down power: Int) -> JSONNumber {
-        var divisor: UInt64 = 1
-        for _ in 0..<power { divisor *= 10 }
-        let magnitude = integer.magnitude
-        var fraction = magnitude % divisor
-        var fractionDigits = power
-        while fraction != 0, fraction % 10 == 0 {
-            fraction /= 10
-            fractionDigits -= 1
+/// A number written in plain decimal notation (`-12.034`, no exponent) whose integer part fits
+/// 18 digits: what `floor` and `ceiling` need of it, read from the text without decimal arithmetic.
+struct PlainDecimal {
+    let negative: Bool
+    /// The integer part's magnitude.
+    let integer: Int64
+    /// Whether a digit other than 0 follows the point.
+    let hasFraction: Bool
+
+    init?(_ number: JSONNumber) {
+        var integer: Int64 = 0
+        var digits = 0
+        var negative = false
+        var inFraction = false
+        var hasFraction = false
+        for byte in number.text.utf8 {
+            switch byte {
+            case UInt8(ascii: "-") where digits == 0 && !negative && !inFraction:
+                negative = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where inFraction:
+                hasFraction = hasFraction || byte != UInt8(ascii: "0")
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                guard digits <= 18 else { return nil }
+                integer = integer * 10 + Int64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: ".") where digits > 0 && !inFraction:
+                inFraction = true
+            default:
+                return nil
+            }
         }
-        return JSONNumber(uncheckedText: plainText(negative: integer < 0, integer: magnitude / divisor, fraction: fraction, fractionDigits: fractionDigits))
+        guard digits > 0 else { return nil }
+        self.negative = negative
+        self.integer = integer
+        self.hasFraction = hasFraction
     }
 }

@@ -60,10 +60,9 @@ extension ExpressionFunctions {
     /// 10^11 is seconds — until the year 5138 —, below 10^14 milliseconds, otherwise
     /// microseconds) as seconds: an integer when exact, a decimal fraction otherwise.
     static func unixSeconds(_ number: JSONNumber) -> JSONNumber {
-        // Integer timestamps (the usual ones) in 64-bit arithmetic, to the same text.
-        if let integer = Int64(number.text), integer.magnitude < 1_000_000_000_000_000_000 {
-            let power = integer.magnitude < 100_000_000_000 ? 0 : integer.magnitude < 100_000_000_000_000 ? 3 : 6
-            return ExpressionArithmetic.shifted(integer, down: power)
+        if let value = Int64(number.text) {
+            let magnitude = value.magnitude
+            return ExpressionArithmetic.shifted(number, down: magnitude < 100_000_000_000 ? 0 : magnitude < 100_000_000_000_000 ? 3 : 6)
         }
         let magnitude = ExpressionArithmetic.absolute(number)
         let power = magnitude < JSONNumber(100_000_000_000) ? 0 : magnitude < JSONNumber(100_000_000_000_000) ? 3 : 6

@@ -40,7 +40,9 @@ struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     /// The pointer to element `index` of the array here.
     func appending(_ index: Int) -> JSONPointer {
-        var pointer = JSONPointer(description)
+        // The index stays pending (spelled out only if a finding needs the text): one per array
+        // element, and most elements have no finding.
+        var pointer = pendingIndex == nil ? self : JSONPointer(description)
         pointer.pendingIndex = index
         return pointer
     }

@@ -90,6 +90,13 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 extension JSONValue: CustomStringConvertible {
     /// The compact JSON text of the value.
     public var description: String {
+        // Scalars are their own text: no writer (and its buffer) for a number.
+        switch self {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number): return number.text
+        default: break
+        }
         var writer = JSONWriter()
         writer.write(self)
         return writer.string

@@ -75,8 +75,18 @@ public struct InputNormalizer: Sendable {
         "filters", "scopes",
     ]
 
-    private static let ecommerceParameterSet = Set(ecommerceParameters)
     private static let ecommerceParameterBytes = ecommerceParameters.map { Array($0.utf8) }
+
+    /// Whether the UTF-8 `key` is one of ``ecommerceParameters``: a length check rejects most keys
+    /// at once, where hashing would read every byte of every key of every push.
+    private static func isEcommerceParameter(_ key: UnsafeRawBufferPointer) -> Bool {
+        ecommerceParameterBytes.contains { $0.count == key.count && $0.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 } }
+    }
+
+    private static func isEcommerceParameter(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { isEcommerceParameter(UnsafeRawBufferPointer($0)) }
+    }
 
     /// Creates a normaliser.
     public init() {}
@@ -168,7 +178,7 @@ public struct InputNormalizer: Sendable {
         let named = if case .string? = event { true } else { false }
         let carriesData = push.containsNonNullMember { key in
             if named { return !key.starts(with: "gtm.".utf8) }
-            return ecommerceParameterBytes.contains { $0.count == key.count && $0.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 } }
+            return isEcommerceParameter(key)
         }
         return carriesData ? nil : .skip(reason: Reason.ecommerceReset, detail: "ecommerce: \(ecommerce == .null ? "null" : "[]")")
     }
@@ -193,11 +203,11 @@ public struct InputNormalizer: Sendable {
         // The usual GA4 push keeps its parameters inside `ecommerce` already: then it is returned
         // as it is, not rebuilt (a copy of every member, freed again after mapping).
         let existing = push["ecommerce"]
-        if existing == nil || existing?.objectValue != nil, !push.members.contains(where: { ecommerceParameterSet.contains($0.key) }) {
+        if existing == nil || existing?.objectValue != nil, !push.members.contains(where: { isEcommerceParameter($0.key) }) {
             return push
         }
         var result = push
-        for key in push.keys where ecommerceParameterSet.contains(key) && ecommerce[key] == nil {
+        for key in push.keys where isEcommerceParameter(key) && ecommerce[key] == nil {
             ecommerce[key] = push[key]
             result[key] = nil
         }

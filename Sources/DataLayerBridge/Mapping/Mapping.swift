@@ -85,9 +85,13 @@ public struct Mapping: Sendable {
 
     /// Maps one push read from the record `text` (valid UTF-8, as the parser checked): `$record`
     /// is made only if an expression reads it, since most never do.
-    func apply(to push: JSONValue, ordinal: Int, text: [UInt8]) -> MappingOutcome {
-        apply(to: push, recordValue: nil, deferred: DeferredVariable("record") {
-            RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self)).value
+    ///
+    /// `text` is read only during the call (the deferred `$record` lives no longer than the
+    /// evaluation), so it is borrowed rather than copied for every push.
+    func apply(to push: JSONValue, ordinal: Int, text: UnsafeRawBufferPointer) -> MappingOutcome {
+        let borrowed = BorrowedBytes(bytes: text)
+        return apply(to: push, recordValue: nil, deferred: DeferredVariable("record") {
+            RecordContext(ordinal: ordinal, text: String(decoding: borrowed.bytes, as: UTF8.self)).value
         })
     }
 
@@ -98,8 +102,9 @@ public struct Mapping: Sendable {
         variables.set(recordValue, slot: MappingCompiler.recordSlot, name: "record")
         var scope = TemplateScope(document: push, variables: variables, deferred: deferred)
         do throws(MappingRuntimeError) {
-            for rule in rules where try rule.match.evaluate(scope, at: rule.matchLocation, in: "match").isTruthy {
-                return try rule.apply(&scope)
+            // By index: `for rule in rules` copied every rule (all its fields retained) per push.
+            for index in rules.indices where try rules[index].match.evaluate(scope, at: rules[index].matchLocation, in: "match").isTruthy {
+                return try rules[index].apply(&scope)
             }
         } catch {
             return .reject(reason: "mapping-error", detail: error.detail)
@@ -126,6 +131,12 @@ public struct Mapping: Sendable {
         let value = (try? JSONValue(parsing: raw)) ?? .string(raw)
         return (key, value)
     }
+}
+
+/// A record's bytes lent to a `$record` that is made, if at all, before ``Mapping/apply(to:ordinal:text:)``
+/// returns, on the same thread.
+private struct BorrowedBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
 }
 
 /// The record a push came from, visible to expressions as `$record` =

@@ -24,7 +24,7 @@ enum MappingCompiler {
             var parser = JSONParser(options: .relaxed)
             do throws(JSONError) {
                 let tape = try parser.parse(buffer)
-                let root = SourceNode(tape: tape, file: fileName, index: tape.root, pointer: .root)
+                let root = SourceNode(root: tape, file: fileName)
                 do throws(MappingError) {
                     return .success(try compile(root, origin: origin, given: given, inherited: inherited, loader: loader))
                 } catch {

@@ -38,8 +38,9 @@ struct MappingRule: Sendable {
 
     /// Runs the matched rule. `scope` gains the `let` bindings and `$output`.
     func apply(_ scope: inout TemplateScope) throws(MappingRuntimeError) -> MappingOutcome {
-        for binding in bindings {
-            scope.variables.set(try binding.expression.evaluate(scope, at: binding.location, in: "let"), slot: binding.slot, name: binding.name)
+        for index in bindings.indices {
+            let value = try bindings[index].expression.evaluate(scope, at: bindings[index].location, in: "let")
+            scope.variables.set(value, slot: bindings[index].slot, name: bindings[index].name)
         }
         let detail = "rule '\(name)'"
         if let skipIf, try skipIf.when.evaluate(scope, at: skipIf.location, in: "skipIf").isTruthy {

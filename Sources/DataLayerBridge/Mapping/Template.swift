@@ -24,8 +24,8 @@ indirect enum Template: Sendable {
             return value
         case .object(let members):
             var object = JSONObject(capacity: members.count)
-            for member in members {
-                if let value = try member.value.resolve(scope) { object.append(key: member.key, value: value) }
+            for index in members.indices {
+                if let value = try members[index].value.resolve(scope) { object.append(key: members[index].key, value: value) }
             }
             return .object(object)
         case .array(let elements):

@@ -53,7 +53,7 @@ public struct RecordConverter: Sendable {
 
     /// Maps a canonical push read from the record `text`, and validates its envelopes.
     func map(_ canonical: JSONValue, ordinal: Int, text: UnsafeRawBufferPointer) -> MappingOutcome {
-        let outcome = mapping.apply(to: canonical, ordinal: ordinal, text: Array(text))
+        let outcome = mapping.apply(to: canonical, ordinal: ordinal, text: text)
         guard let validator, case .envelopes(let envelopes, _) = outcome else { return outcome }
         for envelope in envelopes {
             if let error = validator.findings(for: envelope).first(where: { $0.severity == .error }) {

@@ -9,7 +9,8 @@ public struct ConversionSinks {
     public var rejects: ((UnsafeRawBufferPointer) -> Void)?
     /// Receives one NDJSON line per skipped record, or `nil` to count them only.
     public var skipped: ((UnsafeRawBufferPointer) -> Void)?
-    /// Called after every window of batches with the statistics so far (for progress displays).
+    /// Called after every batch (one job: every window of batches) is written, with the statistics
+    /// so far (for progress displays).
     public var progress: ((ConversionStats) -> Void)?
 
     /// Creates sinks; only the envelope sink is required.
@@ -46,12 +47,12 @@ public struct ConversionInput {
 /// The streaming converter behind `dlbridge convert`: reads records in fixed-size batches,
 /// converts them on `jobs` threads, and writes the results in input order.
 ///
-/// Windows of batches are converted in parallel and resolved and written by the calling thread:
-/// per-client state (``MappingState``) is applied in input order there, so the output is
-/// byte-identical for any number of jobs. With several jobs a window of `jobs` batches is written
-/// while the next one converts; with one job (or a data model, whose merge is sequential) a window
-/// of `2 × jobs` batches is converted and then written. Memory is bounded by the windows,
-/// whatever the input size.
+/// Results are resolved and written by the calling thread: per-client state (``MappingState``) is
+/// applied in input order there, so the output is byte-identical for any number of jobs. With
+/// several jobs the calling thread reads up to `2 × jobs` batches ahead and `jobs` converters take
+/// them as they come free (a ``BatchPipeline``), so no converter waits for another; with one job
+/// (or a data model, whose merge is sequential) a window of `2 × jobs` batches is converted and then
+/// written. Memory is bounded by those batches, whatever the input size.
 public struct StreamConverter: Sendable {
     /// Converts single records; shared by the worker threads.
     public let converter: RecordConverter
@@ -87,42 +88,30 @@ public struct StreamConverter: Sendable {
         inputs: for input in inputs {
             model?.startInput()
             var reader = RecordReader(source: input.source, format: format, maxRecordBytes: maxRecordBytes, batchBytes: batchBytes)
-            // A converted window waits here to be written while the workers convert the next one:
-            // the sequential stage (state, writing) then overlaps the parallel one.
-            var converted: (window: [RecordBatch], results: [[MappingOutcome]])?
-            let pipelined = jobs > 1 && model == nil
-            func write(_ done: (window: [RecordBatch], results: [[MappingOutcome]])) {
-                for (batch, outcomes) in zip(done.window, done.results) {
-                    writer.write(batch, outcomes: outcomes, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
-                }
+            let after = { (stats: inout ConversionStats, bytesRead: Int) in
                 writer.flush()
-            }
-            while true {
-                var window: [RecordBatch] = []
-                // Two windows are alive when they overlap, so each is half as large: memory stays put.
-                while window.count < (pipelined ? jobs : max(1, jobs) * 2), let batch = try reader.nextBatch() { window.append(batch) }
-                if window.isEmpty { break }
-                let results: [[MappingOutcome]]
-                if model != nil {
-                    results = convert(window, ordinalBase: ordinalBase, model: &model!)
-                } else if pipelined, let done = converted {
-                    let next = ResultSlots<[MappingOutcome]>(count: 1)
-                    let group = DispatchGroup()
-                    let base = ordinalBase
-                    DispatchQueue.global().async(group: group) { [window] in next.store(0, self.convert(window, ordinalBase: base)) }
-                    write(done)
-                    group.wait()
-                    results = next.values[0]
-                } else {
-                    results = convert(window, ordinalBase: ordinalBase)
-                }
-                if pipelined { converted = (window, results) } else { write((window, results)) }
-                stats.bytes = bytesBefore + reader.bytesRead
-                stats.seconds = seconds(since: start, clock: clock)
+                stats.bytes = bytesBefore + bytesRead
+                stats.seconds = self.seconds(since: start, clock: clock)
                 sinks.progress?(stats)
-                if shouldStop() { break }
             }
-            if let done = converted { write(done) }
+            if jobs > 1 && model == nil {
+                try pipelined(&reader, ordinalBase: ordinalBase, shouldStop: shouldStop) { batch, outcomes, bytesRead in
+                    writer.write(batch, outcomes: outcomes, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
+                    after(&stats, bytesRead)
+                }
+            } else {
+                while true {
+                    var window: [RecordBatch] = []
+                    while window.count < max(1, jobs) * 2, let batch = try reader.nextBatch() { window.append(batch) }
+                    if window.isEmpty { break }
+                    let results = model != nil ? convert(window, ordinalBase: ordinalBase, model: &model!) : convert(window, ordinalBase: ordinalBase)
+                    for (batch, outcomes) in zip(window, results) {
+                        writer.write(batch, outcomes: outcomes, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
+                    }
+                    after(&stats, reader.bytesRead)
+                    if shouldStop() { break }
+                }
+            }
             ordinalBase = stats.records
             bytesBefore += reader.bytesRead
             if shouldStop() { break inputs }
@@ -133,13 +122,53 @@ public struct StreamConverter: Sendable {
         return stats
     }
 
+    /// Converts one input's batches on `jobs` converters (``BatchPipeline``) while this thread reads
+    /// ahead and hands each batch's outcomes to `write` in input order, with the bytes read so far.
+    /// When `shouldStop` returns `true`, the batches already read are still converted and written.
+    private func pipelined(_ reader: inout RecordReader, ordinalBase: Int, shouldStop: () -> Bool,
+                           write: (RecordBatch, [MappingOutcome], _ bytesRead: Int) -> Void) throws(StreamError) {
+        let converter = self.converter
+        let pipeline = BatchPipeline<MappingOutcome>(jobs: jobs, capacity: 2 * jobs) { batch, parser in
+            batch.bytes.withUnsafeBytes { bytes in
+                batch.records.map { span in
+                    Self.outcome(of: span, UnsafeRawBufferPointer(rebasing: bytes[span.range]), converter: converter, ordinalBase: ordinalBase, parser: &parser)
+                }
+            }
+        }
+        defer { pipeline.finish() }
+        var submitted = 0
+        var written = 0
+        var reading = true
+        while true {
+            while reading, submitted - written < pipeline.capacity {
+                guard let batch = try reader.nextBatch() else {
+                    reading = false
+                    break
+                }
+                pipeline.submit(batch, sequence: submitted)
+                submitted += 1
+            }
+            guard written < submitted else { return }
+            let done = pipeline.results(of: written)
+            written += 1
+            write(done.batch, done.results, reader.bytesRead)
+            if shouldStop() { reading = false }
+        }
+    }
+
     /// Converts a window of batches, in parallel when there are jobs and batches to share.
     private func convert(_ window: [RecordBatch], ordinalBase: Int) -> [[MappingOutcome]] {
         let converter = self.converter
         return perRecord(window) { _, span, bytes, parser in
-            if let problem = span.problem { return MappingOutcome.reject(reason: problem.code, detail: problem.description) }
-            return converter.convert(bytes, ordinal: ordinalBase + span.ordinal, line: span.line, parser: &parser)
+            Self.outcome(of: span, bytes, converter: converter, ordinalBase: ordinalBase, parser: &parser)
         }
+    }
+
+    /// What becomes of the record `span` whose text is `bytes`.
+    private static func outcome(of span: RecordSpan, _ bytes: UnsafeRawBufferPointer, converter: RecordConverter,
+                                ordinalBase: Int, parser: inout JSONParser) -> MappingOutcome {
+        if let problem = span.problem { return MappingOutcome.reject(reason: problem.code, detail: problem.description) }
+        return converter.convert(bytes, ordinal: ordinalBase + span.ordinal, line: span.line, parser: &parser)
     }
 
     /// `work` for every record of the window, given the record's bytes and its batch's parser,

@@ -8,17 +8,19 @@ struct ListItemsRule: EventsAPIRule {
             else { continue }
             let itemsPointer = list.pointer.appending("items")
             var firstIndexOfPosition: [PositionKey: Int] = [:]
+            firstIndexOfPosition.reserveCapacity(items.count)
             findings.forEachObject(in: items, at: itemsPointer) { findings, index, item, pointer in
                 _ = findings.member("title", of: item, at: pointer, .string, .required)
                 _ = findings.member("type", of: item, at: pointer, .identifier, .required)
                 _ = findings.member("url", of: item, at: pointer, .identifier, .required)
                 if let position = findings.member("position", of: item, at: pointer, .integer, .required)?.numberValue {
-                    if position <= JSONNumber(0) {
+                    let key = PositionKey(position)
+                    if !key.isPositive {
                         findings.error(pointer.appending("position"), "must be a positive integer, not \(position.text)")
-                    } else if let first = firstIndexOfPosition[PositionKey(position)] {
+                    } else if let first = firstIndexOfPosition.updateValue(index, forKey: key) {
+                        // One hash for the usual, unique position; a repeat puts the first index back.
+                        firstIndexOfPosition[key] = first
                         findings.error(pointer.appending("position"), "duplicate position \(position.text) (also at item \(first))")
-                    } else {
-                        firstIndexOfPosition[PositionKey(position)] = index
                     }
                 }
                 _ = findings.member("price", of: item, at: pointer, .numberOrNull, .optional)
@@ -35,5 +37,12 @@ private enum PositionKey: Hashable {
 
     init(_ number: JSONNumber) {
         if let value = number.int64Value { self = .integer(value) } else { self = .exact(number) }
+    }
+
+    var isPositive: Bool {
+        switch self {
+        case .integer(let value): return value > 0
+        case .exact(let number): return number > JSONNumber(0)
+        }
     }
 }

@@ -1,0 +1,90 @@
+import Dispatch
+
+/// The parallel stage of a ``StreamConverter`` with several jobs: the calling thread reads batches
+/// and writes results, `jobs` converters take batches from a bounded ring.
+///
+/// A converter takes the next batch the moment it is free, so none waits for another at the end of
+/// a window of batches, and each keeps one parser (and its string cache) for the whole input. The
+/// writer takes results strictly in input order. At most `capacity` batches are read and not yet
+/// written, so memory is bounded whatever the input size.
+///
+/// Locks are taken per batch (a megabyte of records), never per record.
+final class BatchPipeline<Result: Sendable>: @unchecked Sendable {
+    /// One place in the ring. The reader fills `batch`, a converter `results`, and `done` tells the
+    /// writer; the semaphores order every access, so a slot is never touched by two threads at once.
+    private final class Slot: @unchecked Sendable {
+        var batch: RecordBatch?
+        var results: [Result] = []
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    let capacity: Int
+    private let jobs: Int
+    private let slots: [Slot]
+    /// Signalled once per submitted batch, and once per converter when the pipeline closes.
+    private let queued = DispatchSemaphore(value: 0)
+    /// Guards `submitted` and `taken`.
+    private let lock = DispatchSemaphore(value: 1)
+    private var submitted = 0
+    private var taken = 0
+    private let converters = DispatchGroup()
+    private var finished = false
+
+    /// Starts `jobs` converters, each calling `convert` on the batches it takes with a parser of its own.
+    init(jobs: Int, capacity: Int, convert: @escaping @Sendable (RecordBatch, inout JSONParser) -> [Result]) {
+        self.jobs = jobs
+        self.capacity = capacity
+        slots = (0..<capacity).map { _ in Slot() }
+        for _ in 0..<jobs {
+            DispatchQueue.global().async(group: converters) { [self] in
+                var parser = JSONParser()
+                while let sequence = take() {
+                    let slot = slots[sequence % capacity]
+                    if let batch = slot.batch { slot.results = convert(batch, &parser) }
+                    slot.done.signal()
+                }
+            }
+        }
+    }
+
+    /// Hands the `sequence`-th batch (counted from 0) to the converters. The caller keeps at most
+    /// `capacity` batches submitted and not yet taken back with ``results(of:)``.
+    func submit(_ batch: RecordBatch, sequence: Int) {
+        slots[sequence % capacity].batch = batch
+        lock.wait()
+        submitted += 1
+        lock.signal()
+        queued.signal()
+    }
+
+    /// The `sequence`-th batch and its results, waiting until they are converted.
+    func results(of sequence: Int) -> (batch: RecordBatch, results: [Result]) {
+        let slot = slots[sequence % capacity]
+        slot.done.wait()
+        defer {
+            slot.batch = nil
+            slot.results = []
+        }
+        return (slot.batch!, slot.results)
+    }
+
+    /// Lets the converters finish what was submitted and waits for them to stop. Called once, by
+    /// the thread that submits.
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        for _ in 0..<jobs { queued.signal() }
+        converters.wait()
+    }
+
+    /// The next submitted sequence to convert, or `nil` when the pipeline is finishing and every
+    /// batch has been taken.
+    private func take() -> Int? {
+        queued.wait()
+        lock.wait()
+        defer { lock.signal() }
+        guard taken < submitted else { return nil }
+        taken += 1
+        return taken - 1
+    }
+}

@@ -1,0 +1,62 @@
+@testable import DataLayerBridge
+import Testing
+
+/// `floor`, `ceiling` and `seconds()` read plain integers and decimals from their text instead of
+/// doing decimal arithmetic; the text they give must be the text the exact arithmetic gives.
+struct NumberFastPathTests {
+    /// Numbers of every shape the fast paths read or refuse: integers of 1 to 20 digits, decimals
+    /// with and without trailing zeros, both signs, zero, exponents.
+    static let numbers: [JSONNumber] = {
+        var texts = [
+            "0", "-0", "7", "-7", "0.5", "-0.5", "-0.000", "0.000", "1.50", "-2.000", "10.01", "-10.01",
+            "1714521600949", "-1714521600949", "1714521600000", "99999999999", "100000000000", "100000000000000",
+            "123456789012345678.9", "-123456789012345678.9", "1234567890123456789.5", "9223372036854775807",
+            "-9223372036854775808", "92233720368547758070", "1e3", "1.5E2", "-2.5e-3", "123.456e1", "0.0001",
+        ]
+        var state: UInt64 = 0x2545F4914F6CDD1D
+        func next(_ bound: UInt64) -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (state >> 33) % bound
+        }
+        for _ in 0..<2_000 {
+            let integerDigits = Int(next(20)) + 1
+            var text = next(2) == 0 ? "-" : ""
+            text += String(next(9) + 1)
+            for _ in 1..<integerDigits { text += String(next(10)) }
+            if next(3) > 0 {
+                text += "."
+                for _ in 0...next(8) { text += String(next(10)) }
+            }
+            texts.append(text)
+        }
+        return texts.map { JSONNumber(text: $0)! }
+    }()
+
+    @Test func floorAndCeilingGiveTheTextOfExactRounding() {
+        for number in Self.numbers {
+            #expect(ExpressionArithmetic.floor(number).text == number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber.text
+                    || (number.isInteger && ExpressionArithmetic.floor(number) == number), "floor(\(number.text))")
+            #expect(ExpressionArithmetic.ceiling(number).text == number.decimalValue.rounded(scale: 0, rule: .up).jsonNumber.text
+                    || (number.isInteger && ExpressionArithmetic.ceiling(number) == number), "ceil(\(number.text))")
+        }
+    }
+
+    @Test func shiftingGivesTheTextOfExactDivision() {
+        for number in Self.numbers {
+            var divisor: ExactDecimal = 1
+            for power in 0...7 {
+                let exact = (number.decimalValue.divided(by: divisor) ?? number.decimalValue).jsonNumber
+                #expect(ExpressionArithmetic.shifted(number, down: power).text == exact.text, "\(number.text) / 10^\(power)")
+                divisor = divisor * 10
+            }
+        }
+    }
+
+    @Test func scalarDescriptionsAreWhatTheWriterWrites() {
+        for value in [JSONValue.null, true, false] + Self.numbers.map(JSONValue.number) {
+            var writer = JSONWriter()
+            writer.write(value)
+            #expect(value.description == writer.string)
+        }
+    }
+}
