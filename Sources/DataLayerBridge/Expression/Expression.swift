@@ -44,21 +44,23 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 
     /// Compiles `source`. Errors carry the 1-based column inside the expression.
     public init(_ source: String) throws(ExpressionError) {
-        let parsed = try ExpressionParser.parse(source).resolvingLocals(in: [:], depth: 0)
-        compiled = Compiled(source: source, root: parsed.fusingNonNullMembers(), referencedVariables: parsed.freeVariables(),
-                            functionNames: parsed.functionNames())
+        self.init(source: source, tree: try Self.tree(source), readingGlobalsOf: nil)
     }
 
-    private init(source: String, root: ExpressionNode, referencedVariables: Set<String>, functionNames: Set<String>) {
-        compiled = Compiled(source: source, root: root, referencedVariables: referencedVariables, functionNames: functionNames)
+    /// The compiled tree of `source`, before evaluation steps are built from it: what a mapping
+    /// checks before ``init(source:tree:readingGlobalsOf:)`` builds the steps, once.
+    static func tree(_ source: String) throws(ExpressionError) -> ExpressionNode {
+        try ExpressionParser.parse(source).resolvingLocals(in: [:], depth: 0)
     }
 
-    /// The same expression with its free variables that `layout` names read by slot: what a
-    /// mapping does once at load time, so that evaluation never hashes a variable name.
-    func bindingGlobals(to layout: VariableLayout) -> Expression {
-        // Without free variables nothing changes: keep the tree evaluation walks, already built.
-        if referencedVariables.isEmpty { return self }
-        return Expression(source: source, root: root.bindingGlobals(to: layout), referencedVariables: referencedVariables, functionNames: functionNames)
+    /// The expression of `tree` (made by ``tree(_:)`` from `source`), its free variables that
+    /// `layout` names read by slot: what a mapping does once at load time, so that evaluation never
+    /// hashes a variable name.
+    init(source: String, tree: ExpressionNode, readingGlobalsOf layout: VariableLayout?) {
+        let variables = tree.freeVariables()
+        let root = tree.fusingNonNullMembers()
+        compiled = Compiled(source: source, root: layout.map { variables.isEmpty ? root : root.bindingGlobals(to: $0) } ?? root,
+                            referencedVariables: variables, functionNames: tree.functionNames())
     }
 
     /// Evaluates the expression against `value`, with `variables` as the outermost scope

@@ -153,9 +153,9 @@ struct TemplateCompiler {
     /// Compiles `source` (found `offset` characters into the string at `node`) and checks its
     /// variables. `original` is the text the user wrote, when `source` was translated from it.
     private func compile(_ source: String, label: String, at node: SourceNode, startingAt offset: Int, original: String? = nil) throws(MappingError) -> Expression {
-        let expression: Expression
+        let tree: ExpressionNode
         do {
-            expression = try Expression(source)
+            tree = try Expression.tree(source)
         } catch {
             // A translated path that fails to compile is a path the translator let through: point
             // at its start rather than at a column of text the user never wrote.
@@ -163,7 +163,7 @@ struct TemplateCompiler {
             if original != nil { error.column = 1 }
             throw positioned(error, label: label, at: node, startingAt: offset, source: source)
         }
-        for use in expression.root.variableUses() {
+        for use in tree.variableUses() {
             if !variables.contains(use.name) {
                 let scope = variables.sorted().map { "$" + $0 }.joined(separator: ", ")
                 let reason = "undefined variable '$\(use.name)' (in scope here: \(scope))"
@@ -174,7 +174,7 @@ struct TemplateCompiler {
                 throw positioned(ExpressionError(.undefinedVariable, column: originalColumn(use.column, original), reason), label: label, at: node, startingAt: offset)
             }
         }
-        return expression.bindingGlobals(to: layout)
+        return Expression(source: source, tree: tree, readingGlobalsOf: layout)
     }
 
     /// Variable columns in a translated path: the translation keeps `$name` at the start, so
