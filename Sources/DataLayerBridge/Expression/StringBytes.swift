@@ -10,32 +10,42 @@ import Glibc
 extension String {
     /// Whether `needle` occurs in this string (an empty needle always does).
     func containsBytes(of needle: String) -> Bool {
-        needle.isEmpty || !byteOffsets(of: needle, limit: 1).isEmpty
+        var found = false
+        if !needle.isEmpty { forEachOccurrence(of: needle, limit: 1) { _ in found = true } }
+        return needle.isEmpty || found
     }
 
     /// The UTF-8 offsets where occurrences of `needle` (not empty) start, left to right and not
     /// overlapping, at most `limit` of them.
     func byteOffsets(of needle: String, limit: Int) -> [Int] {
+        var offsets: [Int] = []
+        forEachOccurrence(of: needle, limit: limit) { offsets.append($0) }
+        return offsets
+    }
+
+    /// Calls `visit` with the UTF-8 offset of each occurrence of `needle` (not empty), left to
+    /// right and not overlapping, at most `limit` times.
+    private func forEachOccurrence(of needle: String, limit: Int, _ visit: (Int) -> Void) {
         var subject = self
         var needle = needle
-        return subject.withUTF8 { haystack in
+        subject.withUTF8 { haystack in
             needle.withUTF8 { pattern in
-                var offsets: [Int] = []
-                guard !pattern.isEmpty, pattern.count <= haystack.count, let h = haystack.baseAddress, let p = pattern.baseAddress else { return offsets }
+                guard !pattern.isEmpty, pattern.count <= haystack.count, let h = haystack.baseAddress, let p = pattern.baseAddress else { return }
                 // memchr finds each candidate first byte; memcmp checks the rest (Glibc hides memmem).
                 let lastStart = haystack.count - pattern.count
                 var start = 0
-                while offsets.count < limit, start <= lastStart {
+                var found = 0
+                while found < limit, start <= lastStart {
                     guard let hit = memchr(h + start, Int32(p.pointee), lastStart - start + 1) else { break }
                     let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
                     if memcmp(h + offset, p, pattern.count) == 0 {
-                        offsets.append(offset)
+                        visit(offset)
+                        found += 1
                         start = offset + pattern.count
                     } else {
                         start = offset + 1
                     }
                 }
-                return offsets
             }
         }
     }
@@ -67,20 +77,22 @@ extension String {
     /// copying, when no letter needs mapping.
     func asciiCaseMapped(upper: Bool) -> String? {
         let (first, last): (UInt8, UInt8) = upper ? (0x61, 0x7A) : (0x41, 0x5A)
-        var needsMapping = false
-        for byte in utf8 {
-            if byte >= 0x80 { return nil }
-            if byte >= first && byte <= last { needsMapping = true }
-        }
-        guard needsMapping else { return self }
-        let count = utf8.count
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var position = 0
-            for byte in utf8 {
-                buffer[position] = byte >= first && byte <= last ? byte ^ 0x20 : byte
-                position += 1
+        // Read as one contiguous buffer: iterating `utf8` costs several times more per byte.
+        var source = self
+        return source.withUTF8 { bytes -> String? in
+            var needsMapping = false
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte >= first && byte <= last { needsMapping = true }
             }
-            return count
+            guard needsMapping else { return self }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for position in bytes.indices {
+                    let byte = bytes[position]
+                    buffer[position] = byte >= first && byte <= last ? byte ^ 0x20 : byte
+                }
+                return bytes.count
+            }
         }
     }
 }
