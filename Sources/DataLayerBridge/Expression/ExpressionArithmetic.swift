@@ -74,7 +74,7 @@ enum ExpressionArithmetic {
     static func floor(_ number: JSONNumber) -> JSONNumber {
         // Plain text first: `isInteger` splits a decimal into digits to find out.
         if let parts = PlainDecimal(number) {
-            return parts.hasFraction ? JSONNumber(Int(parts.negative ? -parts.integer - 1 : parts.integer)) : number
+            return parts.hasFraction ? plainNumber(negative: parts.negative, integer: UInt64(parts.integer) + (parts.negative ? 1 : 0)) : number
         }
         return number.isInteger ? number : number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber
     }
@@ -82,7 +82,7 @@ enum ExpressionArithmetic {
     /// The smallest integer not below `number`.
     static func ceiling(_ number: JSONNumber) -> JSONNumber {
         if let parts = PlainDecimal(number) {
-            return parts.hasFraction ? JSONNumber(Int(parts.negative ? -parts.integer : parts.integer + 1)) : number
+            return parts.hasFraction ? plainNumber(negative: parts.negative, integer: UInt64(parts.integer) + (parts.negative ? 0 : 1)) : number
         }
         return number.isInteger ? number : number.decimalValue.rounded(scale: 0, rule: .up).jsonNumber
     }
@@ -93,20 +93,55 @@ enum ExpressionArithmetic {
         if power >= 0, power <= 18, let value = Int64(number.text) {
             var divisor: UInt64 = 1
             for _ in 0..<power { divisor *= 10 }
-            let (quotient, remainder) = value.magnitude.quotientAndRemainder(dividingBy: divisor)
-            var text = value < 0 ? "-" : ""
-            text += String(quotient)
-            if remainder != 0 {
-                var fraction = String(remainder)
-                fraction = String(repeating: "0", count: power - fraction.utf8.count) + fraction
-                while fraction.hasSuffix("0") { fraction.removeLast() }
-                text += "." + fraction
+            var (quotient, fraction) = value.magnitude.quotientAndRemainder(dividingBy: divisor)
+            var fractionDigits = power
+            while fraction != 0, fraction % 10 == 0 {
+                fraction /= 10
+                fractionDigits -= 1
             }
-            return JSONNumber(uncheckedText: text)
+            return plainNumber(negative: value < 0, integer: quotient, fraction: fraction, fractionDigits: fractionDigits)
         }
         var divisor: ExactDecimal = 1
         for _ in 0..<power { divisor = divisor * 10 }
         return (number.decimalValue.divided(by: divisor) ?? number.decimalValue).jsonNumber
+    }
+
+    /// `[-]integer[.fraction]`, the fraction written with `fractionDigits` digits (leading zeros
+    /// added; none when it is 0), never `-0`: the text the exact arithmetic gives for that value.
+    /// Written byte by byte into the string: `String(Int)` and concatenation cost several times more.
+    private static func plainNumber(negative: Bool, integer: UInt64, fraction: UInt64 = 0, fractionDigits: Int = 0) -> JSONNumber {
+        let sign = negative && (integer != 0 || fraction != 0)
+        var integerDigits = 1
+        var rest = integer / 10
+        while rest > 0 {
+            integerDigits += 1
+            rest /= 10
+        }
+        let length = (sign ? 1 : 0) + integerDigits + (fraction != 0 ? 1 + fractionDigits : 0)
+        // At the exact length, so that texts of up to 15 bytes (timestamps among them) stay inline.
+        let text = String(unsafeUninitializedCapacity: length) { buffer in
+            var end = 0
+            func append(_ value: UInt64, digits: Int) {
+                var value = value
+                end += digits
+                for position in stride(from: end - 1, through: end - digits, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            if sign {
+                buffer[0] = UInt8(ascii: "-")
+                end = 1
+            }
+            append(integer, digits: integerDigits)
+            if fraction != 0 {
+                buffer[end] = UInt8(ascii: ".")
+                end += 1
+                append(fraction, digits: fractionDigits)
+            }
+            return end
+        }
+        return JSONNumber(uncheckedText: text)
     }
 }
 
