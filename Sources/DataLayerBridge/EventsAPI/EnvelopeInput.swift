@@ -13,9 +13,7 @@ package enum EnvelopeInput {
     /// with a UTF-8 byte order mark and CRLF line ends accepted. A single pretty-printed document,
     /// whose first line alone is not JSON but which parses as a whole, is one record.
     package static func records(in bytes: [UInt8], options: JSONParser.Options = .strict) -> [EnvelopeRecord] {
-        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let body = bytes.starts(with: bom) ? bytes[3...] : bytes[...]
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let body = bytes.starts(with: byteOrderMark) ? bytes[3...] : bytes[...]
         guard let first = body.first(where: { !isBlank($0) }) else { return [] }
         let parse = { (slice: ArraySlice<UInt8>) in
             Result { () throws(JSONError) in try JSONValue(parsing: slice, options: options) }
@@ -35,6 +33,12 @@ package enum EnvelopeInput {
         }
         return records
     }
+
+    /// The UTF-8 byte order mark, dropped at the start of an input.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// JSON white space: a line of nothing else is blank, not a record.
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 }
 
 /// The records of a validation input read from a source one at a time, as
@@ -64,7 +68,7 @@ package struct EnvelopeStream {
     package mutating func next() throws -> EnvelopeRecord? {
         if whole != nil { return whole?.popFirst() }
         while let line = try nextLine() {
-            guard let first = line.first(where: { !Self.isBlank($0) }) else { continue }
+            guard let first = line.first(where: { !EnvelopeInput.isBlank($0) }) else { continue }
             if number == 0 && first == UInt8(ascii: "[") { return try readWhole() }
             let parsed = Result { () throws(JSONError) in try JSONValue(parsing: line, options: options) }
             if number == 0, case .failure = parsed { return try readWhole() }
@@ -109,7 +113,7 @@ package struct EnvelopeStream {
 
     private mutating func withoutMark(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         defer { atStart = false }
-        return atStart && line.starts(with: [0xEF, 0xBB, 0xBF]) ? line.dropFirst(3) : line
+        return atStart && line.starts(with: EnvelopeInput.byteOrderMark) ? line.dropFirst(3) : line
     }
 
     /// Reads once more, first dropping the lines already handed out when they fill half the buffer.
@@ -122,6 +126,4 @@ package struct EnvelopeStream {
         let count = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
         if count == 0 { endOfInput = true } else { buffer.append(contentsOf: chunk[0..<count]) }
     }
-
-    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 }
