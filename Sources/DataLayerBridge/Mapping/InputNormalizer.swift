@@ -174,7 +174,7 @@ public struct InputNormalizer: Sendable {
         if case .string(let name)? = event, name.hasPrefix("gtm.") {
             return .skip(reason: Reason.gtmSystemEvent, detail: "event \"\(name)\"")
         }
-        guard let ecommerce = push.shape(of: "ecommerce"), ecommerce == .null || ecommerce == .emptyArray else { return nil }
+        guard let ecommerce = push.shape(of: "ecommerce"), ecommerce.isResetMarker else { return nil }
         let named = if case .string? = event { true } else { false }
         let carriesData = push.containsNonNullMember { key in
             if named { return !key.starts(with: "gtm.".utf8) }
@@ -183,21 +183,13 @@ public struct InputNormalizer: Sendable {
         return carriesData ? nil : .skip(reason: Reason.ecommerceReset, detail: "ecommerce: \(ecommerce == .null ? "null" : "[]")")
     }
 
-    private static func isResetValue(_ value: JSONValue) -> Bool {
-        switch value {
-        case .null: return true
-        case .array(let elements): return elements.isEmpty
-        default: return false
-        }
-    }
-
     /// The push with top-level ecommerce parameters moved under `ecommerce` (created at the end when
     /// absent), and a reset-marker `ecommerce` beside real data dropped or replaced.
     static func hoistingEcommerceParameters(_ push: JSONObject) -> JSONObject {
         var ecommerce = JSONObject()
         switch push["ecommerce"] {
         case .object(let existing)?: ecommerce = existing
-        case let marker? where !isResetValue(marker): return push
+        case let marker? where !MemberShape(marker).isResetMarker: return push
         default: break
         }
         // The usual GA4 push keeps its parameters inside `ecommerce` already: then it is returned

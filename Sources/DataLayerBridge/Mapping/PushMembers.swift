@@ -23,17 +23,24 @@ enum MemberShape: Equatable {
     case emptyArray
     /// Anything else: a number, Boolean, object or non-empty array.
     case other
+
+    /// The shape of `value`.
+    init(_ value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .string(let string): self = .string(string)
+        case .array(let elements) where elements.isEmpty: self = .emptyArray
+        default: self = .other
+        }
+    }
+
+    /// Whether an `ecommerce` of this shape clears GTM's merged ecommerce object (`null` or `[]`).
+    var isResetMarker: Bool { self == .null || self == .emptyArray }
 }
 
 extension JSONObject: PushMembers {
     func shape(of key: String) -> MemberShape? {
-        switch self[key] {
-        case nil: return nil
-        case .null?: return .null
-        case .string(let string)?: return .string(string)
-        case .array(let elements)? where elements.isEmpty: return .emptyArray
-        default: return .other
-        }
+        self[key].map(MemberShape.init)
     }
 
     func containsNonNullMember(where test: (UnsafeRawBufferPointer) -> Bool) -> Bool {
