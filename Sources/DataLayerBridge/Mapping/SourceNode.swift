@@ -184,8 +184,8 @@ struct LineStarts {
             let middle = (low + high + 1) / 2
             if offsets[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        var column = 1
-        for index in offsets[low]..<min(offset, bytes.count) where bytes[index] & 0xC0 != 0x80 { column += 1 }
-        return (low + 1, column)
+        // Within its line the column is what a parse error there reports.
+        let line = UnsafeRawBufferPointer(rebasing: bytes[offsets[low]...])
+        return (low + 1, JSONError(reason: "", at: offset - offsets[low], in: line).column)
     }
 }
