@@ -28,7 +28,6 @@ final class BatchPipeline<Result: Sendable>: @unchecked Sendable {
     private var submitted = 0
     private var taken = 0
     private let converters = DispatchGroup()
-    private var finished = false
 
     /// Starts `jobs` converters, each calling `convert` on the batches it takes with a parser of its own.
     init(jobs: Int, capacity: Int, convert: @escaping @Sendable (RecordBatch, inout JSONParser) -> [Result]) {
@@ -71,8 +70,6 @@ final class BatchPipeline<Result: Sendable>: @unchecked Sendable {
     /// Lets the converters finish what was submitted and waits for them to stop. Called once, by
     /// the thread that submits.
     func finish() {
-        guard !finished else { return }
-        finished = true
         for _ in 0..<jobs { queued.signal() }
         converters.wait()
     }
