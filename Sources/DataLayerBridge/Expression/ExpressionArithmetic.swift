@@ -90,20 +90,23 @@ enum ExpressionArithmetic {
     /// `number / 10^power`, exact (how `seconds()` turns milliseconds into seconds).
     static func shifted(_ number: JSONNumber, down power: Int) -> JSONNumber {
         // A timestamp is an integer: its digits are split at the point without decimal arithmetic.
-        if power >= 0, power <= 18, let value = Int64(number.text) {
-            var divisor: UInt64 = 1
-            for _ in 0..<power { divisor *= 10 }
-            var (quotient, fraction) = value.magnitude.quotientAndRemainder(dividingBy: divisor)
-            var fractionDigits = power
-            while fraction != 0, fraction % 10 == 0 {
-                fraction /= 10
-                fractionDigits -= 1
-            }
-            return plainNumber(negative: value < 0, integer: quotient, fraction: fraction, fractionDigits: fractionDigits)
-        }
+        if power >= 0, power <= 18, let value = Int64(number.text) { return shifted(value, down: power) }
         var divisor: ExactDecimal = 1
         for _ in 0..<power { divisor = divisor * 10 }
         return (number.decimalValue.divided(by: divisor) ?? number.decimalValue).jsonNumber
+    }
+
+    /// `value / 10^power` for `power` in 0...18, the text the exact division gives.
+    static func shifted(_ value: Int64, down power: Int) -> JSONNumber {
+        var divisor: UInt64 = 1
+        for _ in 0..<power { divisor *= 10 }
+        var (quotient, fraction) = value.magnitude.quotientAndRemainder(dividingBy: divisor)
+        var fractionDigits = power
+        while fraction != 0, fraction % 10 == 0 {
+            fraction /= 10
+            fractionDigits -= 1
+        }
+        return plainNumber(negative: value < 0, integer: quotient, fraction: fraction, fractionDigits: fractionDigits)
     }
 
     /// `[-]integer[.fraction]`, the fraction written with `fractionDigits` digits (leading zeros

@@ -62,7 +62,7 @@ extension ExpressionFunctions {
     static func unixSeconds(_ number: JSONNumber) -> JSONNumber {
         if let value = Int64(number.text) {
             let magnitude = value.magnitude
-            return ExpressionArithmetic.shifted(number, down: magnitude < 100_000_000_000 ? 0 : magnitude < 100_000_000_000_000 ? 3 : 6)
+            return ExpressionArithmetic.shifted(value, down: magnitude < 100_000_000_000 ? 0 : magnitude < 100_000_000_000_000 ? 3 : 6)
         }
         let magnitude = ExpressionArithmetic.absolute(number)
         let power = magnitude < JSONNumber(100_000_000_000) ? 0 : magnitude < JSONNumber(100_000_000_000_000) ? 3 : 6
