@@ -56,7 +56,8 @@ enum MappingCompiler {
         let (config, configNames) = try variables(members["variables"], root: root, given: given)
         guard let rulesNode = members["rules"] else { throw root.error("a mapping needs 'rules': an array of rules") }
         guard rulesNode.kind == .array else { throw rulesNode.error("rules must be an array, not \(rulesNode.typeDescription)") }
-        let base = TemplateCompiler(variables: ["config", "event", "record"], configNames: Set(configNames), layout: layout(rulesNode))
+        let base = TemplateCompiler(variables: ["config", "event", "record"], configNames: Set(configNames), layout: layout(rulesNode),
+                                    constants: ["config": .object(config)])
         var rules: [MappingRule] = []
         var ruleNames: Set<String> = []
         for ruleNode in rulesNode.elements {
@@ -194,8 +195,13 @@ enum MappingCompiler {
                 guard isIdentifier(member.key) else { throw member.keyNode.error("'\(member.key)' is not a variable name (letters, digits and '_', not starting with a digit)") }
                 guard !hostVariables.contains(member.key) else { throw member.keyNode.error("let cannot redefine the host variable '$\(member.key)'") }
                 guard !bindings.contains(where: { $0.name == member.key }) else { throw member.keyNode.error("'\(member.key)' is bound twice in let") }
-                bindings.append(MappingRule.Binding(name: member.key, slot: compiler.layout.slots[member.key] ?? -1, expression: try compiler.expression(member.value, "a let value"), location: member.value.location))
-                compiler = compiler.adding([member.key])
+                let expression = try compiler.expression(member.value, "a let value")
+                bindings.append(MappingRule.Binding(name: member.key, slot: compiler.layout.slots[member.key] ?? -1, expression: expression, location: member.value.location))
+                if case .literal(let value) = expression.root {
+                    compiler = compiler.adding(member.key, constant: value)
+                } else {
+                    compiler = compiler.adding([member.key])
+                }
             }
         }
         var skipIf: MappingRule.SkipCondition?
@@ -272,7 +278,7 @@ enum MappingCompiler {
             }
             set.append((member.key, name))
         }
-        let compiler = TemplateCompiler(variables: ["config"], configNames: base.configNames, layout: base.layout)
+        let compiler = TemplateCompiler(variables: ["config"], configNames: base.configNames, layout: base.layout, constants: base.constants)
         return RecallSpec(key: try compiler.expression(key, "recall/key"), fields: set, location: key.location)
     }
 

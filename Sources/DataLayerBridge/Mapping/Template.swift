@@ -81,6 +81,9 @@ struct TemplateCompiler {
     let configNames: Set<String>
     /// Where the mapping keeps each variable a push can see; expressions read them by slot.
     let layout: VariableLayout
+    /// The variables whose value is known before any push (`$config`, a `let` of nothing else):
+    /// expressions are compiled with them, and with what they alone decide, folded in.
+    var constants: [String: JSONValue]
 
     /// A template: literals, objects, arrays, and directives inside them.
     func template(_ node: SourceNode) throws(MappingError) -> Template {
@@ -124,6 +127,13 @@ struct TemplateCompiler {
     func adding(_ names: [String]) -> TemplateCompiler {
         var copy = self
         copy.variables.formUnion(names)
+        return copy
+    }
+
+    /// A copy with `name` in scope, bound to `value` for every push.
+    func adding(_ name: String, constant value: JSONValue) -> TemplateCompiler {
+        var copy = adding([name])
+        copy.constants[name] = value
         return copy
     }
 
@@ -174,7 +184,7 @@ struct TemplateCompiler {
                 throw positioned(ExpressionError(.undefinedVariable, column: originalColumn(use.column, original), reason), label: label, at: node, startingAt: offset)
             }
         }
-        return Expression(source: source, tree: tree, readingGlobalsOf: layout)
+        return Expression(source: source, tree: tree.foldingConstants(constants), readingGlobalsOf: layout)
     }
 
     /// Variable columns in a translated path: the translation keeps `$name` at the start, so

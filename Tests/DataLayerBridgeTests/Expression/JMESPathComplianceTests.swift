@@ -38,21 +38,24 @@ struct ExpressionCase: Sendable, CustomTestStringConvertible {
         return cases
     }
 
-    /// Compiles and evaluates the case, checking the result, or the error's kind.
-    func check() {
+    /// Compiles and evaluates the case's expression with `run` (by default as any expression is),
+    /// and checks the result, or the error's kind.
+    func check(running run: (_ expression: String, _ document: JSONValue) throws -> JSONValue = { try Expression($0).evaluate($1) }) {
         do {
-            let value = try Expression(expression).evaluate(given)
+            let value = try run(expression, given)
             if let error {
                 Issue.record("expected error \(error), got \(value)")
             } else if result != nil || !bench {
                 #expect(value == result, "\(expression)")
             }
-        } catch {
+        } catch let error as ExpressionError {
             if let expected = self.error {
                 #expect(error.kind.code == expected, "\(expression): \(error)")
             } else {
                 Issue.record("expected \(result ?? .null), got error \(error)")
             }
+        } catch {
+            Issue.record("\(expression): not an expression error: \(error)")
         }
     }
 }

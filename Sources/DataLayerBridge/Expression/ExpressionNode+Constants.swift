@@ -1,0 +1,68 @@
+extension ExpressionNode {
+    /// The tree with every part whose value is the same on every evaluation replaced by that value,
+    /// computed once: free variables that `values` names (a mapping's `$config`, its `let`s that
+    /// came out constant) become literals, a ternary, `||` or `&&` on a literal keeps the branch it
+    /// takes, and a node whose inputs are all literals (`lower('A')`, `$config.index_base == '0'`,
+    /// `map(&lower(@), $config.names)`) becomes its value.
+    ///
+    /// A part whose evaluation fails is left as it is, so the failure happens, and reads as it
+    /// always did, when the expression runs.
+    func foldingConstants(_ values: [String: JSONValue]) -> ExpressionNode {
+        if case .variable(let name, _) = self, let value = values[name] { return .literal(value) }
+        let node = mappingChildren { $0.foldingConstants(values) }
+        switch node {
+        case .ternary(.literal(let condition), let then, let otherwise):
+            return condition.isTruthy ? then : otherwise
+        case .or(.literal(let left), let right):
+            return left.isTruthy ? .literal(left) : right
+        case .and(.literal(let left), let right):
+            return left.isTruthy ? right : .literal(left)
+        default:
+            guard node.hasConstantInputs else { return node }
+            var evaluator = ExpressionEvaluator(root: .null, globals: ExpressionVariables(), deferred: nil)
+            guard let value = try? node.step().evaluate(.null, &evaluator) else { return node }
+            return .literal(value)
+        }
+    }
+
+    /// Whether the node's value depends on nothing but literal children: not on the current node,
+    /// the root or a variable. Children are already folded, so a constant child is a literal. A
+    /// multi-select reads the current node (it is null on null); `&expression` arguments and the
+    /// right of a projection or pipe run on values the literal on their left gives, so they only
+    /// have to read nothing from outside.
+    private var hasConstantInputs: Bool {
+        switch self {
+        case .subexpression(.literal, let right), .pipe(.literal, let right),
+             .listProjection(.literal, let right), .valueProjection(.literal, let right):
+            return right.readsOnlyCurrent
+        case .filterProjection(.literal, let condition, let right):
+            return condition.readsOnlyCurrent && right.readsOnlyCurrent
+        case .flatten(.literal), .not(.literal), .unary(_, .literal, _), .comparison(_, .literal, .literal),
+             .arithmetic(_, .literal, .literal, _):
+            return true
+        case .function(_, let arguments, _):
+            return arguments.allSatisfy { argument in
+                switch argument {
+                case .literal: true
+                case .expressionReference(let inner): inner.readsOnlyCurrent
+                default: false
+                }
+            }
+        default:
+            return false
+        }
+    }
+
+    /// Whether the node reads nothing but the current node: no root, no variable. A `let` inside
+    /// counts as reading outside, as its values' stack positions assume the depth it runs at.
+    private var readsOnlyCurrent: Bool {
+        switch self {
+        case .root, .variable, .local, .global, .letExpression:
+            return false
+        default:
+            var only = true
+            forEachChild { only = only && $0.readsOnlyCurrent }
+            return only
+        }
+    }
+}

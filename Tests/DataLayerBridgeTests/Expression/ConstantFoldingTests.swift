@@ -1,0 +1,85 @@
+@testable import DataLayerBridge
+import Testing
+
+/// What a mapping knows before any push (`$config`) is folded into its expressions at compile time.
+/// Folding must never change a value or an error, only when the work is done.
+struct ConstantFoldingTests {
+    static let cases = JMESPathComplianceTests.cases + CommunityExpressionTests.cases
+
+    /// Every compliance and community case, run as `$given | expression` with `$given` known at
+    /// compile time: all that reads only the document folds, the rest (the root `$`, `let`, parts
+    /// that fail) runs as usual, and the outcome must be the case's.
+    @Test(arguments: cases)
+    func aCaseOverAKnownDocumentKeepsItsOutcome(_ testCase: ExpressionCase) {
+        testCase.check { source, document in
+            let tree = ExpressionNode.pipe(.variable("given", column: 1), try Expression.tree(source))
+            return try Expression(source: source, tree: tree.foldingConstants(["given": document]), readingGlobalsOf: nil).evaluate(document)
+        }
+    }
+
+    /// Most cases fold completely, so the test above exercises folding, not evaluation.
+    @Test func mostCasesFoldToTheirValue() {
+        let folded = Self.cases.filter { testCase in
+            guard testCase.error == nil, let tree = try? Expression.tree(testCase.expression) else { return false }
+            if case .literal = ExpressionNode.pipe(.variable("given", column: 1), tree).foldingConstants(["given": testCase.given]) { return true }
+            return false
+        }
+        #expect(folded.count * 10 > Self.cases.count * 7, "\(folded.count) of \(Self.cases.count)")
+    }
+
+    static let config: JSONValue = ["flag": true, "name": "Shop", "names": ["A", "b"], "offset": 0]
+
+    static func folded(_ source: String) throws -> ExpressionNode {
+        try Expression.tree(source).foldingConstants(["config": config])
+    }
+
+    @Test func aComparisonOfKnownValuesBecomesItsResult() throws {
+        guard case .literal(let value) = try Self.folded("$config.name == 'Shop' && lower($config.name)") else {
+            Issue.record("not folded")
+            return
+        }
+        #expect(value == "shop")
+    }
+
+    @Test func aFunctionOverAKnownArrayRunsOnce() throws {
+        guard case .literal(let value) = try Self.folded("map(&lower(@), $config.names)") else {
+            Issue.record("not folded")
+            return
+        }
+        #expect(value == ["a", "b"])
+    }
+
+    @Test func aKnownConditionKeepsOnlyItsBranch() throws {
+        guard case .field("a") = try Self.folded("$config.flag ? a : b") else {
+            Issue.record("the ternary is still there")
+            return
+        }
+        guard case .field("b") = try Self.folded("$config.offset == `1` || b") else {
+            Issue.record("the || is still there")
+            return
+        }
+    }
+
+    @Test func whatReadsThePushStays() throws {
+        guard case .comparison(_, .field("event"), .literal("Shop")) = try Self.folded("event == $config.name") else {
+            Issue.record("the push's member was folded, or the known side was not")
+            return
+        }
+        // A multi-select is null on a null current node, so it depends on the current node.
+        guard case .multiSelectHash = try Self.folded("{name: $config.name}") else {
+            Issue.record("a multi-select was folded")
+            return
+        }
+    }
+
+    @Test func aPartThatFailsFailsWhenItRuns() throws {
+        let tree = try Self.folded("event == 'x' || abs($config.name)")
+        guard case .or(_, .function) = tree else {
+            Issue.record("the failing call was folded")
+            return
+        }
+        let expression = Expression(source: "", tree: tree, readingGlobalsOf: nil)
+        #expect(throws: ExpressionError.self) { try expression.evaluate(["event": "y"]) }
+        #expect(try expression.evaluate(["event": "x"]) == true)
+    }
+}
