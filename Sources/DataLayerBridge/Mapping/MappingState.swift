@@ -30,17 +30,34 @@ public struct MappingState: Sendable {
         }
     }
 
-    private mutating func store(_ remember: Remembered) {
+    /// Keeps what a push remembered, the newer value of a name winning.
+    mutating func store(_ remember: Remembered) {
         remembered[remember.key, default: [:]].merge(remember.values) { _, new in new }
     }
 
+    /// Whether any client has values remembered: until one has, `recall` changes nothing.
+    var isEmpty: Bool { remembered.isEmpty }
+
+    /// Whether the client `key` has values remembered.
+    func remembers(_ key: String) -> Bool { remembered[key] != nil }
+
     private func recall(_ recall: RecallSpec, into envelope: JSONValue, mapping: Mapping) throws(MappingRuntimeError) -> JSONValue {
-        guard case .object(var object) = envelope else { return envelope }
+        guard let key = try Self.recallKey(recall, of: envelope, mapping: mapping) else { return envelope }
+        return filling(envelope, from: key, recall: recall)
+    }
+
+    /// The client key `recall` reads from `envelope`, `nil` when it has none. Depends on the
+    /// envelope alone, so a converter thread can read it before the envelope reaches the state.
+    static func recallKey(_ recall: RecallSpec, of envelope: JSONValue, mapping: Mapping) throws(MappingRuntimeError) -> String? {
+        guard case .object = envelope else { return nil }
         let scope = TemplateScope(document: envelope, variables: mapping.prototype)
         let keyValue = try recall.key.evaluate(scope, at: recall.location, in: "recall/key")
-        guard let key = try ClientKey.text(keyValue, at: recall.location, in: "recall/key"), let values = remembered[key] else {
-            return envelope
-        }
+        return try ClientKey.text(keyValue, at: recall.location, in: "recall/key")
+    }
+
+    /// `envelope` with the values remembered for client `key` set on the recall fields it lacks.
+    func filling(_ envelope: JSONValue, from key: String, recall: RecallSpec) -> JSONValue {
+        guard case .object(var object) = envelope, let values = remembered[key] else { return envelope }
         for (field, name) in recall.fields where object[field] == nil {
             if let value = values[name] { object.append(key: field, value: value) }
         }

@@ -1,20 +1,20 @@
 import Dispatch
 
 /// The parallel stage of a ``StreamConverter`` with several jobs: the calling thread reads batches
-/// and writes results, `jobs` converters take batches from a bounded ring.
+/// and writes what they were converted to, `jobs` converters take batches from a bounded ring.
 ///
 /// A converter takes the next batch the moment it is free, so none waits for another at the end of
 /// a window of batches, and each keeps one parser (and its string cache) for the whole input. The
-/// writer takes results strictly in input order. At most `capacity` batches are read and not yet
+/// writer takes outputs strictly in input order. At most `capacity` batches are read and not yet
 /// written, so memory is bounded whatever the input size.
 ///
 /// Locks are taken per batch (a megabyte of records), never per record.
-final class BatchPipeline<Result: Sendable>: @unchecked Sendable {
-    /// One place in the ring. The reader fills `batch`, a converter `results`, and `done` tells the
+final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
+    /// One place in the ring. The reader fills `batch`, a converter `output`, and `done` tells the
     /// writer; the semaphores order every access, so a slot is never touched by two threads at once.
     private final class Slot: @unchecked Sendable {
         var batch: RecordBatch?
-        var results: [Result] = []
+        var output: Output?
         let done = DispatchSemaphore(value: 0)
     }
 
@@ -30,7 +30,7 @@ final class BatchPipeline<Result: Sendable>: @unchecked Sendable {
     private let converters = DispatchGroup()
 
     /// Starts `jobs` converters, each calling `convert` on the batches it takes with a parser of its own.
-    init(jobs: Int, capacity: Int, convert: @escaping @Sendable (RecordBatch, inout JSONParser) -> [Result]) {
+    init(jobs: Int, capacity: Int, convert: @escaping @Sendable (RecordBatch, inout JSONParser) -> Output) {
         self.jobs = jobs
         self.capacity = capacity
         slots = (0..<capacity).map { _ in Slot() }
@@ -39,7 +39,7 @@ final class BatchPipeline<Result: Sendable>: @unchecked Sendable {
                 var parser = JSONParser()
                 while let sequence = take() {
                     let slot = slots[sequence % capacity]
-                    if let batch = slot.batch { slot.results = convert(batch, &parser) }
+                    if let batch = slot.batch { slot.output = convert(batch, &parser) }
                     slot.done.signal()
                 }
             }
@@ -47,7 +47,7 @@ final class BatchPipeline<Result: Sendable>: @unchecked Sendable {
     }
 
     /// Hands the `sequence`-th batch (counted from 0) to the converters. The caller keeps at most
-    /// `capacity` batches submitted and not yet taken back with ``results(of:)``.
+    /// `capacity` batches submitted and not yet taken back with ``output(of:)``.
     func submit(_ batch: RecordBatch, sequence: Int) {
         slots[sequence % capacity].batch = batch
         lock.wait()
@@ -56,15 +56,15 @@ final class BatchPipeline<Result: Sendable>: @unchecked Sendable {
         queued.signal()
     }
 
-    /// The `sequence`-th batch and its results, waiting until they are converted.
-    func results(of sequence: Int) -> (batch: RecordBatch, results: [Result]) {
+    /// The `sequence`-th batch and what it was converted to, waiting until it is.
+    func output(of sequence: Int) -> (batch: RecordBatch, output: Output) {
         let slot = slots[sequence % capacity]
         slot.done.wait()
         defer {
             slot.batch = nil
-            slot.results = []
+            slot.output = nil
         }
-        return (slot.batch!, slot.results)
+        return (slot.batch!, slot.output!)
     }
 
     /// Lets the converters finish what was submitted and waits for them to stop. Called once, by

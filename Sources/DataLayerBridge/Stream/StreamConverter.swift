@@ -47,10 +47,11 @@ public struct ConversionInput {
 /// The streaming converter behind `dlbridge convert`: reads records in fixed-size batches,
 /// converts them on `jobs` threads, and writes the results in input order.
 ///
-/// Results are resolved and written by the calling thread: per-client state (``MappingState``) is
-/// applied in input order there, so the output is byte-identical for any number of jobs. With
-/// several jobs the calling thread reads up to `2 × jobs` batches ahead and `jobs` converters take
-/// them as they come free (a ``BatchPipeline``), so no converter waits for another; with one job
+/// Each converter writes the envelopes of its batches (a ``WrittenBatch``); the calling thread
+/// applies per-client state (``MappingState``) in input order and writes the lines out, so the
+/// output is byte-identical for any number of jobs. With several jobs the calling thread reads up
+/// to `2 × jobs` batches ahead and `jobs` converters take them as they come free (a
+/// ``BatchPipeline``), so no converter waits for another; with one job
 /// (or a data model, whose merge is sequential) a window of `2 × jobs` batches is converted and then
 /// written. Memory is bounded by those batches, whatever the input size.
 public struct StreamConverter: Sendable {
@@ -95,8 +96,8 @@ public struct StreamConverter: Sendable {
                 sinks.progress?(stats)
             }
             if jobs > 1 && model == nil {
-                try pipelined(&reader, ordinalBase: ordinalBase, shouldStop: shouldStop) { batch, outcomes, bytesRead in
-                    writer.write(batch, outcomes: outcomes, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
+                try pipelined(&reader, ordinalBase: ordinalBase, shouldStop: shouldStop) { batch, written, bytesRead in
+                    writer.write(batch, written: written, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
                     after(&stats, bytesRead)
                 }
             } else {
@@ -106,7 +107,8 @@ public struct StreamConverter: Sendable {
                     if window.isEmpty { break }
                     let results = model != nil ? convert(window, ordinalBase: ordinalBase, model: &model!) : convert(window, ordinalBase: ordinalBase)
                     for (batch, outcomes) in zip(window, results) {
-                        writer.write(batch, outcomes: outcomes, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
+                        writer.write(batch, written: WrittenBatch(outcomes, mapping: converter.mapping), inputName: input.name,
+                                     ordinalBase: ordinalBase, stats: &stats)
                     }
                     after(&stats, reader.bytesRead)
                     if shouldStop() { break }
@@ -122,18 +124,20 @@ public struct StreamConverter: Sendable {
         return stats
     }
 
-    /// Converts one input's batches on `jobs` converters (``BatchPipeline``) while this thread reads
-    /// ahead and hands each batch's outcomes to `write` in input order, with the bytes read so far.
-    /// When `shouldStop` returns `true`, the batches already read are still converted and written.
+    /// Converts one input's batches on `jobs` converters (``BatchPipeline``), each writing its
+    /// batches' envelopes, while this thread reads ahead and hands each written batch to `write` in
+    /// input order, with the bytes read so far. When `shouldStop` returns `true`, the batches already
+    /// read are still converted and written.
     private func pipelined(_ reader: inout RecordReader, ordinalBase: Int, shouldStop: () -> Bool,
-                           write: (RecordBatch, [MappingOutcome], _ bytesRead: Int) -> Void) throws(StreamError) {
+                           write: (RecordBatch, WrittenBatch, _ bytesRead: Int) -> Void) throws(StreamError) {
         let converter = self.converter
-        let pipeline = BatchPipeline<MappingOutcome>(jobs: jobs, capacity: 2 * jobs) { batch, parser in
-            batch.bytes.withUnsafeBytes { bytes in
+        let pipeline = BatchPipeline<WrittenBatch>(jobs: jobs, capacity: 2 * jobs) { batch, parser in
+            let outcomes = batch.bytes.withUnsafeBytes { bytes in
                 batch.records.map { span in
                     Self.outcome(of: span, UnsafeRawBufferPointer(rebasing: bytes[span.range]), converter: converter, ordinalBase: ordinalBase, parser: &parser)
                 }
             }
+            return WrittenBatch(outcomes, mapping: converter.mapping)
         }
         defer { pipeline.finish() }
         var submitted = 0
@@ -149,9 +153,9 @@ public struct StreamConverter: Sendable {
                 submitted += 1
             }
             guard written < submitted else { return }
-            let done = pipeline.results(of: written)
+            let done = pipeline.output(of: written)
             written += 1
-            write(done.batch, done.results, reader.bytesRead)
+            write(done.batch, done.output, reader.bytesRead)
             if shouldStop() { reading = false }
         }
     }
@@ -216,7 +220,7 @@ private final class ResultSlots<Value>: @unchecked Sendable {
 }
 
 /// The sequential stage: applies per-client state in input order, writes envelopes, rejects and
-/// skips, and counts.
+/// skips, and counts. It does what ``MappingState/resolve(_:mapping:)`` does, on written envelopes.
 private struct OrderedWriter {
     let mapping: Mapping
     let sinks: ConversionSinks
@@ -229,32 +233,71 @@ private struct OrderedWriter {
         self.sinks = sinks
     }
 
-    mutating func write(_ batch: RecordBatch, outcomes: [MappingOutcome], inputName: String?, ordinalBase: Int, stats: inout ConversionStats) {
-        for (span, outcome) in zip(batch.records, outcomes) {
+    mutating func write(_ batch: RecordBatch, written: WrittenBatch, inputName: String?, ordinalBase: Int, stats: inout ConversionStats) {
+        var next = 0
+        for (span, outcome) in zip(batch.records, written.outcomes) {
             stats.records += 1
-            switch state.resolve(outcome, mapping: mapping) {
-            case .envelopes(let envelopes, _):
+            switch outcome {
+            case .envelopes(let count, let remember):
+                if let remember { state.store(remember) }
+                let envelopes = next..<(next + count)
+                next += count
+                if let failure = recallFailure(written.envelopes[envelopes]) {
+                    reject(span, batch: batch, reason: "mapping-error", detail: failure.detail, inputName: inputName, ordinalBase: ordinalBase, stats: &stats)
+                    continue
+                }
                 stats.converted += 1
-                for envelope in envelopes {
-                    output.write(envelope)
-                    output.append(byte: UInt8(ascii: "\n"))
+                for index in envelopes {
+                    writeEnvelope(index, of: written)
                     stats.envelopes += 1
-                    stats.envelopesByType[envelope["type"]?.stringValue ?? "(none)", default: 0] += 1
+                    stats.envelopesByType[written.envelopes[index].type, default: 0] += 1
                 }
                 if output.count >= 1 << 20 { flush() }
-            case .skip(let reason, let detail, _):
+            case .skip(let reason, let detail, let remember):
+                if let remember { state.store(remember) }
                 stats.skipped += 1
                 stats.skippedByReason[reason, default: 0] += 1
                 if let sink = sinks.skipped {
                     record(span, batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, to: sink)
                 }
             case .reject(let reason, let detail):
-                stats.rejected += 1
-                stats.rejectedByReason[reason, default: 0] += 1
-                if let sink = sinks.rejects {
-                    record(span, batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, to: sink)
-                }
+                reject(span, batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, stats: &stats)
             }
+        }
+    }
+
+    /// The first recall key of a push's envelopes that could not be read, once any client has
+    /// remembered values (before that, recall reads no key): the push is then a `mapping-error`.
+    private func recallFailure(_ envelopes: ArraySlice<WrittenBatch.Envelope>) -> MappingRuntimeError? {
+        guard !state.isEmpty else { return nil }
+        for envelope in envelopes {
+            if case .failure(let error)? = envelope.recallKey { return error }
+        }
+        return nil
+    }
+
+    /// Copies the line of envelope `index`, or, when its client has remembered values, reads it
+    /// back, fills them in and writes it again.
+    private mutating func writeEnvelope(_ index: Int, of written: WrittenBatch) {
+        let line = written.line(index)
+        written.lines.withBytes { lines in
+            let text = UnsafeRawBufferPointer(rebasing: lines[line])
+            if let recall = mapping.recall, case .success(let key?)? = written.envelopes[index].recallKey, state.remembers(key),
+               let envelope = try? JSONValue(parsing: text.dropLast()) {
+                output.write(state.filling(envelope, from: key, recall: recall))
+                output.append(byte: UInt8(ascii: "\n"))
+            } else {
+                output.appendRaw(text)
+            }
+        }
+    }
+
+    private mutating func reject(_ span: RecordSpan, batch: RecordBatch, reason: String, detail: String, inputName: String?,
+                                 ordinalBase: Int, stats: inout ConversionStats) {
+        stats.rejected += 1
+        stats.rejectedByReason[reason, default: 0] += 1
+        if let sink = sinks.rejects {
+            record(span, batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, to: sink)
         }
     }
 

@@ -1,0 +1,65 @@
+/// One batch's outcomes with their envelopes already written as NDJSON lines: what the converters
+/// of a ``StreamConverter`` hand to its ordered stage.
+///
+/// Writing where the envelopes were made spreads the writing over the jobs, and frees each envelope
+/// on the thread that built it; freed on the ordered stage's thread, every block of it went back
+/// to the allocator arena of the thread that made it, under that arena's lock. What only the
+/// ordered stage can do, apply per-client state, needs no envelope value: the recall key is read
+/// here, and the rare envelope whose client has remembered values is read back from its line.
+struct WrittenBatch: Sendable {
+    /// What became of one record.
+    enum Outcome: Sendable {
+        /// `count` envelopes: the next ones of ``WrittenBatch/envelopes``.
+        case envelopes(count: Int, remember: Remembered?)
+        case skip(reason: String, detail: String, remember: Remembered?)
+        case reject(reason: String, detail: String)
+    }
+
+    /// One written envelope.
+    struct Envelope: Sendable {
+        /// Where its line, newline included, ends in ``WrittenBatch/lines``; it starts where the
+        /// one before ends.
+        let end: Int
+        /// Its `type` member, for the statistics.
+        let type: String
+        /// The client key the mapping's `recall` reads from it; `nil` when the mapping has no recall.
+        let recallKey: Result<String?, MappingRuntimeError>?
+    }
+
+    /// Every envelope line of the batch, in order.
+    let lines: JSONWriter
+    let envelopes: [Envelope]
+    /// One per record of the batch, in order.
+    let outcomes: [Outcome]
+
+    /// The outcomes of one batch's records under `mapping`, their envelopes written.
+    init(_ outcomes: [MappingOutcome], mapping: Mapping) {
+        var writer = JSONWriter()
+        var envelopes: [Envelope] = []
+        self.outcomes = outcomes.map { outcome in
+            switch outcome {
+            case .envelopes(let values, let remember):
+                for value in values {
+                    writer.write(value)
+                    writer.append(byte: UInt8(ascii: "\n"))
+                    let key = mapping.recall.map { recall in
+                        Result { () throws(MappingRuntimeError) in try MappingState.recallKey(recall, of: value, mapping: mapping) }
+                    }
+                    envelopes.append(Envelope(end: writer.count, type: value["type"]?.stringValue ?? "(none)", recallKey: key))
+                }
+                return .envelopes(count: values.count, remember: remember)
+            case .skip(let reason, let detail, let remember):
+                return .skip(reason: reason, detail: detail, remember: remember)
+            case .reject(let reason, let detail):
+                return .reject(reason: reason, detail: detail)
+            }
+        }
+        self.envelopes = envelopes
+        lines = writer
+    }
+
+    /// The line of envelope `index`, newline included.
+    func line(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : envelopes[index - 1].end)..<envelopes[index].end
+    }
+}
