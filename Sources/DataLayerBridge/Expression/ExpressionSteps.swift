@@ -108,7 +108,7 @@ extension ExpressionNode {
         case .multiSelectHash(let members, let uniqueKeys):
             return MultiSelectStep(members.map { $0.value.step() }, keys: members.map(\.key), uniqueKeys: uniqueKeys)
         case .function(let function, let arguments, let column):
-            return FunctionStep(function, arguments.map { $0.step() }, column: column)
+            return StringMembershipStep(function, arguments, column: column) ?? FunctionStep(function, arguments.map { $0.step() }, column: column)
         case .expressionReference(let inner): return ReferenceStep(inner.step())
         case .letExpression(let bindings, let body): return LetStep(bindings.map { $0.value.step() }, body.step())
         case .ternary(let condition, let then, let otherwise): return TrioStep(.ternary, condition.step(), then.step(), otherwise.step())
@@ -550,6 +550,34 @@ final class FunctionStep: ExpressionStep {
             let fits = references[position] != nil ? type.contains(.expression) : type.accepts(call.value(position))
             if !fits { throw call.typeError(position, expected: type) }
         }
+    }
+}
+
+/// `contains(['a', 'b', …], search)` with literal strings (which event is this?): whether `search`
+/// is one of them, the same answer the call gives, without building the list or making the call.
+/// On a null current node the list is null (a multi-select is), and the call's type error is
+/// left to the call.
+final class StringMembershipStep: ExpressionStep {
+    let strings: [String]
+    let search: any ExpressionStep
+    let call: FunctionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function.name == "contains", arguments.count == 2, case .multiSelectList(let elements) = arguments[0] else { return nil }
+        var strings: [String] = []
+        for element in elements {
+            guard case .literal(.string(let string)) = element else { return nil }
+            strings.append(string)
+        }
+        self.strings = strings
+        call = FunctionStep(function, arguments.map { $0.step() }, column: column)
+        search = arguments[1].step()
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if value.isNull { return try call.evaluate(value, &evaluator) }
+        guard case .string(let needle) = try search.evaluate(value, &evaluator) else { return false }
+        return .bool(strings.contains(needle))
     }
 }
 

@@ -107,6 +107,25 @@ struct ExpressionTests {
         }
     }
 
+    @Test func aListOfLiteralStringsIsSearchedWithTheAnswersAndErrorsOfTheCall() throws {
+        let source = "contains(['a', 'b', 'caf\u{e9}', 'view_search_results'], x)"
+        #expect(try Expression.tree(source).step() is StringMembershipStep)
+        let fused = try Expression(source)
+        // A pipe keeps the list a value of its own, so the general call runs.
+        let written = try Expression("contains(['a', 'b', 'caf\u{e9}', 'view_search_results'] | @, x)")
+        #expect(!(try Expression.tree(written.source).step() is StringMembershipStep))
+        let searches: [JSONValue] = ["a", "b", "c", "", "view_search_results", "view_search_result", "cafe\u{301}", "A", 1, true, nil, ["a"], ["x": "a"]]
+        for search in searches {
+            let value: JSONValue = ["x": search]
+            #expect(try fused.evaluate(value) == written.evaluate(value), "\(search)")
+        }
+        #expect(try fused.evaluate(["x": "cafe\u{301}"]) == true, "canonically equivalent, as == says")
+        // On a null current node the list is null: the call's type error.
+        #expect(Self.describe { _ = try fused.evaluate(nil) } == Self.describe { _ = try written.evaluate(nil) })
+        #expect(Self.describe { _ = try fused.evaluate(nil) }.contains("must be a string or an array, got null"))
+        #expect(Self.describe { _ = try Expression("contains(['a'], abs(x))").evaluate(["x": "s"]) }.contains("abs()"))
+    }
+
     static func describe(_ body: () throws -> Void) -> String {
         do {
             try body()
