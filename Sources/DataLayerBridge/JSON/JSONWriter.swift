@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writes JSON text into a reusable byte buffer: compact and deterministic, or pretty for people.
 ///
 /// Escapes `"`, `\`, control characters (`\n \t \r \b \f`, the others as `\u00XX`) and U+2028 /
@@ -63,7 +69,7 @@ public struct JSONWriter: Sendable {
         case .null: appendASCII("null")
         case .bool(let flag): appendASCII(flag ? "true" : "false")
         case .number(let number): write(number: number)
-        case .string(let string): write(string: string)
+        case .string(let string): emit(string: string)
         case .array(let elements):
             beginContainer(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
@@ -75,11 +81,19 @@ public struct JSONWriter: Sendable {
             beginContainer(UInt8(ascii: "{"))
             for (position, member) in object.members.enumerated() {
                 separate(first: position == 0)
-                writeKey(member.key)
+                emit(key: member.key)
                 emit(member.value)
             }
             endContainer(UInt8(ascii: "}"), empty: object.isEmpty)
         }
+    }
+
+    /// ``write(string:)`` once the buffer is known unique: a `String`'s own bytes, with no check
+    /// or conversion per value (most values and every key of an envelope are strings).
+    @inline(__always)
+    private mutating func emit(string: String) {
+        var string = string
+        string.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes a number's exact text.
@@ -92,13 +106,18 @@ public struct JSONWriter: Sendable {
     /// Writes `string` as a quoted, escaped JSON string.
     public mutating func write(string: some StringProtocol) {
         makeUnique()
-        var copy = string as? String ?? String(string)
-        copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
+        emit(string: string as? String ?? String(string))
     }
 
     /// Writes a member key and the separator after it.
     public mutating func writeKey(_ key: some StringProtocol) {
-        write(string: key)
+        makeUnique()
+        emit(key: key as? String ?? String(key))
+    }
+
+    @inline(__always)
+    private mutating func emit(key: String) {
+        emit(string: key)
         buffer.append(UInt8(ascii: ":"))
         if case .pretty = style { buffer.append(UInt8(ascii: " ")) }
     }
@@ -153,14 +172,25 @@ public struct JSONWriter: Sendable {
     /// Writes `"…"` around `utf8`, which must be valid UTF-8, escaping what JSON requires.
     /// Runs that need no escape are copied in one go.
     mutating func writeEscaped(_ utf8: UnsafeRawBufferPointer) {
+        let count = utf8.count
+        guard let base = utf8.baseAddress else {
+            appendASCII("\"\"")
+            return
+        }
+        // Most strings (keys, ids, URLs, accented titles) need no escape: one check of the whole
+        // string and one copy between the quotes, instead of stopping at every non-ASCII byte.
+        if !SpecialBytes.mayNeedEscape(base, count: count) {
+            buffer.reserve(count + 2)
+            let out = buffer.base + buffer.count
+            out.initialize(to: UInt8(ascii: "\""))
+            memcpy(out + 1, base, count)
+            (out + count + 1).initialize(to: UInt8(ascii: "\""))
+            buffer.count += count + 2
+            return
+        }
         buffer.append(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0
-        let count = utf8.count
-        guard let base = utf8.baseAddress else {
-            buffer.append(UInt8(ascii: "\""))
-            return
-        }
         while true {
             index = SpecialBytes.skipPlain(base, from: index, count: count)
             guard index < count else { break }

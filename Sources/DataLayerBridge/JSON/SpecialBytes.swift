@@ -29,4 +29,48 @@ enum SpecialBytes {
         let hasControl = word &- (ones &* 0x20)
         return (hasQuote | hasBackslash | hasControl | word) & highs
     }
+
+    /// Whether some byte of the `count` bytes at `base` may need a JSON escape from the writer:
+    /// `"`, `\`, a control byte, or 0xE2, which starts U+2028 and U+2029. Unlike ``mask(_:)``,
+    /// other non-ASCII bytes pass, so accented text is checked a word at a time to its end.
+    /// Never `false` for such a string; a `true` only sends it the byte-by-byte way.
+    @inline(__always)
+    static func mayNeedEscape(_ base: UnsafeRawPointer, count: Int) -> Bool {
+        var index = 0
+        while index + 8 <= count {
+            if writerMask(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) != 0 { return true }
+            index += 8
+        }
+        guard index < count else { return false }
+        // The last 1 to 7 bytes: an overlapping word when the string has one, else the bytes
+        // themselves, padded with a letter (a zero byte would count as a control character).
+        let word: UInt64
+        if count >= 8 {
+            word = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            let low = UInt64(base.loadUnaligned(as: UInt32.self))
+            let high = UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            word = low | high << 32
+        } else {
+            let bytes = base.assumingMemoryBound(to: UInt8.self)
+            word = 0x4141_4141_4100_0000 | UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
+        }
+        return writerMask(word) != 0
+    }
+
+    /// Non-zero when a byte of `word` is `"`, `\`, below 0x20 or 0xE2 (exactly: the tests for a
+    /// zero byte and for a byte below n have no false negatives).
+    @inline(__always)
+    private static func writerMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let leads = word ^ (ones &* 0xE2)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasLead = (leads &- ones) & ~leads
+        let hasControl = (word &- (ones &* 0x20)) & ~word
+        return (hasQuote | hasBackslash | hasLead | hasControl) & highs
+    }
 }
