@@ -67,6 +67,7 @@ struct EventsAPIRuleTests {
             #expect(findings(100_000_000_000) == expected)
             #expect(findings(1_626_386_701_000) == expected)
             #expect(findings(S.number("1e11")) == expected)
+            #expect(findings(S.number("123456789012345678901234567890")) == expected)
         }
 
         @Test func fractionsStringsAndNonPositiveValuesAreErrors() {
@@ -74,7 +75,10 @@ struct EventsAPIRuleTests {
                 S.error("/local_timestamp", "must be an integer, not 1626386701.0000000000000000001"),
             ])
             #expect(findings("1626386701") == [S.error("/local_timestamp", "must be an integer, not string")])
-            #expect(findings(-5) == [S.error("/local_timestamp", "must be a positive UNIX timestamp in seconds")])
+            let notPositive = [S.error("/local_timestamp", "must be a positive UNIX timestamp in seconds")]
+            #expect(findings(-5) == notPositive)
+            #expect(findings(0) == notPositive)
+            #expect(findings(S.number("-1e30")) == notPositive)
         }
     }
 
