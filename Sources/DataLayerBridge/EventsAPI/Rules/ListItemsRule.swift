@@ -4,12 +4,11 @@
 struct ListItemsRule: EventsAPIRule {
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) {
-            guard let items = findings.member("items", of: list.body, at: list.pointer, .array, .required)?.arrayValue
+            guard let items = findings.member("items", of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
             else { continue }
-            let itemsPointer = list.pointer.appending("items")
             var firstIndexOfPosition: [PositionKey: Int] = [:]
             firstIndexOfPosition.reserveCapacity(items.count)
-            findings.forEachObject(in: items, at: itemsPointer) { findings, index, item, pointer in
+            findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item, pointer in
                 _ = findings.member("title", of: item, at: pointer, .string, .required)
                 _ = findings.member("type", of: item, at: pointer, .identifier, .required)
                 _ = findings.member("url", of: item, at: pointer, .identifier, .required)
