@@ -171,6 +171,29 @@ struct EventsAPIRuleTests {
             ])
         }
 
+        /// Items numbered in order are checked without hashing until one is out of that order:
+        /// repeats are found the same on both sides of that switch.
+        @Test(arguments: [
+            ([1, 2, 3, 2, 4], [(3, 1)]),
+            ([41, 42, 41], [(2, 0)]),
+            ([1, 3, 3, 1], [(2, 1), (3, 0)]),
+            ([3, 2, 1, 2, 3], [(3, 1), (4, 0)]),
+            ([9_223_372_036_854_775_806, 9_223_372_036_854_775_807, 9_223_372_036_854_775_807], [(2, 1)]),
+        ])
+        func repeatedPositionsNameTheFirstItem(_ positions: [Int], _ repeats: [(item: Int, first: Int)]) {
+            let items = positions.enumerated().map { S.item("\($0.offset)", position: .number(JSONNumber($0.element))) }
+            #expect(findings(.array(items)) == repeats.map {
+                S.error("/lists/Autocomplete/items/\($0.item)/position", "duplicate position \(positions[$0.item]) (also at item \($0.first))")
+            })
+        }
+
+        @Test func anItemThatIsNotAnObjectDoesNotHideARepeat() {
+            #expect(findings([S.item("1", position: 1), "x", S.item("2", position: 2), S.item("3", position: 1)]) == [
+                S.error("/lists/Autocomplete/items/1", "must be an object, not string"),
+                S.error("/lists/Autocomplete/items/3/position", "duplicate position 1 (also at item 0)"),
+            ])
+        }
+
         @Test func positionsArePositiveIntegers() {
             #expect(findings([S.item("1", position: -1), S.item("2", position: S.number("2.5"))]) == [
                 S.error("/lists/Autocomplete/items/0/position", "must be a positive integer, not -1"),
