@@ -90,10 +90,14 @@ public struct JSONWriter: Sendable {
 
     /// ``write(string:)`` once the buffer is known unique: a `String`'s own bytes, with no check
     /// or conversion per value (most values and every key of an envelope are strings).
+    /// Reading the bytes in place, without `withUTF8`'s mutable copy, saves a retain and a release
+    /// per string.
     @inline(__always)
     private mutating func emit(string: String) {
-        var string = string
-        string.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
+        if string.utf8.withContiguousStorageIfAvailable({ writeEscaped(UnsafeRawBufferPointer($0)) }) == nil {
+            var copy = string
+            copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// Writes a number's exact text.
