@@ -57,9 +57,9 @@ struct EventsAPIList: Sendable {
     /// Where the list and its parts are: `/lists/Search Results`, `/lists/Search Results/items`…
     let pointers: EventsAPIListPointers
 
-    /// The well-formed lists of `envelope`, in source order; none unless it is an `event`.
+    /// The well-formed lists of `envelope`, an `event`, in source order.
     static func lists(of envelope: JSONObject) -> [EventsAPIList] {
-        guard EventsAPIEventType(of: envelope) == .event, let lists = envelope["lists"]?.objectValue else { return [] }
+        guard let lists = envelope["lists"]?.objectValue else { return [] }
         return lists.uniqueMembers.compactMap { member in
             guard let name = EventsAPIListName(rawValue: member.key), let body = member.value.objectValue else { return nil }
             return EventsAPIList(name: name, body: body, pointers: name.pointers)
