@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes JSON text into a reusable byte buffer: compact and deterministic, or pretty for people.
 ///
 /// Escapes `"`, `\`, control characters (`\n \t \r \b \f`, the others as `\u00XX`) and U+2028 /
@@ -174,24 +168,32 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes `"…"` around `utf8`, which must be valid UTF-8, escaping what JSON requires.
-    /// Runs that need no escape are copied in one go.
+    /// Inlined for the plain string, which is one check-and-copy; the rest go out of line.
+    @inline(__always)
     mutating func writeEscaped(_ utf8: UnsafeRawBufferPointer) {
         let count = utf8.count
         guard let base = utf8.baseAddress else {
             appendASCII("\"\"")
             return
         }
-        // Most strings (keys, ids, URLs, accented titles) need no escape: one check of the whole
-        // string and one copy between the quotes, instead of stopping at every non-ASCII byte.
-        if !SpecialBytes.mayNeedEscape(base, count: count) {
-            buffer.reserve(count + 2)
-            let out = buffer.base + buffer.count
+        // Most strings (keys, ids, URLs, accented titles) need no escape: checked and copied
+        // between the quotes a word at a time, instead of stopping at every non-ASCII byte.
+        buffer.reserve(count + 2)
+        let out = buffer.base + buffer.count
+        if SpecialBytes.copyIfPlain(base, count: count, to: out + 1) {
             out.initialize(to: UInt8(ascii: "\""))
-            memcpy(out + 1, base, count)
             (out + count + 1).initialize(to: UInt8(ascii: "\""))
             buffer.count += count + 2
             return
         }
+        writeEscaping(base, count: count)
+    }
+
+    /// ``writeEscaped(_:)`` for a string that may need an escape, out of line: few do. Runs that
+    /// need no escape are copied in one go.
+    @inline(never)
+    private mutating func writeEscaping(_ base: UnsafeRawPointer, count: Int) {
+        let utf8 = UnsafeRawBufferPointer(start: base, count: count)
         buffer.append(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0

@@ -30,32 +30,40 @@ enum SpecialBytes {
         return (hasQuote | hasBackslash | hasControl | word) & highs
     }
 
-    /// Whether some byte of the `count` bytes at `base` may need a JSON escape from the writer:
-    /// `"`, `\`, a control byte, or 0xE2, which starts U+2028 and U+2029. Unlike ``mask(_:)``,
-    /// other non-ASCII bytes pass, so accented text is checked a word at a time to its end.
-    /// Never `false` for such a string; a `true` only sends it the byte-by-byte way.
+    /// Copies the `count` bytes at `source` to `destination` when none of them may need a JSON
+    /// escape from the writer (`"`, `\`, a control byte, or 0xE2, which starts U+2028 and
+    /// U+2029) and returns `true`; returns `false` at the first word that may hold one, having
+    /// written some bytes to `destination` (room for `count` of them). Unlike ``mask(_:)``, other
+    /// non-ASCII bytes pass, so accented text is checked and copied a word at a time to its end.
     @inline(__always)
-    static func mayNeedEscape(_ base: UnsafeRawPointer, count: Int) -> Bool {
+    static func copyIfPlain(_ source: UnsafeRawPointer, count: Int, to destination: UnsafeMutableRawPointer) -> Bool {
         var index = 0
         while index + 8 <= count {
-            if writerMask(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) != 0 { return true }
+            let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if writerMask(word) != 0 { return false }
+            destination.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
             index += 8
         }
-        guard index < count else { return false }
+        guard index < count else { return true }
         // The last 1 to 7 bytes: an overlapping word when the string has one, else the bytes
-        // themselves, padded with a letter (a zero byte would count as a control character).
-        let word: UInt64
+        // themselves, checked with letters for padding (a zero byte would count as control).
         if count >= 8 {
-            word = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            let word = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            if writerMask(word) != 0 { return false }
+            destination.storeBytes(of: word, toByteOffset: count - 8, as: UInt64.self)
         } else if count >= 4 {
-            let low = UInt64(base.loadUnaligned(as: UInt32.self))
-            let high = UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
-            word = low | high << 32
+            let low = source.loadUnaligned(as: UInt32.self)
+            let high = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            if writerMask(UInt64(low) | UInt64(high) << 32) != 0 { return false }
+            destination.storeBytes(of: low, as: UInt32.self)
+            destination.storeBytes(of: high, toByteOffset: count - 4, as: UInt32.self)
         } else {
-            let bytes = base.assumingMemoryBound(to: UInt8.self)
-            word = 0x4141_4141_4100_0000 | UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
+            let bytes = source.assumingMemoryBound(to: UInt8.self)
+            let word = 0x4141_4141_4100_0000 | UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
+            if writerMask(word) != 0 { return false }
+            destination.copyMemory(from: source, byteCount: count)
         }
-        return writerMask(word) != 0
+        return true
     }
 
     /// Non-zero when a byte of `word` is `"`, `\`, below 0x20 or 0xE2 (exactly: the tests for a
