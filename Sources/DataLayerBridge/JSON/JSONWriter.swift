@@ -62,23 +62,23 @@ public struct JSONWriter: Sendable {
         switch value {
         case .null: appendASCII("null")
         case .bool(let flag): appendASCII(flag ? "true" : "false")
-        case .number(let number): write(number: number)
+        case .number(let number): emit(number: number)
         case .string(let string): emit(string: string)
         case .array(let elements):
-            beginContainer(UInt8(ascii: "["))
+            emitOpen(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
-                separate(first: position == 0)
+                emitSeparator(first: position == 0)
                 emit(element)
             }
-            endContainer(UInt8(ascii: "]"), empty: elements.isEmpty)
+            emitClose(UInt8(ascii: "]"), empty: elements.isEmpty)
         case .object(let object):
-            beginContainer(UInt8(ascii: "{"))
+            emitOpen(UInt8(ascii: "{"))
             for (position, member) in object.members.enumerated() {
-                separate(first: position == 0)
+                emitSeparator(first: position == 0)
                 emit(key: member.key)
                 emit(member.value)
             }
-            endContainer(UInt8(ascii: "}"), empty: object.isEmpty)
+            emitClose(UInt8(ascii: "}"), empty: object.isEmpty)
         }
     }
 
@@ -97,6 +97,11 @@ public struct JSONWriter: Sendable {
     /// Writes a number's exact text.
     public mutating func write(number: JSONNumber) {
         makeUnique()
+        emit(number: number)
+    }
+
+    @inline(__always)
+    private mutating func emit(number: JSONNumber) {
         var text = number.text
         text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
     }
@@ -123,21 +128,39 @@ public struct JSONWriter: Sendable {
     /// Opens an array or object; pair with ``separate(first:)`` and ``endContainer(_:empty:)``.
     public mutating func beginContainer(_ bracket: UInt8) {
         makeUnique()
-        buffer.append(bracket)
-        depth += 1
+        emitOpen(bracket)
     }
 
     /// Writes what goes before an element or member: a comma unless `first`, and in pretty style a
     /// newline and indentation.
     public mutating func separate(first: Bool) {
         makeUnique()
-        if !first { buffer.append(UInt8(ascii: ",")) }
-        newlineAndIndent()
+        emitSeparator(first: first)
     }
 
     /// Closes the container opened by ``beginContainer(_:)``.
     public mutating func endContainer(_ bracket: UInt8, empty: Bool) {
         makeUnique()
+        emitClose(bracket, empty: empty)
+    }
+
+    // The container steps once the buffer is known unique, for write(_:), which checks that once
+    // per value rather than once per element, member and number.
+
+    @inline(__always)
+    private mutating func emitOpen(_ bracket: UInt8) {
+        buffer.append(bracket)
+        depth += 1
+    }
+
+    @inline(__always)
+    private mutating func emitSeparator(first: Bool) {
+        if !first { buffer.append(UInt8(ascii: ",")) }
+        newlineAndIndent()
+    }
+
+    @inline(__always)
+    private mutating func emitClose(_ bracket: UInt8, empty: Bool) {
         depth -= 1
         if !empty { newlineAndIndent() }
         buffer.append(bracket)
