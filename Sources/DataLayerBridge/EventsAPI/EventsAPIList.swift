@@ -5,6 +5,48 @@ enum EventsAPIListName: String, CaseIterable, Sendable {
     case autocomplete = "Autocomplete"
     case productListing = "Product Listing"
     case recommendation = "Recommendation"
+
+    /// Where a list of this name and its parts are.
+    var pointers: EventsAPIListPointers {
+        switch self {
+        case .searchResults: return EventsAPIListPointers.searchResults
+        case .autocomplete: return EventsAPIListPointers.autocomplete
+        case .productListing: return EventsAPIListPointers.productListing
+        case .recommendation: return EventsAPIListPointers.recommendation
+        }
+    }
+}
+
+/// The pointers the list rules report at. They are the same in every envelope, so they are spelled
+/// once per list name: building them for each envelope cost more than the checks that use them,
+/// and most envelopes have no finding that reads them.
+final class EventsAPIListPointers: Sendable {
+    /// `/lists`
+    static let lists = JSONPointer.root.appending("lists")
+
+    static let searchResults = EventsAPIListPointers(.searchResults)
+    static let autocomplete = EventsAPIListPointers(.autocomplete)
+    static let productListing = EventsAPIListPointers(.productListing)
+    static let recommendation = EventsAPIListPointers(.recommendation)
+
+    /// `/lists/NAME`
+    let list: JSONPointer
+    /// `/lists/NAME/items`
+    let items: JSONPointer
+    /// `/lists/NAME/query`
+    let query: JSONPointer
+    /// `/lists/NAME/query/filters`
+    let filters: JSONPointer
+    /// `/lists/NAME/query/scopes`
+    let scopes: JSONPointer
+
+    private init(_ name: EventsAPIListName) {
+        list = Self.lists.appending(name.rawValue)
+        items = list.appending("items")
+        query = list.appending("query")
+        filters = query.appending("filters")
+        scopes = query.appending("scopes")
+    }
 }
 
 /// One well-formed list of an `event` envelope: a known name whose value is an object. The rules
@@ -12,16 +54,15 @@ enum EventsAPIListName: String, CaseIterable, Sendable {
 struct EventsAPIList: Sendable {
     let name: EventsAPIListName
     let body: JSONObject
-    /// Where the list is: `/lists/Search Results`.
-    let pointer: JSONPointer
+    /// Where the list and its parts are: `/lists/Search Results`, `/lists/Search Results/items`…
+    let pointers: EventsAPIListPointers
 
-    /// The well-formed lists of `envelope`, in source order; none unless it is an `event`.
+    /// The well-formed lists of `envelope`, an `event`, in source order.
     static func lists(of envelope: JSONObject) -> [EventsAPIList] {
-        guard EventsAPIEventType(of: envelope) == .event, let lists = envelope["lists"]?.objectValue else { return [] }
-        let pointer = JSONPointer.root.appending("lists")
+        guard let lists = envelope["lists"]?.objectValue else { return [] }
         return lists.uniqueMembers.compactMap { member in
             guard let name = EventsAPIListName(rawValue: member.key), let body = member.value.objectValue else { return nil }
-            return EventsAPIList(name: name, body: body, pointer: pointer.appending(member.key))
+            return EventsAPIList(name: name, body: body, pointers: name.pointers)
         }
     }
 }

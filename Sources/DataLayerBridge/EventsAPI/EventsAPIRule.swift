@@ -77,12 +77,23 @@ struct EventsAPIFindings: Sendable {
     private(set) var list: [EventsAPIFinding] = []
     /// The envelope's lists, found once for the several rules that look at them.
     private var lists: [EventsAPIList]?
+    /// The envelope's event type (`.some(nil)` when unknown), found once for the several rules
+    /// that branch on it.
+    private var eventType: EventsAPIEventType??
 
     /// The lists of `envelope`, the envelope these findings are about.
     mutating func lists(of envelope: JSONObject) -> [EventsAPIList] {
         if let lists { return lists }
-        let found = EventsAPIList.lists(of: envelope)
+        let found = eventType(of: envelope) == .event ? EventsAPIList.lists(of: envelope) : []
         lists = found
+        return found
+    }
+
+    /// The event type of `envelope`, the envelope these findings are about.
+    mutating func eventType(of envelope: JSONObject) -> EventsAPIEventType? {
+        if let eventType { return eventType }
+        let found = EventsAPIEventType(of: envelope)
+        eventType = found
         return found
     }
 
@@ -118,7 +129,7 @@ struct EventsAPIFindings: Sendable {
     /// The object member `key` that an envelope of `type` requires; `nil` for envelopes of other
     /// types, and (reported) when the member is missing or not an object.
     mutating func payload(_ key: String, of envelope: JSONObject, for type: EventsAPIEventType) -> JSONObject? {
-        guard EventsAPIEventType(of: envelope) == type else { return nil }
+        guard eventType(of: envelope) == type else { return nil }
         return object(key, of: envelope, at: .root, .required)
     }
 

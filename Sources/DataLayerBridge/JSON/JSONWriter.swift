@@ -62,29 +62,46 @@ public struct JSONWriter: Sendable {
         switch value {
         case .null: appendASCII("null")
         case .bool(let flag): appendASCII(flag ? "true" : "false")
-        case .number(let number): write(number: number)
-        case .string(let string): write(string: string)
+        case .number(let number): emit(number: number)
+        case .string(let string): emit(string: string)
         case .array(let elements):
-            beginContainer(UInt8(ascii: "["))
+            emitOpen(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
-                separate(first: position == 0)
+                emitSeparator(first: position == 0)
                 emit(element)
             }
-            endContainer(UInt8(ascii: "]"), empty: elements.isEmpty)
+            emitClose(UInt8(ascii: "]"), empty: elements.isEmpty)
         case .object(let object):
-            beginContainer(UInt8(ascii: "{"))
+            emitOpen(UInt8(ascii: "{"))
             for (position, member) in object.members.enumerated() {
-                separate(first: position == 0)
-                writeKey(member.key)
+                emitSeparator(first: position == 0)
+                emit(key: member.key)
                 emit(member.value)
             }
-            endContainer(UInt8(ascii: "}"), empty: object.isEmpty)
+            emitClose(UInt8(ascii: "}"), empty: object.isEmpty)
+        }
+    }
+
+    /// ``write(string:)`` once the buffer is known unique: a `String`'s own bytes, with no check
+    /// or conversion per value (most values and every key of an envelope are strings).
+    /// Reading the bytes in place, without `withUTF8`'s mutable copy, saves a retain and a release
+    /// per string.
+    @inline(__always)
+    private mutating func emit(string: String) {
+        if string.utf8.withContiguousStorageIfAvailable({ writeEscaped(UnsafeRawBufferPointer($0)) }) == nil {
+            var copy = string
+            copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
         }
     }
 
     /// Writes a number's exact text.
     public mutating func write(number: JSONNumber) {
         makeUnique()
+        emit(number: number)
+    }
+
+    @inline(__always)
+    private mutating func emit(number: JSONNumber) {
         var text = number.text
         text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
     }
@@ -92,13 +109,18 @@ public struct JSONWriter: Sendable {
     /// Writes `string` as a quoted, escaped JSON string.
     public mutating func write(string: some StringProtocol) {
         makeUnique()
-        var copy = string as? String ?? String(string)
-        copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
+        emit(string: string as? String ?? String(string))
     }
 
     /// Writes a member key and the separator after it.
     public mutating func writeKey(_ key: some StringProtocol) {
-        write(string: key)
+        makeUnique()
+        emit(key: key as? String ?? String(key))
+    }
+
+    @inline(__always)
+    private mutating func emit(key: String) {
+        emit(string: key)
         buffer.append(UInt8(ascii: ":"))
         if case .pretty = style { buffer.append(UInt8(ascii: " ")) }
     }
@@ -106,21 +128,39 @@ public struct JSONWriter: Sendable {
     /// Opens an array or object; pair with ``separate(first:)`` and ``endContainer(_:empty:)``.
     public mutating func beginContainer(_ bracket: UInt8) {
         makeUnique()
-        buffer.append(bracket)
-        depth += 1
+        emitOpen(bracket)
     }
 
     /// Writes what goes before an element or member: a comma unless `first`, and in pretty style a
     /// newline and indentation.
     public mutating func separate(first: Bool) {
         makeUnique()
-        if !first { buffer.append(UInt8(ascii: ",")) }
-        newlineAndIndent()
+        emitSeparator(first: first)
     }
 
     /// Closes the container opened by ``beginContainer(_:)``.
     public mutating func endContainer(_ bracket: UInt8, empty: Bool) {
         makeUnique()
+        emitClose(bracket, empty: empty)
+    }
+
+    // The container steps once the buffer is known unique, for write(_:), which checks that once
+    // per value rather than once per element, member and number.
+
+    @inline(__always)
+    private mutating func emitOpen(_ bracket: UInt8) {
+        buffer.append(bracket)
+        depth += 1
+    }
+
+    @inline(__always)
+    private mutating func emitSeparator(first: Bool) {
+        if !first { buffer.append(UInt8(ascii: ",")) }
+        newlineAndIndent()
+    }
+
+    @inline(__always)
+    private mutating func emitClose(_ bracket: UInt8, empty: Bool) {
         depth -= 1
         if !empty { newlineAndIndent() }
         buffer.append(bracket)
@@ -151,16 +191,35 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes `"…"` around `utf8`, which must be valid UTF-8, escaping what JSON requires.
-    /// Runs that need no escape are copied in one go.
+    /// Inlined for the plain string, which is one check-and-copy; the rest go out of line.
+    @inline(__always)
     mutating func writeEscaped(_ utf8: UnsafeRawBufferPointer) {
+        let count = utf8.count
+        guard let base = utf8.baseAddress else {
+            appendASCII("\"\"")
+            return
+        }
+        // Most strings (keys, ids, URLs, accented titles) need no escape: checked and copied
+        // between the quotes a word at a time, instead of stopping at every non-ASCII byte.
+        buffer.reserve(count + 2)
+        let out = buffer.base + buffer.count
+        if SpecialBytes.copyIfPlain(base, count: count, to: out + 1) {
+            out.initialize(to: UInt8(ascii: "\""))
+            (out + count + 1).initialize(to: UInt8(ascii: "\""))
+            buffer.count += count + 2
+            return
+        }
+        writeEscaping(base, count: count)
+    }
+
+    /// ``writeEscaped(_:)`` for a string that may need an escape, out of line: few do. Runs that
+    /// need no escape are copied in one go.
+    @inline(never)
+    private mutating func writeEscaping(_ base: UnsafeRawPointer, count: Int) {
+        let utf8 = UnsafeRawBufferPointer(start: base, count: count)
         buffer.append(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0
-        let count = utf8.count
-        guard let base = utf8.baseAddress else {
-            buffer.append(UInt8(ascii: "\""))
-            return
-        }
         while true {
             index = SpecialBytes.skipPlain(base, from: index, count: count)
             guard index < count else { break }

@@ -29,4 +29,56 @@ enum SpecialBytes {
         let hasControl = word &- (ones &* 0x20)
         return (hasQuote | hasBackslash | hasControl | word) & highs
     }
+
+    /// Copies the `count` bytes at `source` to `destination` when none of them may need a JSON
+    /// escape from the writer (`"`, `\`, a control byte, or 0xE2, which starts U+2028 and
+    /// U+2029) and returns `true`; returns `false` at the first word that may hold one, having
+    /// written some bytes to `destination` (room for `count` of them). Unlike ``mask(_:)``, other
+    /// non-ASCII bytes pass, so accented text is checked and copied a word at a time to its end.
+    @inline(__always)
+    static func copyIfPlain(_ source: UnsafeRawPointer, count: Int, to destination: UnsafeMutableRawPointer) -> Bool {
+        var index = 0
+        while index + 8 <= count {
+            let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if writerMask(word) != 0 { return false }
+            destination.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        guard index < count else { return true }
+        // The last 1 to 7 bytes: an overlapping word when the string has one, else the bytes
+        // themselves, checked with letters for padding (a zero byte would count as control).
+        if count >= 8 {
+            let word = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            if writerMask(word) != 0 { return false }
+            destination.storeBytes(of: word, toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            let low = source.loadUnaligned(as: UInt32.self)
+            let high = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            if writerMask(UInt64(low) | UInt64(high) << 32) != 0 { return false }
+            destination.storeBytes(of: low, as: UInt32.self)
+            destination.storeBytes(of: high, toByteOffset: count - 4, as: UInt32.self)
+        } else {
+            let bytes = source.assumingMemoryBound(to: UInt8.self)
+            let word = 0x4141_4141_4100_0000 | UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
+            if writerMask(word) != 0 { return false }
+            destination.copyMemory(from: source, byteCount: count)
+        }
+        return true
+    }
+
+    /// Non-zero when a byte of `word` is `"`, `\`, below 0x20 or 0xE2 (exactly: the tests for a
+    /// zero byte and for a byte below n have no false negatives).
+    @inline(__always)
+    private static func writerMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let leads = word ^ (ones &* 0xE2)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasLead = (leads &- ones) & ~leads
+        let hasControl = (word &- (ones &* 0x20)) & ~word
+        return (hasQuote | hasBackslash | hasLead | hasControl) & highs
+    }
 }

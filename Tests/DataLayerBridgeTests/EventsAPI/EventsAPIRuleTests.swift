@@ -67,6 +67,7 @@ struct EventsAPIRuleTests {
             #expect(findings(100_000_000_000) == expected)
             #expect(findings(1_626_386_701_000) == expected)
             #expect(findings(S.number("1e11")) == expected)
+            #expect(findings(S.number("123456789012345678901234567890")) == expected)
         }
 
         @Test func fractionsStringsAndNonPositiveValuesAreErrors() {
@@ -74,7 +75,10 @@ struct EventsAPIRuleTests {
                 S.error("/local_timestamp", "must be an integer, not 1626386701.0000000000000000001"),
             ])
             #expect(findings("1626386701") == [S.error("/local_timestamp", "must be an integer, not string")])
-            #expect(findings(-5) == [S.error("/local_timestamp", "must be a positive UNIX timestamp in seconds")])
+            let notPositive = [S.error("/local_timestamp", "must be a positive UNIX timestamp in seconds")]
+            #expect(findings(-5) == notPositive)
+            #expect(findings(0) == notPositive)
+            #expect(findings(S.number("-1e30")) == notPositive)
         }
     }
 
@@ -164,6 +168,29 @@ struct EventsAPIRuleTests {
             #expect(findings([S.item("1", position: 3), S.item("2", position: S.number("3.0")), S.item("3", position: 3)]) == [
                 S.error("/lists/Autocomplete/items/1/position", "duplicate position 3.0 (also at item 0)"),
                 S.error("/lists/Autocomplete/items/2/position", "duplicate position 3 (also at item 0)"),
+            ])
+        }
+
+        /// Items numbered in order are checked without hashing until one is out of that order:
+        /// repeats are found the same on both sides of that switch.
+        @Test(arguments: [
+            ([1, 2, 3, 2, 4], [(3, 1)]),
+            ([41, 42, 41], [(2, 0)]),
+            ([1, 3, 3, 1], [(2, 1), (3, 0)]),
+            ([3, 2, 1, 2, 3], [(3, 1), (4, 0)]),
+            ([9_223_372_036_854_775_806, 9_223_372_036_854_775_807, 9_223_372_036_854_775_807], [(2, 1)]),
+        ])
+        func repeatedPositionsNameTheFirstItem(_ positions: [Int], _ repeats: [(item: Int, first: Int)]) {
+            let items = positions.enumerated().map { S.item("\($0.offset)", position: .number(JSONNumber($0.element))) }
+            #expect(findings(.array(items)) == repeats.map {
+                S.error("/lists/Autocomplete/items/\($0.item)/position", "duplicate position \(positions[$0.item]) (also at item \($0.first))")
+            })
+        }
+
+        @Test func anItemThatIsNotAnObjectDoesNotHideARepeat() {
+            #expect(findings([S.item("1", position: 1), "x", S.item("2", position: 2), S.item("3", position: 1)]) == [
+                S.error("/lists/Autocomplete/items/1", "must be an object, not string"),
+                S.error("/lists/Autocomplete/items/3/position", "duplicate position 1 (also at item 0)"),
             ])
         }
 

@@ -66,4 +66,36 @@ struct JSONWriterTests {
         #expect(writer.string == expected)
         #expect(try JSONValue(parsing: input).description == expected)
     }
+
+    /// The writer checks strings a word of 8 bytes at a time, with the last 1 to 7 bytes read apart:
+    /// every character that needs an escape (and the non-ASCII ones that do not) is put at every
+    /// position of strings across those sizes.
+    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~"])
+    func escapesAtEveryPositionOfEveryLength(_ special: String) {
+        for length in 1...19 {
+            for position in 0..<length {
+                let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position - 1)
+                var writer = JSONWriter()
+                writer.write(string: text)
+                #expect(writer.string == Self.quoted(text), "length \(length), position \(position)")
+            }
+        }
+    }
+
+    /// JSON escaping spelled out one scalar at a time, to compare the writer's against.
+    private static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\u{2028}": result += "\\u2028"
+            case "\u{2029}": result += "\\u2029"
+            case "\u{0}"..."\u{1F}": result += "\\u00" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
 }

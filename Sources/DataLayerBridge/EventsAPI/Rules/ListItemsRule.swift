@@ -4,12 +4,10 @@
 struct ListItemsRule: EventsAPIRule {
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) {
-            guard let items = findings.member("items", of: list.body, at: list.pointer, .array, .required)?.arrayValue
+            guard let items = findings.member("items", of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
             else { continue }
-            let itemsPointer = list.pointer.appending("items")
-            var firstIndexOfPosition: [PositionKey: Int] = [:]
-            firstIndexOfPosition.reserveCapacity(items.count)
-            findings.forEachObject(in: items, at: itemsPointer) { findings, index, item, pointer in
+            var firstIndexOfPosition = FirstIndexOfPosition()
+            findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item, pointer in
                 _ = findings.member("title", of: item, at: pointer, .string, .required)
                 _ = findings.member("type", of: item, at: pointer, .identifier, .required)
                 _ = findings.member("url", of: item, at: pointer, .identifier, .required)
@@ -17,15 +15,68 @@ struct ListItemsRule: EventsAPIRule {
                     let key = PositionKey(position)
                     if !key.isPositive {
                         findings.error(pointer.appending("position"), "must be a positive integer, not \(position.text)")
-                    } else if let first = firstIndexOfPosition.updateValue(index, forKey: key) {
-                        // One hash for the usual, unique position; a repeat puts the first index back.
-                        firstIndexOfPosition[key] = first
+                    } else if let first = firstIndexOfPosition.insert(key, at: index) {
                         findings.error(pointer.appending("position"), "duplicate position \(position.text) (also at item \(first))")
                     }
                 }
                 _ = findings.member("price", of: item, at: pointer, .numberOrNull, .optional)
             }
         }
+    }
+}
+
+/// The index of the first item at each position of one list.
+///
+/// Lists number their items 1, 2, 3… (or on from a page's offset) in item order. While they do, the
+/// positions seen are one run, where a position's first item is found by subtraction and nothing is
+/// hashed; the first item off the run moves the run into a dictionary.
+private struct FirstIndexOfPosition {
+    private enum State {
+        case empty
+        /// Positions `start ..< start + count` at items `firstIndex ..< firstIndex + count`.
+        case run(start: Int64, firstIndex: Int, count: Int)
+        case table([PositionKey: Int])
+    }
+
+    private var state = State.empty
+
+    /// Records the item at `index` as being at `key`; the index of an earlier item at the same
+    /// position (which stays the recorded one), or `nil` when the position is new.
+    mutating func insert(_ key: PositionKey, at index: Int) -> Int? {
+        var table: [PositionKey: Int]
+        switch (state, key) {
+        case (.empty, .integer(let position)):
+            state = .run(start: position, firstIndex: index, count: 1)
+            return nil
+        case (.run(let start, let firstIndex, let count), .integer(let position)):
+            // Differences, not sums: every position here is positive, so none can overflow.
+            if position - start == Int64(count) && index == firstIndex + count {
+                state = .run(start: start, firstIndex: firstIndex, count: count + 1)
+                return nil
+            }
+            if position >= start && position - start < Int64(count) { return firstIndex + Int(position - start) }
+            table = Self.table(start: start, firstIndex: firstIndex, count: count)
+        case (.run(let start, let firstIndex, let count), .exact):
+            table = Self.table(start: start, firstIndex: firstIndex, count: count)
+        case (.empty, .exact):
+            table = [:]
+        case (.table(let existing), _):
+            table = existing
+        }
+        // Emptied while the table is changed, so that it is not copied.
+        state = .empty
+        defer { state = .table(table) }
+        // One hash for the usual, unique position; a repeat puts the first index back.
+        guard let first = table.updateValue(index, forKey: key) else { return nil }
+        table[key] = first
+        return first
+    }
+
+    private static func table(start: Int64, firstIndex: Int, count: Int) -> [PositionKey: Int] {
+        var table: [PositionKey: Int] = [:]
+        table.reserveCapacity(count + 1)
+        for offset in 0..<count { table[.integer(start + Int64(offset))] = firstIndex + offset }
+        return table
     }
 }
 

@@ -3,7 +3,7 @@
 struct ListsRule: EventsAPIRule {
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         guard let lists = findings.payload("lists", of: envelope, for: .event) else { return }
-        let pointer = JSONPointer.root.appending("lists")
+        let pointer = EventsAPIListPointers.lists
         if lists.isEmpty {
             findings.error(pointer, "must contain at least one list")
         }

@@ -4,17 +4,23 @@
 struct LocalTimestampRule: EventsAPIRule {
     /// 10^11 seconds is the year 5138, while milliseconds since 1973 are all above it: any value
     /// from here up is a millisecond (or finer) timestamp.
-    static let millisecondThreshold = JSONNumber(100_000_000_000)
+    static let millisecondThreshold: Int64 = 100_000_000_000
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         guard let timestamp = findings.member("local_timestamp", of: envelope, at: .root, .integer, .optional)?
             .numberValue
         else { return }
-        let pointer = JSONPointer.root.appending("local_timestamp")
-        if timestamp >= Self.millisecondThreshold {
-            findings.error(pointer, "looks like milliseconds; must be UNIX seconds")
-        } else if timestamp <= JSONNumber(0) {
-            findings.error(pointer, "must be a positive UNIX timestamp in seconds")
+        // Compared as a machine integer (comparing `JSONNumber`s parses both texts each time); an
+        // integer beyond Int64 is far past both bounds, so its sign alone says which.
+        let seconds = timestamp.int64Value ?? (timestamp.text.hasPrefix("-") ? .min : .max)
+        let reason: String
+        if seconds >= Self.millisecondThreshold {
+            reason = "looks like milliseconds; must be UNIX seconds"
+        } else if seconds <= 0 {
+            reason = "must be a positive UNIX timestamp in seconds"
+        } else {
+            return
         }
+        findings.error(JSONPointer.root.appending("local_timestamp"), reason)
     }
 }

@@ -14,11 +14,10 @@ struct ProductListingScopesRule: EventsAPIRule {
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) where list.name == .productListing {
-            guard let query = findings.object("query", of: list.body, at: list.pointer, .required) else { continue }
-            let queryPointer = list.pointer.appending("query")
-            _ = findings.object("filters", of: query, at: queryPointer, .optional)
-            guard let scopes = findings.object("scopes", of: query, at: queryPointer, .required) else { continue }
-            let pointer = queryPointer.appending("scopes")
+            guard let query = findings.object("query", of: list.body, at: list.pointers.list, .required) else { continue }
+            _ = findings.object("filters", of: query, at: list.pointers.query, .optional)
+            guard let scopes = findings.object("scopes", of: query, at: list.pointers.query, .required) else { continue }
+            let pointer = list.pointers.scopes
             if scopes.isEmpty {
                 findings.error(pointer, "must name a category, a brand or custom filters")
             }

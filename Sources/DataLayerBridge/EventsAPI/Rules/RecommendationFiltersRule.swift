@@ -10,10 +10,9 @@ struct RecommendationFiltersRule: EventsAPIRule {
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) where list.name == .recommendation {
-            guard let query = findings.object("query", of: list.body, at: list.pointer, .required) else { continue }
-            let queryPointer = list.pointer.appending("query")
-            guard let filters = findings.object("filters", of: query, at: queryPointer, .required) else { continue }
-            let pointer = queryPointer.appending("filters")
+            guard let query = findings.object("query", of: list.body, at: list.pointers.list, .required) else { continue }
+            guard let filters = findings.object("filters", of: query, at: list.pointers.query, .required) else { continue }
+            let pointer = list.pointers.filters
             if let placement = findings.member("RecommenderClientId", of: filters, at: pointer, .identifier, .required)?
                 .stringValue, !Self.isPlainIdentifier(placement)
             {

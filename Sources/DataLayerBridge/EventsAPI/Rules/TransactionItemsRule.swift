@@ -9,7 +9,7 @@ struct TransactionItemsRule: EventsAPIRule {
     static let flags = ["was_discounted", "was_volume_discounted"]
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard EventsAPIEventType(of: envelope) == .transaction,
+        guard findings.eventType(of: envelope) == .transaction,
             let items = findings.member("items", of: envelope, at: .root, .array, .required)?.arrayValue
         else { return }
         let itemsPointer = JSONPointer.root.appending("items")
