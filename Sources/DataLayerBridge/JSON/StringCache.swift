@@ -1,7 +1,14 @@
-/// Recently made short strings, so that materialising a stream's documents validates and builds
-/// each repeated key or short value once rather than at every occurrence (a GA4 push repeats
-/// `item_id`, `item_name`, `price`, its currency… for every item). Direct-mapped, 1,024 entries
-/// of up to 16 bytes.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Recently made strings, so that materialising a stream's documents validates and builds each
+/// repeated key or value once rather than at every occurrence (a GA4 push repeats `item_id`,
+/// `item_name`, `price`, its currency… for every item; list names, product names and page URLs
+/// repeat from push to push). Direct-mapped: 1,024 entries of up to 16 bytes, and 1,024 of up to
+/// 128 bytes found by a hash of their bytes.
 ///
 /// A value type: a worker keeps one beside its parser and passes it to
 /// ``JSONTape/value(_:strings:)``. The table is written only while uniquely referenced (a copy
@@ -16,19 +23,33 @@ struct StringCache: @unchecked Sendable {
         var string = ""
     }
 
+    private struct LongEntry {
+        var hash: UInt64 = 0
+        var string = ""
+    }
+
+    /// Longer strings are rarer and cost an allocation each to make; longer still, they seldom repeat.
+    private static let longLimit = 128
+
     private final class Table {
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
+        let longEntries = UnsafeMutablePointer<LongEntry>.allocate(capacity: 1 << StringCache.slotBits)
 
-        init() { entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits) }
+        init() {
+            entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
+            longEntries.initialize(repeating: LongEntry(), count: 1 << StringCache.slotBits)
+        }
 
         deinit {
             entries.deinitialize(count: 1 << StringCache.slotBits)
             entries.deallocate()
+            longEntries.deinitialize(count: 1 << StringCache.slotBits)
+            longEntries.deallocate()
         }
     }
 
     private let enabled: Bool
-    /// Allocated on first use (40 KiB), so a cache that is never used costs nothing.
+    /// Allocated on first use (64 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
     /// A cache, or with `enabled` false a pass-through: one-off conversions gain nothing from a
@@ -38,7 +59,8 @@ struct StringCache: @unchecked Sendable {
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
-        guard enabled, length <= 16, let base = utf8.baseAddress else { return String(decoding: utf8, as: UTF8.self) }
+        guard enabled, length <= Self.longLimit, let base = utf8.baseAddress else { return String(decoding: utf8, as: UTF8.self) }
+        if length > 16 { return longString(utf8) }
         // The bytes as two zero-padded words: the comparison and the hash in a few instructions.
         var words: (low: UInt64, high: UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: length) }
@@ -51,6 +73,32 @@ struct StringCache: @unchecked Sendable {
         }
         let string = String(decoding: utf8, as: UTF8.self)
         entry.pointee = Entry(low: words.low, high: words.high, length: length, string: string)
+        return string
+    }
+
+    /// The string of `utf8` (17 to 128 bytes), from the cache when it was made recently: found by a
+    /// hash of its bytes and confirmed by comparing them.
+    private mutating func longString(_ utf8: UnsafeRawBufferPointer) -> String {
+        let length = utf8.count
+        var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
+        var offset = 0
+        while offset + 8 <= length {
+            hash = (hash ^ utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
+            offset += 8
+        }
+        while offset < length {
+            hash = (hash ^ UInt64(utf8[offset])) &* 0x9E37_79B9_7F4A_7C15
+            offset += 1
+        }
+        let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
+        if !isKnownUniquelyReferenced(&table) { table = Table() }
+        let entry = table.unsafelyUnwrapped.longEntries + slot
+        if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
+           entry.pointee.string.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, utf8.baseAddress!, length) == 0 }) == true {
+            return entry.pointee.string
+        }
+        let string = String(decoding: utf8, as: UTF8.self)
+        entry.pointee = LongEntry(hash: hash, string: string)
         return string
     }
 }
