@@ -112,7 +112,7 @@ extension ExpressionFunctions {
 
 extension JSONValue {
     /// `coalesce()`'s notion of "no value": null, `""`, `[]` and `{}` (but not `false` or `0`).
-    fileprivate var isEmptyValue: Bool {
+    var isEmptyValue: Bool {
         switch self {
         case .null: return true
         case .string(let string): return string.isEmpty

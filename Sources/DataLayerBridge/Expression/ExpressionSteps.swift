@@ -108,7 +108,10 @@ extension ExpressionNode {
         case .multiSelectHash(let members, let uniqueKeys):
             return MultiSelectStep(members.map { $0.value.step() }, keys: members.map(\.key), uniqueKeys: uniqueKeys)
         case .function(let function, let arguments, let column):
-            return StringMembershipStep(function, arguments, column: column) ?? FunctionStep(function, arguments.map { $0.step() }, column: column)
+            if let step = StringMembershipStep(function, arguments, column: column) { return step }
+            if let step = CoalesceStep(function, arguments) { return step }
+            if let step = MemberLookupStep(function, arguments, column: column) { return step }
+            return FunctionStep(function, arguments.map { $0.step() }, column: column)
         case .expressionReference(let inner): return ReferenceStep(inner.step())
         case .letExpression(let bindings, let body): return LetStep(bindings.map { $0.value.step() }, body.step())
         case .ternary(let condition, let then, let otherwise): return TrioStep(.ternary, condition.step(), then.step(), otherwise.step())
@@ -578,6 +581,51 @@ final class StringMembershipStep: ExpressionStep {
         if value.isNull { return try call.evaluate(value, &evaluator) }
         guard case .string(let needle) = try search.evaluate(value, &evaluator) else { return false }
         return .bool(strings.contains(needle))
+    }
+}
+
+/// `coalesce(a, b, …)`, the default mapping's most frequent call: every argument evaluated in order
+/// (so an argument's error is raised as the call raises it), the first that is not empty returned,
+/// without setting up a call.
+final class CoalesceStep: ExpressionStep {
+    let values: StepArray
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
+        // An `&expression` argument is the call's type error, left to the call.
+        guard function.name == "coalesce", !arguments.contains(where: { if case .expressionReference = $0 { true } else { false } }) else {
+            return nil
+        }
+        values = StepArray(arguments.map { $0.step() })
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        var first: JSONValue?
+        for index in values.indices {
+            let argument = try values.evaluate(index, value, &evaluator)
+            if first == nil, !argument.isEmptyValue { first = argument }
+        }
+        return first ?? .null
+    }
+}
+
+/// `lookup(object, 'name')` with a literal name (after folding, `lookup(x, $config.identity_field)`
+/// too): the member, or null, without setting up a call. Anything but an object is the call's type
+/// error, left to the call.
+final class MemberLookupStep: ExpressionStep {
+    let object: any ExpressionStep
+    let name: String
+    let call: FunctionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function.name == "lookup", arguments.count == 2, case .literal(.string(let name)) = arguments[1] else { return nil }
+        self.name = name
+        object = arguments[0].step()
+        call = FunctionStep(function, arguments.map { $0.step() }, column: column)
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .object(let members) = try object.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
+        return members[name] ?? .null
     }
 }
 

@@ -126,6 +126,35 @@ struct ExpressionTests {
         #expect(Self.describe { _ = try Expression("contains(['a'], abs(x))").evaluate(["x": "s"]) }.contains("abs()"))
     }
 
+    /// `coalesce(…)` and `lookup(x, 'name')` are steps of their own; each must give what the general
+    /// call gives, values and errors, whatever the arguments evaluate to.
+    @Test(arguments: [
+        ("coalesce(a, b, c)", "CoalesceStep"), ("coalesce(a)", "CoalesceStep"), ("coalesce(a, abs(b), c)", "CoalesceStep"),
+        ("lookup(a, 'k')", "MemberLookupStep"), ("lookup(a, 'caf\u{e9}')", "MemberLookupStep"), ("lookup(abs(b), 'k')", "MemberLookupStep"),
+    ])
+    func aFusedCallGivesTheValuesAndErrorsOfTheCall(_ source: String, _ stepName: String) throws {
+        let tree = try Expression.tree(source)
+        guard case .function(let function, let arguments, let column) = tree else {
+            Issue.record("not a call: \(tree)")
+            return
+        }
+        let fused = tree.step()
+        #expect(String(describing: type(of: fused)) == stepName)
+        let call = FunctionStep(function, arguments.map { $0.step() }, column: column)
+        let documents: [JSONValue] = [
+            [:], ["a": nil, "b": "", "c": 0], ["a": "", "b": [], "c": [:]], ["a": [], "b": ["x": 1], "c": "z"],
+            ["a": ["k": 1, "caf\u{e9}": 2], "b": 3], ["a": ["k": nil], "b": -2], ["a": ["ke": 1]], ["a": "k", "b": 1],
+            ["a": ["cafe\u{301}": 5]], ["a": 0, "b": false, "c": true], ["a": ["k": 1], "b": "not a number"], nil, 7,
+        ]
+        for document in documents {
+            func run(_ step: any ExpressionStep) -> String {
+                var evaluator = ExpressionEvaluator(root: document, globals: ExpressionVariables())
+                do { return try step.evaluate(document, &evaluator).description } catch { return "error: \(error)" }
+            }
+            #expect(run(fused) == run(call), "\(source) on \(document)")
+        }
+    }
+
     static func describe(_ body: () throws -> Void) -> String {
         do {
             try body()
