@@ -11,12 +11,25 @@ final class ExpressionFunction: Sendable {
     /// Every parameter takes any value (`coalesce`, `to_string`, …): checking a call's types then
     /// only means refusing expression references.
     let takesAnyValues: Bool
+    /// A function of one value of any type that cannot fail (`to_number`, `type`): what it does to
+    /// that value, which a step applies without setting up a call.
+    let transform: (@Sendable (JSONValue) -> JSONValue)?
 
     init(_ name: String, _ required: [ArgumentType], optional: [ArgumentType] = [], variadic: Bool = false, _ body: @escaping Body) {
         self.name = name
         signature = Signature(required: required, optional: optional, variadic: variadic)
         self.body = body
         takesAnyValues = (required + optional).allSatisfy { $0 == .any }
+        transform = nil
+    }
+
+    /// A function of one value of any type that cannot fail.
+    init(_ name: String, transform: @escaping @Sendable (JSONValue) -> JSONValue) {
+        self.name = name
+        signature = Signature(required: [.any], optional: [], variadic: false)
+        body = { call, _ throws(ExpressionError) in transform(call.value(0)) }
+        takesAnyValues = true
+        self.transform = transform
     }
 
     /// Parameter types: required ones, then optional ones; a variadic function repeats its last
@@ -311,13 +324,13 @@ enum ExpressionFunctions {
         ExpressionFunction("sum", [.arrayOfNumbers]) { call, _ throws(ExpressionError) in
             .number(try sum(try call.array(0), call))
         },
-        ExpressionFunction("to_array", [.any]) { call, _ throws(ExpressionError) in
-            if case .array = call.value(0) { return call.value(0) }
-            return [call.value(0)]
+        ExpressionFunction("to_array") { value in
+            if case .array = value { return value }
+            return [value]
         },
-        ExpressionFunction("to_number", [.any]) { call, _ throws(ExpressionError) in
-            switch call.value(0) {
-            case .number: return call.value(0)
+        ExpressionFunction("to_number") { value in
+            switch value {
+            case .number: return value
             case .string(let text): return JSONNumber(text: text).map(JSONValue.number) ?? .null
             default: return .null
             }
@@ -326,9 +339,7 @@ enum ExpressionFunctions {
             if case .string = call.value(0) { return call.value(0) }
             return .string(try limited(call.value(0).description, call))
         },
-        ExpressionFunction("type", [.any]) { call, _ throws(ExpressionError) in
-            .string(call.value(0).typeName)
-        },
+        ExpressionFunction("type") { value in .string(value.typeName) },
         ExpressionFunction("values", [.object]) { call, _ throws(ExpressionError) in
             .array(try call.object(0).uniqueMembers.map(\.value))
         },

@@ -111,6 +111,8 @@ extension ExpressionNode {
             if let step = StringMembershipStep(function, arguments, column: column) { return step }
             if let step = CoalesceStep(function, arguments) { return step }
             if let step = MemberLookupStep(function, arguments, column: column) { return step }
+            if let step = TransformStep(function, arguments) { return step }
+            if let step = StringPassStep(function, arguments, column: column) { return step }
             return FunctionStep(function, arguments.map { $0.step() }, column: column)
         case .expressionReference(let inner): return ReferenceStep(inner.step())
         case .letExpression(let bindings, let body): return LetStep(bindings.map { $0.value.step() }, body.step())
@@ -545,6 +547,16 @@ final class FunctionStep: ExpressionStep {
         return try function.body(call, &evaluator)
     }
 
+    /// The function applied to argument values already evaluated (at most two, the call's own
+    /// count): what a step that handles the usual case itself does with the rest.
+    func applying(_ first: JSONValue, _ second: JSONValue?, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        var call = FunctionCall(self)
+        call.arguments.append(first)
+        if let second { call.arguments.append(second) }
+        if checksTypes { try checkTypes(call) }
+        return try function.body(call, &evaluator)
+    }
+
     /// Every argument checked against the signature before the function looks at any value,
     /// so a wrong type is always `invalidType`, never a value error of a later argument.
     private func checkTypes(_ call: FunctionCall) throws(ExpressionError) {
@@ -624,8 +636,47 @@ final class MemberLookupStep: ExpressionStep {
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        guard case .object(let members) = try object.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
+        let object = try object.evaluate(value, &evaluator)
+        guard case .object(let members) = object else { return try call.applying(object, .string(name), &evaluator) }
         return members[name] ?? .null
+    }
+}
+
+/// A call of a function that is a ``ExpressionFunction/transform`` of its one value argument
+/// (`to_number(item.price)`, `type(ecommerce)`): the transform applied without setting up a call.
+final class TransformStep: ExpressionStep {
+    let argument: any ExpressionStep
+    let transform: @Sendable (JSONValue) -> JSONValue
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
+        guard let transform = function.transform, arguments.count == 1 else { return nil }
+        if case .expressionReference = arguments[0] { return nil }
+        argument = arguments[0].step()
+        self.transform = transform
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        transform(try argument.evaluate(value, &evaluator))
+    }
+}
+
+/// `to_string(x)`: a string comes back as it is, without setting up a call; anything else is
+/// written out by the call.
+final class StringPassStep: ExpressionStep {
+    let argument: any ExpressionStep
+    let call: FunctionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function.name == "to_string", arguments.count == 1 else { return nil }
+        if case .expressionReference = arguments[0] { return nil }
+        argument = arguments[0].step()
+        call = FunctionStep(function, [argument], column: column)
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        let argument = try argument.evaluate(value, &evaluator)
+        if case .string = argument { return argument }
+        return try call.applying(argument, nil, &evaluator)
     }
 }
 

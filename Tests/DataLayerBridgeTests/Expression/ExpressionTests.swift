@@ -126,11 +126,15 @@ struct ExpressionTests {
         #expect(Self.describe { _ = try Expression("contains(['a'], abs(x))").evaluate(["x": "s"]) }.contains("abs()"))
     }
 
-    /// `coalesce(…)` and `lookup(x, 'name')` are steps of their own; each must give what the general
-    /// call gives, values and errors, whatever the arguments evaluate to.
+    /// `coalesce(…)`, `lookup(x, 'name')`, `to_string(x)` and the one-value transforms (`to_number`,
+    /// `type`, `to_array`) are steps of their own; each must give what the general call gives,
+    /// values and errors, whatever the arguments evaluate to.
     @Test(arguments: [
         ("coalesce(a, b, c)", "CoalesceStep"), ("coalesce(a)", "CoalesceStep"), ("coalesce(a, abs(b), c)", "CoalesceStep"),
         ("lookup(a, 'k')", "MemberLookupStep"), ("lookup(a, 'caf\u{e9}')", "MemberLookupStep"), ("lookup(abs(b), 'k')", "MemberLookupStep"),
+        ("to_number(a)", "TransformStep"), ("to_number(b)", "TransformStep"), ("type(a)", "TransformStep"), ("to_array(a)", "TransformStep"),
+        ("to_string(a)", "StringPassStep"), ("to_string(b)", "StringPassStep"), ("to_string(abs(b))", "StringPassStep"),
+        ("to_number(&a)", "FunctionStep"), ("to_string(&a)", "FunctionStep"),
     ])
     func aFusedCallGivesTheValuesAndErrorsOfTheCall(_ source: String, _ stepName: String) throws {
         let tree = try Expression.tree(source)
@@ -145,6 +149,7 @@ struct ExpressionTests {
             [:], ["a": nil, "b": "", "c": 0], ["a": "", "b": [], "c": [:]], ["a": [], "b": ["x": 1], "c": "z"],
             ["a": ["k": 1, "caf\u{e9}": 2], "b": 3], ["a": ["k": nil], "b": -2], ["a": ["ke": 1]], ["a": "k", "b": 1],
             ["a": ["cafe\u{301}": 5]], ["a": 0, "b": false, "c": true], ["a": ["k": 1], "b": "not a number"], nil, 7,
+            ["a": "12.50", "b": "1e400"], ["a": " 3", "b": "-0"], ["a": [1, "2"], "b": 19_999_999_999_999_999], ["a": .number(JSONNumber(text: "1.50")!), "b": "caf\u{e9}"],
         ]
         for document in documents {
             func run(_ step: any ExpressionStep) -> String {
