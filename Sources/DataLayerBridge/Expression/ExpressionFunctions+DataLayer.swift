@@ -160,7 +160,10 @@ enum UUIDText {
 
     /// SHA-1 of namespace + UTF-8 name, truncated to 16 bytes, version 5 and RFC 4122 variant.
     static func version5(namespace: [UInt8], name: String) -> String {
-        var bytes = Array(SHA1.hash(namespace + Array(name.utf8)).prefix(16))
+        var sha = SHA1()
+        sha.update(namespace)
+        sha.update(name.utf8)
+        var bytes = Array(sha.finish().prefix(16))
         bytes[6] = bytes[6] & 0x0F | 0x50
         bytes[8] = bytes[8] & 0x3F | 0x80
         return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { Hex.lowercase(bytes[$0]) }.joined(separator: "-")

@@ -1,12 +1,16 @@
 /// SHA-1 (FIPS 180-4), for name-based UUIDs (RFC 4122 version 5) only: SHA-1 is broken for
 /// signatures, but a UUID needs a stable spread, not collision resistance.
+///
+/// Contiguous input is hashed 64 bytes at a time where it lies: the default mapping derives an id
+/// from the whole record text of every push without an `event_id`.
 struct SHA1 {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
-    private var block: [UInt8] = []
+    /// The bytes of an unfinished block: fewer than 64.
+    private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
     init() {
-        block.reserveCapacity(64)
+        pending.reserveCapacity(64)
     }
 
     /// The 20-byte digest of `bytes`.
@@ -17,27 +21,40 @@ struct SHA1 {
     }
 
     mutating func update(_ bytes: some Sequence<UInt8>) {
+        if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) != nil { return }
         for byte in bytes {
-            block.append(byte)
             length &+= 8
-            if block.count == 64 {
-                compress()
-                block.removeAll(keepingCapacity: true)
-            }
+            pending.append(byte)
+            if pending.count == 64 { compressPending() }
         }
+    }
+
+    private mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        length &+= UInt64(bytes.count) &* 8
+        var offset = 0
+        if !pending.isEmpty {
+            offset = min(64 - pending.count, bytes.count)
+            pending.append(contentsOf: bytes[..<offset])
+            guard pending.count == 64 else { return }
+            compressPending()
+        }
+        while bytes.count - offset >= 64 {
+            Self.compress(&state, UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
+            offset += 64
+        }
+        pending.append(contentsOf: bytes[offset...])
     }
 
     mutating func finish() -> [UInt8] {
         let bits = length
-        block.append(0x80)
-        if block.count > 56 {
-            block += [UInt8](repeating: 0, count: 64 - block.count)
-            compress()
-            block.removeAll(keepingCapacity: true)
+        pending.append(0x80)
+        if pending.count > 56 {
+            pending += [UInt8](repeating: 0, count: 64 - pending.count)
+            compressPending()
         }
-        block += [UInt8](repeating: 0, count: 56 - block.count)
-        for shift in stride(from: 56, through: 0, by: -8) { block.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        compress()
+        pending += [UInt8](repeating: 0, count: 56 - pending.count)
+        for shift in stride(from: 56, through: 0, by: -8) { pending.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+        compressPending()
         var digest: [UInt8] = []
         for word in [state.0, state.1, state.2, state.3, state.4] {
             for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
@@ -45,32 +62,33 @@ struct SHA1 {
         return digest
     }
 
-    private mutating func compress() {
-        var w = [UInt32](repeating: 0, count: 80)
-        for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
-        }
-        for i in 16..<80 {
-            let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
-            w[i] = x << 1 | x >> 31
-        }
-        var (a, b, c, d, e) = state
-        for i in 0..<80 {
-            let f: UInt32
-            let k: UInt32
-            switch i {
-            case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A82_7999)
-            case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9_EBA1)
-            case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
-            default: (f, k) = (b ^ c ^ d, 0xCA62_C1D6)
+    private mutating func compressPending() {
+        pending.withUnsafeBytes { Self.compress(&state, $0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// One 64-byte block into `state`.
+    private static func compress(_ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32), _ block: UnsafeRawBufferPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+            for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+            for i in 16..<80 {
+                let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
+                w[i] = x << 1 | x >> 31
             }
-            let temp = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
-            e = d
-            d = c
-            c = b << 30 | b >> 2
-            b = a
-            a = temp
+            var (a, b, c, d, e) = state
+            func round(_ f: UInt32, _ k: UInt32, _ word: UInt32) {
+                let temp = (a << 5 | a >> 27) &+ f &+ e &+ k &+ word
+                e = d
+                d = c
+                c = b << 30 | b >> 2
+                b = a
+                a = temp
+            }
+            for i in 0..<20 { round((b & c) | (~b & d), 0x5A82_7999, w[i]) }
+            for i in 20..<40 { round(b ^ c ^ d, 0x6ED9_EBA1, w[i]) }
+            for i in 40..<60 { round((b & c) | (b & d) | (c & d), 0x8F1B_BCDC, w[i]) }
+            for i in 60..<80 { round(b ^ c ^ d, 0xCA62_C1D6, w[i]) }
+            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e)
         }
-        state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e)
     }
 }
