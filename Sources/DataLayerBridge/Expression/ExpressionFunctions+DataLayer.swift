@@ -73,27 +73,29 @@ extension ExpressionFunctions {
     /// `_` already there, none at either end). Latin letters with diacritics fold to their base letter first (`á`→`a`, `č`→`c`,
     /// `ß`→`ss`, `ł`→`l`); other scripts count as separators.
     static func slug(_ text: String) -> String {
-        var result = ""
+        // Built as bytes: every character of a slug is ASCII.
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
         var pendingSeparator = false
-        func append(_ character: Unicode.Scalar) {
-            if pendingSeparator, !result.isEmpty, !result.hasSuffix("_") { result.append("_") }
+        func append(_ byte: UInt8) {
+            if pendingSeparator, let last = result.last, last != UInt8(ascii: "_") { result.append(UInt8(ascii: "_")) }
             pendingSeparator = false
-            result.unicodeScalars.append(character)
+            result.append(byte)
         }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "a"..."z", "0"..."9", "_":
-                append(scalar)
+                append(UInt8(scalar.value))
             case "A"..."Z":
-                append(Unicode.Scalar(scalar.value + 32) ?? scalar)
+                append(UInt8(scalar.value + 32))
             default:
                 let folded = latinFolding(scalar)
-                if folded.isEmpty { pendingSeparator = true } else { folded.unicodeScalars.forEach(append) }
+                if folded.isEmpty { pendingSeparator = true } else { folded.utf8.forEach(append) }
             }
         }
-        while result.hasPrefix("_") { result.removeFirst() }
-        while result.hasSuffix("_") { result.removeLast() }
-        return result
+        let start = result.firstIndex { $0 != UInt8(ascii: "_") } ?? result.endIndex
+        let end = result.lastIndex { $0 != UInt8(ascii: "_") }.map { $0 + 1 } ?? start
+        return String(decoding: result[start..<max(start, end)], as: UTF8.self)
     }
 
     /// ASCII for U+00C0…U+017F (Latin-1 Supplement letters and Latin Extended-A), by code point.
