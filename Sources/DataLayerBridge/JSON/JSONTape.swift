@@ -239,8 +239,10 @@ public struct JSONTape: @unchecked Sendable {
             var objectSize = 1
             for key in children(node) {
                 let name = string(key, strings: &strings)
-                objectSize += name.utf8.count
-                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize)))
+                let nameLength = name.utf8.count
+                objectSize += nameLength
+                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
+                                                 keyLength: UInt32(truncatingIfNeeded: nameLength)))
             }
             var object = JSONObject(members)
             object.knownSize = objectSize
