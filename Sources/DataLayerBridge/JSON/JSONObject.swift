@@ -99,10 +99,12 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
         // Comparing stored lengths first skips String's out-of-line comparison for most members;
         // the buffer is read in place, so no member is copied (retained) to be looked at.
         members.withUnsafeBufferPointer { buffer in
-            var index = buffer.endIndex
-            while index > 0 {
-                index -= 1
-                if buffer[index].hasKey(name) { return buffer[index].value }
+            // A pointer walked down to the base: one register and one comparison of loop control.
+            guard let base = buffer.baseAddress else { return nil }
+            var member = base + buffer.count
+            while member != base {
+                member -= 1
+                if member.pointee.hasKey(name) { return member.pointee.value }
             }
             return nil
         }
