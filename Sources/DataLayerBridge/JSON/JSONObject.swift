@@ -93,9 +93,15 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
         }
     }
 
-    /// The value of the last member named `name`: the `String` subscript's lookup for a name
-    /// prepared once (an expression's field), which spares working out its length at every call.
-    subscript(name: MemberName) -> JSONValue? {
+    /// The value of the last member named `name`, for the `String` subscript: one out-of-line copy
+    /// of the scan shared by its many callers (inlining it into each of them costs more than the
+    /// calls, as measured).
+    subscript(name: MemberName) -> JSONValue? { value(named: name) }
+
+    /// The value of the last member named `name`, with the scan inlined: for expression field
+    /// steps, which run it most and whose names are prepared when the expression compiles.
+    @inline(__always)
+    func value(named name: MemberName) -> JSONValue? {
         // Comparing stored lengths first skips String's out-of-line comparison for most members;
         // the buffer is read in place, so no member is copied (retained) to be looked at.
         members.withUnsafeBufferPointer { buffer in
