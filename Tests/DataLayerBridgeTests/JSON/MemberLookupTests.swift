@@ -72,6 +72,29 @@ struct MemberLookupTests {
         }
     }
 
+    /// Tape lookup compares decoded bytes (no canonical equivalence): the last key node whose
+    /// decoded text is `key`'s bytes, checked here against a walk over `children`.
+    @Test(arguments: needles + ["Ab", "A\\u0062", "\\"])
+    func tapeLookupFindsTheLastByteIdenticalKey(_ needle: String) throws {
+        let documents = [
+            #"{"Ab":1,"\u0041b":2,"A\u0062":[3,{"Ab":4}],"\u212A":5,"K":6,"x":{"K":7},"\\":8,"caf\u00e9":9}"#,
+            #"{"\u0041\u0062":{"Ab":1},"Ab":"two","A\\u0062":3,"\u212Aelvin":[],"cafe\u0301":4,"\u212A":{}}"#,
+            #"{}"#, #"[{"Ab":1}]"#, #""Ab""#,
+        ] + Self.memberLists().map { JSONValue.object(JSONObject($0)).description }
+        var parser = JSONParser()
+        for document in documents {
+            let bytes = Array(document.utf8)
+            try bytes.withUnsafeBytes { buffer in
+                let tape = try parser.parse(buffer)
+                var expected: Int?
+                if tape.kind(tape.root) == .object {
+                    for key in tape.children(tape.root) where Array(tape.string(key).utf8) == Array(needle.utf8) { expected = key + 1 }
+                }
+                #expect(tape.member(tape.root, needle) == expected, "\(document) [\(needle)]")
+            }
+        }
+    }
+
     @Test func renamingAMemberMovesItsLookup() {
         var member = JSONObject.Member(key: "K", value: 1)
         member.key = "\u{212A}elvin"
