@@ -106,6 +106,11 @@ struct MemberLookupTests {
         #expect(JSONObject([member])["a_key_longer_than_fifteen_bytes"] == 1)
     }
 
+    @Test func theStoredLengthTakesNoRoomOfItsOwn() {
+        // It sits in the padding after the value's tag byte: a member array is no larger for it.
+        #expect(MemoryLayout<JSONObject.Member>.stride == MemoryLayout<String>.stride + MemoryLayout<JSONValue>.stride)
+    }
+
     @Test func membersFromATapeEqualAndHashAsBuiltOnes() throws {
         let built = JSONObject.Member(key: "cafe\u{301}", value: [1, "x"])
         let parsed = try #require(try JSONValue(parsing: #"{"cafe\u0301": [1, "x"]}"#).objectValue?.members.first)
