@@ -39,8 +39,8 @@ struct ExpressionEvaluator {
 
     /// `name` of `value`: null unless `value` is an object with that member.
     @inline(__always)
-    static func field(_ name: String, of value: JSONValue) -> JSONValue {
-        if case .object(let object) = value { return object[name] ?? .null }
+    static func field(_ name: MemberName, of value: JSONValue) -> JSONValue {
+        if case .object(let object) = value { return object.value(named: name) ?? .null }
         return .null
     }
 

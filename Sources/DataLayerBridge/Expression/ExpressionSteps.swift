@@ -181,9 +181,9 @@ final class GlobalStep: ExpressionStep {
 
 /// `name`.
 final class FieldStep: ExpressionStep {
-    let name: String
+    let name: MemberName
 
-    init(name: String) { self.name = name }
+    init(name: String) { self.name = MemberName(name) }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         ExpressionEvaluator.field(name, of: value)
@@ -282,11 +282,11 @@ final class TrioStep: ExpressionStep {
 /// `left.name`: a subexpression whose right side is a member, read without a step of its own.
 final class MemberStep: ExpressionStep {
     let left: any ExpressionStep
-    let name: String
+    let name: MemberName
 
     init(_ left: any ExpressionStep, name: String) {
         self.left = left
-        self.name = name
+        self.name = MemberName(name)
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {

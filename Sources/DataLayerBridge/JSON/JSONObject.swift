@@ -6,14 +6,50 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// One `"key": value` pair.
     public struct Member: Sendable, Hashable {
         /// The member's name.
-        public var key: String
+        public var key: String {
+            didSet { keyLength = Self.storedLength(key.utf8.count) }
+        }
         /// The member's value.
         public var value: JSONValue
+        /// `key`'s UTF-8 length, or `UInt32.max` for a longer key. Lookup compares this word before
+        /// anything of `key`, which saves working the length out of the string at every member
+        /// scanned; it fits in the padding after `value`, so a member is no larger for it.
+        private(set) var keyLength: UInt32
 
         /// Creates a member.
         public init(key: String, value: JSONValue) {
+            self.init(key: key, value: value, keyLength: Self.storedLength(key.utf8.count))
+        }
+
+        /// A member whose `key` is known to be `keyLength` (< `UInt32.max`) UTF-8 bytes long,
+        /// as a key materialised from a tape is (documents are under 4 GiB): no clamp to pay.
+        init(key: String, value: JSONValue, keyLength: UInt32) {
             self.key = key
             self.value = value
+            self.keyLength = keyLength
+        }
+
+        /// The ``keyLength`` of a key `utf8Count` bytes long.
+        static func storedLength(_ utf8Count: Int) -> UInt32 {
+            UInt32(clamping: utf8Count)
+        }
+
+        /// Whether `name` is this member's key: the same UTF-8 length and canonically equivalent.
+        @inline(__always)
+        func hasKey(_ name: MemberName) -> Bool {
+            guard keyLength == name.storedLength else { return false }
+            // A clamped length says only that both are long: the exact lengths must still agree.
+            return (name.storedLength != .max || key.utf8.count == name.length) && key == name.string
+        }
+
+        // `keyLength` follows from `key`, so equality and hashing leave it out and stay as they were.
+        public static func == (lhs: Member, rhs: Member) -> Bool {
+            lhs.key == rhs.key && lhs.value == rhs.value
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(key)
+            hasher.combine(value)
         }
     }
 
@@ -43,19 +79,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// The value of the last member named `key`; setting replaces it in place, or appends a member.
     /// Setting `nil` removes every member named `key`.
     public subscript(key: String) -> JSONValue? {
-        get {
-            // Comparing lengths first skips String's out-of-line comparison for most members; the
-            // buffer is read in place, so no member is copied (retained) to be looked at.
-            let length = key.utf8.count
-            return members.withUnsafeBufferPointer { buffer in
-                var index = buffer.endIndex
-                while index > 0 {
-                    index -= 1
-                    if buffer[index].key.utf8.count == length && buffer[index].key == key { return buffer[index].value }
-                }
-                return nil
-            }
-        }
+        get { self[MemberName(key)] }
         set {
             guard let newValue else {
                 members.removeAll { $0.key == key }
@@ -66,6 +90,29 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
             } else {
                 members.append(Member(key: key, value: newValue))
             }
+        }
+    }
+
+    /// The value of the last member named `name`, for the `String` subscript: one out-of-line copy
+    /// of the scan shared by its many callers (inlining it into each of them costs more than the
+    /// calls, as measured).
+    subscript(name: MemberName) -> JSONValue? { value(named: name) }
+
+    /// The value of the last member named `name`, with the scan inlined: for expression field
+    /// steps, which run it most and whose names are prepared when the expression compiles.
+    @inline(__always)
+    func value(named name: MemberName) -> JSONValue? {
+        // Comparing stored lengths first skips String's out-of-line comparison for most members;
+        // the buffer is read in place, so no member is copied (retained) to be looked at.
+        members.withUnsafeBufferPointer { buffer in
+            // A pointer walked down to the base: one register and one comparison of loop control.
+            guard let base = buffer.baseAddress else { return nil }
+            var member = base + buffer.count
+            while member != base {
+                member -= 1
+                if member.pointee.hasKey(name) { return member.pointee.value }
+            }
+            return nil
         }
     }
 
@@ -112,5 +159,22 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
         var combined = 0
         for member in uniqueMembers { combined ^= member.hashValue }
         hasher.combine(combined)
+    }
+}
+
+/// A member name prepared for lookup in a ``JSONObject``: its UTF-8 length worked out once, as a
+/// member's is when the member is made.
+struct MemberName: Sendable {
+    /// The name.
+    let string: String
+    /// `string`'s UTF-8 length.
+    let length: Int
+    /// `length` as ``JSONObject/Member`` stores it.
+    let storedLength: UInt32
+
+    init(_ string: String) {
+        self.string = string
+        length = string.utf8.count
+        storedLength = JSONObject.Member.storedLength(length)
     }
 }

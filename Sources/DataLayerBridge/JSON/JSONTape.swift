@@ -187,9 +187,20 @@ public struct JSONTape: @unchecked Sendable {
         guard kind(object) == .object else { return nil }
         var key = key
         return key.withUTF8 { utf8 in
+            let key = UnsafeRawBufferPointer(utf8)
             var found: Int?
-            for keyNode in children(object) where stringEquals(keyNode, UnsafeRawBufferPointer(utf8)) {
-                found = keyNode + 1
+            // Walked by index rather than through `children`, whose iterator holds (retains) a
+            // copy of the tape; a key's node tells its raw length, and only a key with escapes
+            // (which decoding shortens) can match at another one, so most keys are passed over
+            // without their text being looked at.
+            var keyNode = object + 1
+            let end = skip(object)
+            while keyNode < end {
+                let entry = nodes[keyNode]
+                if Int(entry.length) == key.count || entry.flags & Node.needsDecoding != 0, stringEquals(keyNode, key) {
+                    found = keyNode + 1
+                }
+                keyNode = skip(keyNode + 1)
             }
             return found
         }
@@ -239,8 +250,10 @@ public struct JSONTape: @unchecked Sendable {
             var objectSize = 1
             for key in children(node) {
                 let name = string(key, strings: &strings)
-                objectSize += name.utf8.count
-                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize)))
+                let nameLength = name.utf8.count
+                objectSize += nameLength
+                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
+                                                 keyLength: UInt32(truncatingIfNeeded: nameLength)))
             }
             var object = JSONObject(members)
             object.knownSize = objectSize
