@@ -75,15 +75,24 @@ public struct InputNormalizer: Sendable {
         "filters", "scopes",
     ]
 
-    private static let ecommerceParameterBytes = ecommerceParameters.map { Array($0.utf8) }
+    /// ``ecommerceParameters`` as UTF-8, grouped by length (the index).
+    private static let ecommerceParametersByLength: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: (ecommerceParameters.map(\.utf8.count).max() ?? 0) + 1)
+        for name in ecommerceParameters { table[name.utf8.count].append(Array(name.utf8)) }
+        return table
+    }()
 
-    /// Whether the UTF-8 `key` is one of ``ecommerceParameters``: a length check rejects most keys
-    /// at once, where hashing would read every byte of every key of every push.
+    /// Whether the UTF-8 `key` is one of ``ecommerceParameters``: its length picks the few names to
+    /// compare it with, where hashing would read every byte of every key of every push.
     private static func isEcommerceParameter(_ key: UnsafeRawBufferPointer) -> Bool {
-        ecommerceParameterBytes.contains { $0.count == key.count && $0.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 } }
+        guard key.count < ecommerceParametersByLength.count else { return false }
+        return ecommerceParametersByLength[key.count].contains { name in
+            name.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+        }
     }
 
     private static func isEcommerceParameter(_ key: String) -> Bool {
+        if let found = key.utf8.withContiguousStorageIfAvailable({ isEcommerceParameter(UnsafeRawBufferPointer($0)) }) { return found }
         var key = key
         return key.withUTF8 { isEcommerceParameter(UnsafeRawBufferPointer($0)) }
     }
