@@ -59,11 +59,9 @@ struct StringCache: @unchecked Sendable {
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
-        guard enabled, length <= Self.longLimit, let base = utf8.baseAddress else { return String(decoding: utf8, as: UTF8.self) }
+        guard enabled, length <= Self.longLimit, utf8.baseAddress != nil else { return String(decoding: utf8, as: UTF8.self) }
         if length > 16 { return longString(utf8) }
-        // The bytes as two zero-padded words: the comparison and the hash in a few instructions.
-        var words: (low: UInt64, high: UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: length) }
+        let words = Self.words(of: utf8)
         let hash = (words.low &* 0x9E37_79B9_7F4A_7C15) ^ (words.high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
         if !isKnownUniquelyReferenced(&table) { table = Table() }
@@ -74,6 +72,28 @@ struct StringCache: @unchecked Sendable {
         let string = String(decoding: utf8, as: UTF8.self)
         entry.pointee = Entry(low: words.low, high: words.high, length: length, string: string)
         return string
+    }
+
+    /// Up to 16 bytes as two words, which with the length tell every such text apart: the comparison
+    /// and the hash in a few instructions. Read with overlapping loads inside the text (never past
+    /// its end), not copied byte by byte.
+    @inline(__always)
+    private static func words(of utf8: UnsafeRawBufferPointer) -> (low: UInt64, high: UInt64) {
+        let length = utf8.count
+        switch length {
+        case 8...16:
+            // Bytes 8..<length, from the last 8 bytes shifted down past those already in `low`.
+            let tail = utf8.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            return (utf8.loadUnaligned(as: UInt64.self), length == 8 ? 0 : tail >> UInt64(8 * (16 - length)))
+        case 4..<8:
+            let head = UInt64(utf8.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(utf8.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
+            return (head | tail << 32, 0)
+        default:
+            var low: UInt64 = 0
+            for index in 0..<length { low |= UInt64(utf8[index]) << UInt64(8 * index) }
+            return (low, 0)
+        }
     }
 
     /// The string of `utf8` (17 to 128 bytes), from the cache when it was made recently: found by a

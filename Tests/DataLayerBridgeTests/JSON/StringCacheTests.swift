@@ -27,6 +27,21 @@ struct StringCacheTests {
         for ending in ["a", "b", "a", "ž"] { #expect(Self.string(long + ending, &cache) == long + ending) }
     }
 
+    /// Short texts are told apart by two words read with overlapping loads: texts of every length up
+    /// to 16 that differ in a single byte, at every position, must each come back as themselves.
+    @Test func textsDifferingInOneByteAreToldApart() {
+        var cache = StringCache()
+        for length in 1...17 {
+            for position in 0..<length {
+                let base = String((0..<length).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) })
+                var changed = Array(base.utf8)
+                changed[position] = UInt8(ascii: "Z")
+                let other = String(decoding: changed, as: UTF8.self)
+                for text in [base, other, base, other] { #expect(Self.string(text, &cache) == text, "\(text)") }
+            }
+        }
+    }
+
     @Test func aCopyDoesNotWriteTheTableItShares() {
         var original = StringCache()
         _ = Self.string("item_name", &original)
