@@ -31,6 +31,8 @@ public struct Mapping: Sendable {
     let config: JSONValue
     /// The variables every push starts with: `$config` set, a slot for each other name.
     let prototype: ExpressionVariables
+    /// The slots of `prototype`'s names.
+    let layout: VariableLayout
     let rules: [MappingRule]
     let unmatched: UnmatchedPolicy
     let recall: RecallSpec?
@@ -66,6 +68,7 @@ public struct Mapping: Sendable {
         var prototype = ExpressionVariables(layout: layout)
         prototype["config"] = config
         self.prototype = prototype
+        self.layout = layout
         self.rules = rules
         self.unmatched = unmatched
         self.recall = recall
@@ -97,7 +100,10 @@ public struct Mapping: Sendable {
 
     /// Maps one push whose `$record` is already a value (a mapping used by another's rule).
     func apply(to push: JSONValue, recordValue: JSONValue?, deferred: DeferredVariable? = nil) -> MappingOutcome {
-        var variables = prototype
+        // Made afresh rather than copied from `prototype`: the copy's first write copied every slot
+        // through the value witness, where new slots are zeroed memory.
+        var variables = ExpressionVariables(layout: layout)
+        variables.set(config, slot: MappingCompiler.configSlot, name: "config")
         variables.set(push, slot: MappingCompiler.eventSlot, name: "event")
         variables.set(recordValue, slot: MappingCompiler.recordSlot, name: "record")
         var scope = TemplateScope(document: push, variables: variables, deferred: deferred)

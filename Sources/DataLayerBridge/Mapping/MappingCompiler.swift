@@ -175,6 +175,7 @@ enum MappingCompiler {
     /// The host variables in their slots, first in every mapping's layout.
     static let hostSlots = ["config", "event", "record", "output", "item", "index"]
 
+    static let configSlot = hostSlots.firstIndex(of: "config")!
     static let eventSlot = hostSlots.firstIndex(of: "event")!
     static let recordSlot = hostSlots.firstIndex(of: "record")!
     static let outputSlot = hostSlots.firstIndex(of: "output")!
