@@ -35,6 +35,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
         }
 
         /// Whether `name` is this member's key: the same UTF-8 length and canonically equivalent.
+        /// This is the one rule by which every operation of ``JSONObject`` tells keys apart.
         @inline(__always)
         func hasKey(_ name: MemberName) -> Bool {
             guard keyLength == name.storedLength else { return false }
@@ -77,15 +78,17 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     public subscript(position: Int) -> Member { members[position] }
 
     /// The value of the last member named `key`; setting replaces it in place, or appends a member.
-    /// Setting `nil` removes every member named `key`.
+    /// Setting `nil` removes every member named `key`. "Named `key`" means the same UTF-8 length and
+    /// canonically equivalent, for reading and writing alike.
     public subscript(key: String) -> JSONValue? {
         get { self[MemberName(key)] }
         set {
+            let name = MemberName(key)
             guard let newValue else {
-                members.removeAll { $0.key == key }
+                members.removeAll { $0.hasKey(name) }
                 return
             }
-            if let index = members.lastIndex(where: { $0.key == key }) {
+            if let index = members.lastIndex(where: { $0.hasKey(name) }) {
                 members[index].value = newValue
             } else {
                 members.append(Member(key: key, value: newValue))
@@ -124,8 +127,8 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// The keys in source order, each once (at its last position's value, first position's order).
     public var keys: [String] {
         if !hasDuplicateKeys { return members.map(\.key) }
-        var seen = Set<String>()
-        return members.compactMap { seen.insert($0.key).inserted ? $0.key : nil }
+        var seen = Set<MemberName>()
+        return members.compactMap { seen.insert(MemberName($0.key)).inserted ? $0.key : nil }
     }
 
     /// The effective members: one per key, the last value winning, in first-appearance order.
@@ -139,11 +142,12 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     private var hasDuplicateKeys: Bool {
         guard members.count > 16 else {
             for later in members.indices.dropFirst() {
-                for earlier in members.startIndex..<later where members[earlier].key == members[later].key { return true }
+                let name = MemberName(members[later].key)
+                for earlier in members.startIndex..<later where members[earlier].hasKey(name) { return true }
             }
             return false
         }
-        return Set(members.map(\.key)).count != members.count
+        return Set(members.map { MemberName($0.key) }).count != members.count
     }
 
     /// Objects are equal as maps: same keys, equal values, order and shadowed duplicates ignored.
@@ -163,8 +167,9 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 }
 
 /// A member name prepared for lookup in a ``JSONObject``: its UTF-8 length worked out once, as a
-/// member's is when the member is made.
-struct MemberName: Sendable {
+/// member's is when the member is made. Names are equal by the object's key rule: the same UTF-8
+/// length and canonically equivalent.
+struct MemberName: Sendable, Hashable {
     /// The name.
     let string: String
     /// `string`'s UTF-8 length.
@@ -176,5 +181,14 @@ struct MemberName: Sendable {
         self.string = string
         length = string.utf8.count
         storedLength = JSONObject.Member.storedLength(length)
+    }
+
+    static func == (lhs: MemberName, rhs: MemberName) -> Bool {
+        lhs.length == rhs.length && lhs.string == rhs.string
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(length)
+        hasher.combine(string)
     }
 }

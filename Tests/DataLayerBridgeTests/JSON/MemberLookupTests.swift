@@ -128,4 +128,28 @@ private extension String {
             return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         }.joined()
     }
+
+    /// Writing, removing, listing keys and collapsing duplicates tell keys apart by the same rule as
+    /// reading: a KELVIN SIGN "K" and a "K" are two keys for all of them.
+    @Test func everyOperationTellsKeysApartAsLookupDoes() {
+        var object = JSONObject([.init(key: "\u{212A}", value: 1), .init(key: "caf\u{E9}", value: 2)])
+        object["K"] = 3
+        object["cafe\u{301}"] = 4
+        #expect(object.members.map(\.key) == ["\u{212A}", "caf\u{E9}", "K", "cafe\u{301}"])
+        #expect(object["\u{212A}"] == 1 && object["K"] == 3 && object["caf\u{E9}"] == 2 && object["cafe\u{301}"] == 4)
+        object["K"] = 5
+        #expect(object.members.count == 4 && object["K"] == 5 && object["\u{212A}"] == 1)
+        #expect(object.keys == ["\u{212A}", "caf\u{E9}", "K", "cafe\u{301}"])
+        #expect(object.uniqueMembers.map(\.value) == [1, 2, 5, 4])
+        object["K"] = nil
+        #expect(object.members.map(\.key) == ["\u{212A}", "caf\u{E9}", "cafe\u{301}"])
+        // Real duplicates still collapse to the last value, in first-appearance order, for small and large objects.
+        for filler in [0, 20] {
+            var members = (0..<filler).map { JSONObject.Member(key: "f\($0)", value: .number(JSONNumber($0))) }
+            members += [.init(key: "\u{212A}", value: 1), .init(key: "K", value: 2), .init(key: "\u{212A}", value: 3)]
+            let duplicated = JSONObject(members)
+            #expect(duplicated.keys.suffix(2) == ["\u{212A}", "K"], "\(filler) fillers")
+            #expect(duplicated.uniqueMembers.suffix(2).map(\.value) == [3, 2], "\(filler) fillers")
+        }
+    }
 }
