@@ -15,21 +15,18 @@ final class ExpressionFunction: Sendable {
     /// that value, which a step applies without setting up a call.
     let transform: (@Sendable (JSONValue) -> JSONValue)?
 
-    init(_ name: String, _ required: [ArgumentType], optional: [ArgumentType] = [], variadic: Bool = false, _ body: @escaping Body) {
+    init(_ name: String, _ required: [ArgumentType], optional: [ArgumentType] = [], variadic: Bool = false,
+         transform: (@Sendable (JSONValue) -> JSONValue)? = nil, _ body: @escaping Body) {
         self.name = name
         signature = Signature(required: required, optional: optional, variadic: variadic)
         self.body = body
         takesAnyValues = (required + optional).allSatisfy { $0 == .any }
-        transform = nil
+        self.transform = transform
     }
 
     /// A function of one value of any type that cannot fail.
-    init(_ name: String, transform: @escaping @Sendable (JSONValue) -> JSONValue) {
-        self.name = name
-        signature = Signature(required: [.any], optional: [], variadic: false)
-        body = { call, _ throws(ExpressionError) in transform(call.value(0)) }
-        takesAnyValues = true
-        self.transform = transform
+    convenience init(_ name: String, transform: @escaping @Sendable (JSONValue) -> JSONValue) {
+        self.init(name, [.any], transform: transform) { call, _ throws(ExpressionError) in transform(call.value(0)) }
     }
 
     /// Parameter types: required ones, then optional ones; a variadic function repeats its last

@@ -585,13 +585,15 @@ final class StringMembershipStep: ExpressionStep {
             strings.append(string)
         }
         self.strings = strings
-        call = FunctionStep(function, arguments.map { $0.step() }, column: column)
-        search = arguments[1].step()
+        let steps = arguments.map { $0.step() }
+        search = steps[1]
+        call = FunctionStep(function, steps, column: column)
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        if value.isNull { return try call.evaluate(value, &evaluator) }
-        guard case .string(let needle) = try search.evaluate(value, &evaluator) else { return false }
+        let search = try search.evaluate(value, &evaluator)
+        if value.isNull { return try call.applying(.null, search, &evaluator) }
+        guard case .string(let needle) = search else { return false }
         return .bool(strings.contains(needle))
     }
 }
@@ -631,8 +633,9 @@ final class MemberLookupStep: ExpressionStep {
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard function.name == "lookup", arguments.count == 2, case .literal(.string(let name)) = arguments[1] else { return nil }
         self.name = name
-        object = arguments[0].step()
-        call = FunctionStep(function, arguments.map { $0.step() }, column: column)
+        let steps = arguments.map { $0.step() }
+        object = steps[0]
+        call = FunctionStep(function, steps, column: column)
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
