@@ -38,6 +38,10 @@ public struct ExpressionVariables: Sendable {
         if slot < values.count, layout.names[slot] == name { values[slot] = value } else { self[name] = value }
     }
 
+    /// Binds the value in `slot` of the layout these variables were made with: what a rule's
+    /// `let`s, placed in that layout when the mapping compiled, do without comparing names.
+    mutating func set(_ value: JSONValue?, layoutSlot slot: Int) { values[slot] = value }
+
     /// The value of `name`, which an expression bound to a layout expects in `slot`. Checking the
     /// name (an identity comparison when the layouts agree) keeps a mismatched layout correct.
     func value(slot: Int, name: String) -> JSONValue? {

@@ -100,13 +100,12 @@ public struct Mapping: Sendable {
 
     /// Maps one push whose `$record` is already a value (a mapping used by another's rule).
     func apply(to push: JSONValue, recordValue: JSONValue?, deferred: DeferredVariable? = nil) -> MappingOutcome {
-        // Made afresh rather than copied from `prototype`: the copy's first write copied every slot
-        // through the value witness, where new slots are zeroed memory.
-        var variables = ExpressionVariables(layout: layout)
-        variables.set(config, slot: MappingCompiler.configSlot, name: "config")
-        variables.set(push, slot: MappingCompiler.eventSlot, name: "event")
-        variables.set(recordValue, slot: MappingCompiler.recordSlot, name: "record")
-        var scope = TemplateScope(document: push, variables: variables, deferred: deferred)
+        // Slots made afresh and filled inside `scope`: a copy's first write (or a second owner of the
+        // slots, such as a local the scope was made from) copies every slot through the value witness.
+        var scope = TemplateScope(document: push, variables: ExpressionVariables(layout: layout), deferred: deferred)
+        scope.variables.set(config, slot: MappingCompiler.configSlot, name: "config")
+        scope.variables.set(push, slot: MappingCompiler.eventSlot, name: "event")
+        scope.variables.set(recordValue, slot: MappingCompiler.recordSlot, name: "record")
         do throws(MappingRuntimeError) {
             // By index: `for rule in rules` copied every rule (all its fields retained) per push.
             for index in rules.indices where try rules[index].match.evaluate(scope, at: rules[index].matchLocation, in: "match").isTruthy {

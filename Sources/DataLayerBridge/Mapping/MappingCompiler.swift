@@ -197,7 +197,9 @@ enum MappingCompiler {
                 guard !hostVariables.contains(member.key) else { throw member.keyNode.error("let cannot redefine the host variable '$\(member.key)'") }
                 guard !bindings.contains(where: { $0.name == member.key }) else { throw member.keyNode.error("'\(member.key)' is bound twice in let") }
                 let expression = try compiler.expression(member.value, "a let value")
-                bindings.append(MappingRule.Binding(name: member.key, slot: compiler.layout.slots[member.key] ?? -1, expression: expression, location: member.value.location))
+                // The layout was made from these same `let` keys, so every one has a slot.
+                guard let slot = compiler.layout.slots[member.key] else { throw member.keyNode.error("'\(member.key)' has no variable slot") }
+                bindings.append(MappingRule.Binding(name: member.key, slot: slot, expression: expression, location: member.value.location))
                 if case .literal(let value) = expression.root {
                     compiler = compiler.adding(member.key, constant: value)
                 } else {

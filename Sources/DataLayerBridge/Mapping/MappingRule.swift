@@ -6,6 +6,13 @@ struct MappingRule: Sendable {
         let slot: Int
         let expression: Expression
         let location: MappingLocation
+
+        /// Evaluates the value and binds it in `scope`, whose variables have the layout `slot` was
+        /// taken from.
+        func bind(in scope: inout TemplateScope) throws(MappingRuntimeError) {
+            let value = try expression.evaluate(scope, at: location, in: "let")
+            scope.variables.set(value, layoutSlot: slot)
+        }
     }
 
     struct SkipCondition: Sendable {
@@ -38,10 +45,8 @@ struct MappingRule: Sendable {
 
     /// Runs the matched rule. `scope` gains the `let` bindings and `$output`.
     func apply(_ scope: inout TemplateScope) throws(MappingRuntimeError) -> MappingOutcome {
-        for index in bindings.indices {
-            let value = try bindings[index].expression.evaluate(scope, at: bindings[index].location, in: "let")
-            scope.variables.set(value, slot: bindings[index].slot, name: bindings[index].name)
-        }
+        // In place: copying a binding out of the array retained its strings, twice per binding.
+        for index in bindings.indices { try bindings[index].bind(in: &scope) }
         let detail = "rule '\(name)'"
         if let skipIf, try skipIf.when.evaluate(scope, at: skipIf.location, in: "skipIf").isTruthy {
             return .skip(reason: skipIf.reason, detail: detail)
