@@ -72,11 +72,15 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 
     /// Evaluates with `deferred` made only if the expression reads it.
     func evaluate(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue {
+        try evaluate(EvaluationInputs(root: value, globals: variables, deferred: deferred))
+    }
+
+    /// Evaluates against `inputs.root`, with `inputs` lent to the evaluation rather than copied.
+    func evaluate(_ inputs: EvaluationInputs) throws(ExpressionError) -> JSONValue {
         // A mapping's many one-step expressions (`$.user_agent`, `$type`) skip setting up an evaluator.
         let step = compiled.step
-        if let result = try step.evaluateAlone(value, variables: variables, deferred: deferred) { return result }
-        var evaluator = ExpressionEvaluator(root: value, globals: variables, deferred: deferred)
-        return try step.evaluate(value, &evaluator)
+        if let result = try step.evaluateAlone(inputs.root, variables: inputs.globals, deferred: inputs.deferred) { return result }
+        return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(inputs.root, &evaluator) }
     }
 
     /// The expression text.

@@ -1,21 +1,50 @@
-/// What the steps of an evaluation share (``ExpressionStep``): the root document, the variables,
-/// the `let` scope stack.
+/// What an evaluation reads and never changes: the document `$` means, the variables, and a
+/// variable made only if read. A mapping keeps one per push (``TemplateScope``) and lends it to
+/// every expression it evaluates.
+struct EvaluationInputs {
+    /// The document the evaluation starts from: what `$` means.
+    var root: JSONValue
+    var globals: ExpressionVariables
+    /// A variable made only if read, when `globals` does not bind it.
+    var deferred: DeferredVariable? = nil
+}
+
+/// What the steps of an evaluation share (``ExpressionStep``): the inputs, and the `let` scope
+/// stack.
 ///
 /// Values are passed by reference-counted sharing, never deep-copied; field lookup reads the
-/// object in place.
+/// object in place. The inputs are borrowed, not copied: copying them retained and released the
+/// document, both halves of the variables and the deferred variable on every evaluation.
 struct ExpressionEvaluator {
-    /// The document the evaluation started from: what `$` means.
-    let root: JSONValue
-    let globals: ExpressionVariables
-    /// A variable made only if read, when `globals` does not bind it.
-    let deferred: DeferredVariable?
+    /// Lent by ``withEvaluator(_:_:)`` for as long as the evaluator exists.
+    private let inputs: UnsafePointer<EvaluationInputs>
     /// `let` values, innermost last; ``ExpressionNode/local(_:)`` reads them by position.
     private var scopes: [JSONValue] = []
 
-    init(root: JSONValue, globals: ExpressionVariables, deferred: DeferredVariable? = nil) {
-        self.root = root
-        self.globals = globals
-        self.deferred = deferred
+    private init(_ inputs: UnsafePointer<EvaluationInputs>) { self.inputs = inputs }
+
+    /// `body`'s result with an evaluator that borrows `inputs`; the evaluator cannot outlive the call.
+    static func withEvaluator(
+        _ inputs: EvaluationInputs, _ body: (inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
+    ) throws(ExpressionError) -> JSONValue {
+        // The closure returns a Result: a closure with typed throws here crashes swiftc 6.3.1.
+        try withUnsafePointer(to: inputs) { pointer in
+            var evaluator = ExpressionEvaluator(pointer)
+            return Result { () throws(ExpressionError) in try body(&evaluator) }
+        }.get()
+    }
+
+    /// The document the evaluation started from: what `$` means.
+    var root: JSONValue { inputs.pointee.root }
+
+    /// The mapping variable `name`, which the variables keep in `slot`.
+    func global(_ name: String, slot: Int, column: Int) throws(ExpressionError) -> JSONValue {
+        try Self.global(name, slot: slot, column: column, in: inputs.pointee.globals, deferred: inputs.pointee.deferred)
+    }
+
+    /// The variable `name`, looked up by name.
+    func variable(_ name: String) -> JSONValue? {
+        inputs.pointee.globals[name] ?? inputs.pointee.deferred?.value(of: name)
     }
 
     /// `step` against `value`: what a function does with an `&expression` argument.

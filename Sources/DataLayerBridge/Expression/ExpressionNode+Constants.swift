@@ -19,8 +19,11 @@ extension ExpressionNode {
             return left.isTruthy ? right : .literal(left)
         default:
             guard node.hasConstantInputs else { return node }
-            var evaluator = ExpressionEvaluator(root: .null, globals: ExpressionVariables(), deferred: nil)
-            guard let value = try? node.step().evaluate(.null, &evaluator) else { return node }
+            let step = node.step()
+            let inputs = EvaluationInputs(root: .null, globals: ExpressionVariables(), deferred: nil)
+            guard let value = try? ExpressionEvaluator.withEvaluator(inputs, { evaluator throws(ExpressionError) in try step.evaluate(.null, &evaluator) }) else {
+                return node
+            }
             return .literal(value)
         }
     }

@@ -142,7 +142,7 @@ final class VariableStep: ExpressionStep {
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        if let global = evaluator.globals[name] ?? evaluator.deferred?.value(of: name) { return global }
+        if let global = evaluator.variable(name) { return global }
         throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
     }
 }
@@ -171,7 +171,7 @@ final class GlobalStep: ExpressionStep {
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        try ExpressionEvaluator.global(name, slot: slot, column: column, in: evaluator.globals, deferred: evaluator.deferred)
+        try evaluator.global(name, slot: slot, column: column)
     }
 
     func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? {

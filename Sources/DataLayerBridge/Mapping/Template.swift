@@ -44,10 +44,25 @@ indirect enum Template: Sendable {
 /// What a template is resolved against: the current document (`$` and `@` of expressions and
 /// paths: the push, or the item inside `@arrayPath`) and the variables in scope.
 struct TemplateScope {
-    var document: JSONValue
-    var variables: ExpressionVariables
+    /// Kept as the inputs every expression of the scope is lent, so evaluating one copies nothing.
+    var inputs: EvaluationInputs
+
+    init(document: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable? = nil) {
+        inputs = EvaluationInputs(root: document, globals: variables, deferred: deferred)
+    }
+
+    var document: JSONValue {
+        get { inputs.root }
+        set { inputs.root = newValue }
+    }
+
+    var variables: ExpressionVariables {
+        get { inputs.globals }
+        _modify { yield &inputs.globals }
+    }
+
     /// `$record` when it is made only if read.
-    var deferred: DeferredVariable?
+    var deferred: DeferredVariable? { inputs.deferred }
 }
 
 /// One directive: a small registered unit that validates its argument at load time and resolves

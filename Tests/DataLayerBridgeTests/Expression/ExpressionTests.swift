@@ -153,8 +153,12 @@ struct ExpressionTests {
         ]
         for document in documents {
             func run(_ step: any ExpressionStep) -> String {
-                var evaluator = ExpressionEvaluator(root: document, globals: ExpressionVariables())
-                do { return try step.evaluate(document, &evaluator).description } catch { return "error: \(error)" }
+                let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
+                do {
+                    return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(document, &evaluator) }.description
+                } catch {
+                    return "error: \(error)"
+                }
             }
             #expect(run(fused) == run(call), "\(source) on \(document)")
         }

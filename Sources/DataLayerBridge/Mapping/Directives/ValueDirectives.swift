@@ -137,7 +137,7 @@ extension Expression {
     /// The value for `scope`, null kept; failures become runtime errors located at the directive.
     func evaluate(_ scope: TemplateScope, at location: MappingLocation, in directive: String) throws(MappingRuntimeError) -> JSONValue {
         do {
-            return try evaluate(scope.document, variables: scope.variables, deferred: scope.deferred)
+            return try evaluate(scope.inputs)
         } catch {
             let column = error.column.map { " (column \($0) of the expression)" } ?? ""
             throw MappingRuntimeError(location: location, reason: "\(directive): \(error.kind.label)\(column): \(error.reason)")
