@@ -47,7 +47,8 @@ struct MappingRule: Sendable {
     func apply(_ scope: inout TemplateScope) throws(MappingRuntimeError) -> MappingOutcome {
         // In place: copying a binding out of the array retained its strings, twice per binding.
         for index in bindings.indices { try bindings[index].bind(in: &scope) }
-        let detail = "rule '\(name)'"
+        // Computed, not stored: a rule that emits never reads it.
+        var detail: String { "rule '\(name)'" }
         if let skipIf, try skipIf.when.evaluate(scope, at: skipIf.location, in: "skipIf").isTruthy {
             return .skip(reason: skipIf.reason, detail: detail)
         }
