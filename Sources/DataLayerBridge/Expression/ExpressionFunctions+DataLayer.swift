@@ -44,7 +44,7 @@ extension ExpressionFunctions {
         },
         // JMESPath's map() gives no element index; positions in a list need one.
         ExpressionFunction("enumerate", [.array]) { call, _ throws(ExpressionError) in
-            .array(try call.array(0).enumerated().map { [.number(JSONNumber($0.offset)), $0.element] })
+            .array(try call.array(0).enumerated().map { [.position($0.offset), $0.element] })
         },
         ExpressionFunction("uuid5", [.string, [.string, .number]]) { call, _ throws(ExpressionError) in
             let namespaceText = try call.string(0)

@@ -176,3 +176,13 @@ enum JSONNumberSyntax {
         return index - start
     }
 }
+
+extension JSONValue {
+    /// The number `index` (not negative): from a table made once for the positions lists usually
+    /// have, since writing an integer as text costs more than the rest of `enumerate`'s pair.
+    static func position(_ index: Int) -> JSONValue {
+        index < smallPositions.count ? smallPositions[index] : .number(JSONNumber(index))
+    }
+
+    private static let smallPositions: [JSONValue] = (0..<256).map { .number(JSONNumber($0)) }
+}

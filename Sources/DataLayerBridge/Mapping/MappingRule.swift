@@ -64,7 +64,7 @@ struct MappingRule: Sendable {
             var envelopes: [JSONValue] = []
             envelopes.reserveCapacity(emits.count)
             for (index, emit) in emits.enumerated() {
-                scope.variables.set(.number(JSONNumber(index)), slot: MappingCompiler.outputSlot, name: "output")
+                scope.variables.set(.position(index), slot: MappingCompiler.outputSlot, name: "output")
                 guard let envelope = try emit.template.resolve(scope) else { continue }
                 guard case .object = envelope else {
                     throw MappingRuntimeError(location: emit.location, reason: "emit produced \(envelope.typeName), expected an object")

@@ -50,7 +50,7 @@ struct ArrayPathDirective: Directive {
         for (index, element) in items.enumerated() {
             inner.document = element
             inner.variables.set(element, slot: MappingCompiler.itemSlot, name: "item")
-            inner.variables.set(.number(JSONNumber(index)), slot: MappingCompiler.indexSlot, name: "index")
+            inner.variables.set(.position(index), slot: MappingCompiler.indexSlot, name: "index")
             if let value = try item.resolve(inner) { results.append(value) }
         }
         return .array(results)
