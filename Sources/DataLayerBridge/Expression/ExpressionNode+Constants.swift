@@ -68,4 +68,33 @@ extension ExpressionNode {
             return only
         }
     }
+
+    /// The node as it reads when the current node is `value`: every read of the current node that
+    /// evaluation makes against the node's own current node (not inside an `&expression`, nor
+    /// right of a projection, pipe or subexpression, which run against other values) replaced
+    /// by `value`, so that folding can compute what `value` alone decides. Evaluated against
+    /// `value`, the result gives what the node gives.
+    func knowingCurrent(_ value: JSONValue) -> ExpressionNode {
+        switch self {
+        case .current:
+            return .literal(value)
+        case .field, .index, .slice:
+            return .subexpression(.literal(value), self)
+        case .subexpression(let left, let right):
+            return .subexpression(left.knowingCurrent(value), right)
+        case .pipe(let left, let right):
+            return .pipe(left.knowingCurrent(value), right)
+        case .listProjection(let left, let right):
+            return .listProjection(left.knowingCurrent(value), right)
+        case .valueProjection(let left, let right):
+            return .valueProjection(left.knowingCurrent(value), right)
+        case .filterProjection(let left, let condition, let right):
+            return .filterProjection(left.knowingCurrent(value), condition: condition, right)
+        case .expressionReference:
+            return self
+        default:
+            return mappingChildren { $0.knowingCurrent(value) }
+        }
+    }
 }
+

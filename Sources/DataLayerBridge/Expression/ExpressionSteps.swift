@@ -93,6 +93,8 @@ extension ExpressionNode {
         case .slice(let start, let stop, let step): return SliceStep(start: start, stop: stop, step: step)
         case .listProjection(let left, let right): return PairStep(.listProjection, left.step(), right.step())
         case .valueProjection(let left, let right): return PairStep(.valueProjection, left.step(), right.step())
+        case .filterProjection(.literal(.array(let elements)), let condition, let right) where elements.count <= UnrolledFilterStep.maxElements:
+            return UnrolledFilterStep(elements, condition, right)
         case .filterProjection(let left, let condition, let right): return TrioStep(.filterProjection, left.step(), condition.step(), right.step())
         case .flatten(let inner): return FlattenStep(inner.step())
         case .pipe(let left, let right): return PairStep(.pipe, left.step(), right.step())
@@ -109,6 +111,7 @@ extension ExpressionNode {
             return MultiSelectStep(members.map { $0.value.step() }, keys: members.map(\.key), uniqueKeys: uniqueKeys)
         case .function(let function, let arguments, let column):
             if let step = StringMembershipStep(function, arguments, column: column) { return step }
+            if let step = SubstringStep(function, arguments, column: column) { return step }
             if let step = CoalesceStep(function, arguments) { return step }
             if let step = MemberLookupStep(function, arguments, column: column) { return step }
             if let step = TransformStep(function, arguments) { return step }
@@ -595,6 +598,59 @@ final class StringMembershipStep: ExpressionStep {
         if value.isNull { return try call.applying(.null, search, &evaluator) }
         guard case .string(let needle) = search else { return false }
         return .bool(strings.contains(needle))
+    }
+}
+
+/// `contains(x, 'text')` with a literal needle (after folding, `contains($l, contains)` over a
+/// table of rules too): whether the string `x` holds the text, without setting up a call. Anything
+/// but a string, an array included, is left to the call.
+final class SubstringStep: ExpressionStep {
+    let subject: any ExpressionStep
+    let needle: String
+    let call: FunctionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function.name == "contains", arguments.count == 2, case .literal(.string(let needle)) = arguments[1] else { return nil }
+        if case .expressionReference = arguments[0] { return nil }
+        self.needle = needle
+        let steps = arguments.map { $0.step() }
+        subject = steps[0]
+        call = FunctionStep(function, steps, column: column)
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        let subject = try subject.evaluate(value, &evaluator)
+        guard case .string(let text) = subject else { return try call.applying(subject, .string(needle), &evaluator) }
+        return .bool(text.containsBytes(of: needle))
+    }
+}
+
+/// `[…literal elements…][?condition]…right`, the filter of a table a mapping's `$config` gave (the
+/// list_names rules): unrolled when the steps are built, one condition and one right side per
+/// element, each folded knowing its element (``ExpressionNode/knowingCurrent(_:)``), so that what
+/// the element alone decides (`exact == $t` where it has no `exact`) is not worked out again on
+/// every evaluation. Same order of evaluation, same values, same errors as the filter.
+final class UnrolledFilterStep: ExpressionStep {
+    /// Beyond this many elements the filter is left as it is: the steps grow with the table.
+    static let maxElements = 64
+
+    let elements: [JSONValue]
+    let conditions: StepArray
+    let rights: StepArray
+
+    init(_ elements: [JSONValue], _ condition: ExpressionNode, _ right: ExpressionNode) {
+        self.elements = elements
+        conditions = StepArray(elements.map { condition.knowingCurrent($0).foldingConstants([:]).step() })
+        rights = StepArray(elements.map { right.knowingCurrent($0).foldingConstants([:]).step() })
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        var results: [JSONValue] = []
+        for index in elements.indices where try conditions.evaluate(index, elements[index], &evaluator).isTruthy {
+            let result = try rights.evaluate(index, elements[index], &evaluator)
+            if !result.isNull { results.append(result) }
+        }
+        return .array(results)
     }
 }
 

@@ -135,6 +135,8 @@ struct ExpressionTests {
         ("to_number(a)", "TransformStep"), ("to_number(b)", "TransformStep"), ("type(a)", "TransformStep"), ("to_array(a)", "TransformStep"),
         ("to_string(a)", "StringPassStep"), ("to_string(b)", "StringPassStep"), ("to_string(abs(b))", "StringPassStep"),
         ("to_number(&a)", "FunctionStep"), ("to_string(&a)", "FunctionStep"),
+        ("contains(a, 'k')", "SubstringStep"), ("contains(a, 'caf\u{e9}')", "SubstringStep"), ("contains(a, '')", "SubstringStep"),
+        ("contains(abs(b), 'k')", "SubstringStep"), ("contains(&a, 'k')", "FunctionStep"),
     ])
     func aFusedCallGivesTheValuesAndErrorsOfTheCall(_ source: String, _ stepName: String) throws {
         let tree = try Expression.tree(source)
@@ -161,6 +163,41 @@ struct ExpressionTests {
                 }
             }
             #expect(run(fused) == run(call), "\(source) on \(document)")
+        }
+    }
+
+    /// A filter of a literal table is unrolled when its steps are built, each condition and right
+    /// side folded knowing its element; it must give what the filter gives, values and errors.
+    @Test(arguments: [
+        #"`[{"exact": "Abc", "list": 1}, {"contains": "b", "list": 2}, {"iexact": "c", "list": 3}, null, 7, "s", [1]]`[?exact == $.t || iexact && iexact == lower($.t) || contains && contains(lower($.t), contains)].list"#,
+        #"`[1, 2, 3, "x", null]`[?@ > $.n].to_string(@)"#,
+        #"`[{"a": [1, 2]}, {"a": "x"}, {}]`[?length(a) > `1`].a[0]"#,
+        #"`[{"k": "a"}, {"k": 1}, {}]`[?contains($.t, k)].k"#,
+        #"`[[1, 2], [3], []]`[?map(&(@ + $.n), @)[0] > `2`]"#,
+        #"`[{"k": "a"}, {"k": "b"}]`[?let $k = k in $k == $.t || `false`].{key: k, t: $.t}"#,
+    ])
+    func anUnrolledFilterGivesWhatTheFilterGives(_ source: String) throws {
+        let tree = try Expression.tree(source)
+        guard case .filterProjection(let left, let condition, let right) = tree else {
+            Issue.record("not a filter: \(tree)")
+            return
+        }
+        let unrolled = tree.step()
+        #expect(unrolled is UnrolledFilterStep)
+        let filter = TrioStep(.filterProjection, left.step(), condition.step(), right.step())
+        let documents: [JSONValue] = [
+            ["t": "Abc", "n": 1], ["t": "xbz", "n": 2], ["t": "C", "n": 0], ["t": "a", "n": "x"], ["t": 5, "n": nil], [:], nil, "Abc",
+        ]
+        for document in documents {
+            func run(_ step: any ExpressionStep) -> String {
+                let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
+                do {
+                    return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(document, &evaluator) }.description
+                } catch {
+                    return "error: \(error)"
+                }
+            }
+            #expect(run(unrolled) == run(filter), "\(source) on \(document)")
         }
     }
 
