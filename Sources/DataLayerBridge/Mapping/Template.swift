@@ -10,7 +10,18 @@ indirect enum Template: Sendable {
     /// An array with at least one directive below it.
     case array([Template])
     /// An object with one `@` key.
-    case directive(any Directive)
+    case directive(DirectiveBox)
+
+    /// A template that is `directive`.
+    static func directive(_ directive: any Directive) -> Template { .directive(DirectiveBox(directive)) }
+
+    /// A compiled directive behind one reference: taking an existential out of the enum copied
+    /// it (its buffer and every reference in it) on every resolve.
+    final class DirectiveBox: Sendable {
+        let directive: any Directive
+
+        init(_ directive: any Directive) { self.directive = directive }
+    }
 
     struct Member: Sendable {
         let key: String
@@ -35,8 +46,8 @@ indirect enum Template: Sendable {
                 if let value = try element.resolve(scope) { values.append(value) }
             }
             return .array(values)
-        case .directive(let directive):
-            return try directive.resolve(scope)
+        case .directive(let box):
+            return try box.directive.resolve(scope)
         }
     }
 }
