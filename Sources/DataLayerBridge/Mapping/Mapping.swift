@@ -107,10 +107,7 @@ public struct Mapping: Sendable {
         scope.variables.set(push, slot: MappingCompiler.eventSlot, name: "event")
         scope.variables.set(recordValue, slot: MappingCompiler.recordSlot, name: "record")
         do throws(MappingRuntimeError) {
-            // By index: `for rule in rules` copied every rule (all its fields retained) per push.
-            for index in rules.indices where try rules[index].match.evaluate(scope, at: rules[index].matchLocation, in: "match").isTruthy {
-                return try rules[index].apply(&scope)
-            }
+            for rule in rules where try rule.matches(scope) { return try rule.apply(&scope) }
         } catch {
             return .reject(reason: "mapping-error", detail: error.detail)
         }

@@ -1,11 +1,22 @@
 /// One compiled rule: `match`, then `let`, `skipIf`, `remember`, and `emit`, `skip`, `reject` or `use`.
-struct MappingRule: Sendable {
-    struct Binding: Sendable {
+/// A class, as its bindings are: a push reads every rule's match, and a struct rule was copied out
+/// of the mapping's array for it.
+final class MappingRule: Sendable {
+    /// A class: a struct binding was copied (its expression and three strings retained and
+    /// released) on every evaluation, the rule's array element not being borrowable across the call.
+    final class Binding: Sendable {
         let name: String
         /// Where the mapping's layout keeps `name`.
         let slot: Int
         let expression: Expression
         let location: MappingLocation
+
+        init(name: String, slot: Int, expression: Expression, location: MappingLocation) {
+            self.name = name
+            self.slot = slot
+            self.expression = expression
+            self.location = location
+        }
 
         /// Evaluates the value and binds it in `scope`, whose variables have the layout `slot` was
         /// taken from.
@@ -43,10 +54,25 @@ struct MappingRule: Sendable {
     let remember: RememberSpec?
     let action: Action
 
+    init(name: String, match: Expression, matchLocation: MappingLocation, bindings: [Binding], skipIf: SkipCondition?,
+         remember: RememberSpec?, action: Action) {
+        self.name = name
+        self.match = match
+        self.matchLocation = matchLocation
+        self.bindings = bindings
+        self.skipIf = skipIf
+        self.remember = remember
+        self.action = action
+    }
+
+    /// Whether the rule applies to the push in `scope`.
+    func matches(_ scope: TemplateScope) throws(MappingRuntimeError) -> Bool {
+        try match.evaluate(scope, at: matchLocation, in: "match").isTruthy
+    }
+
     /// Runs the matched rule. `scope` gains the `let` bindings and `$output`.
     func apply(_ scope: inout TemplateScope) throws(MappingRuntimeError) -> MappingOutcome {
-        // In place: copying a binding out of the array retained its strings, twice per binding.
-        for index in bindings.indices { try bindings[index].bind(in: &scope) }
+        for binding in bindings { try binding.bind(in: &scope) }
         // Computed, not stored: a rule that emits never reads it.
         var detail: String { "rule '\(name)'" }
         if let skipIf, try skipIf.when.evaluate(scope, at: skipIf.location, in: "skipIf").isTruthy {
