@@ -96,5 +96,25 @@ extension ExpressionNode {
             return mappingChildren { $0.knowingCurrent(value) }
         }
     }
+
+    /// The node where only its truthiness is read (a filter's condition): `x || <falsy literal>` is
+    /// `x` and `x && <truthy literal>` is `x` there, as are the same inside `||`, `&&` and `!`. The
+    /// dropped literal neither fails nor reads anything, so errors and their order are unchanged.
+    func asCondition() -> ExpressionNode {
+        switch self {
+        case .or(let left, .literal(let right)) where !right.isTruthy:
+            return left.asCondition()
+        case .and(let left, .literal(let right)) where right.isTruthy:
+            return left.asCondition()
+        case .or(let left, let right):
+            return .or(left.asCondition(), right.asCondition())
+        case .and(let left, let right):
+            return .and(left.asCondition(), right.asCondition())
+        case .not(let inner):
+            return .not(inner.asCondition())
+        default:
+            return self
+        }
+    }
 }
 

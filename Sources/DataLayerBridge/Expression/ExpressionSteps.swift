@@ -95,13 +95,17 @@ extension ExpressionNode {
         case .valueProjection(let left, let right): return PairStep(.valueProjection, left.step(), right.step())
         case .filterProjection(.literal(.array(let elements)), let condition, let right) where elements.count <= UnrolledFilterStep.maxElements:
             return UnrolledFilterStep(elements, condition, right)
-        case .filterProjection(let left, let condition, let right): return TrioStep(.filterProjection, left.step(), condition.step(), right.step())
+        case .filterProjection(let left, let condition, let right):
+            return TrioStep(.filterProjection, left.step(), condition.asCondition().step(), right.step())
         case .flatten(let inner): return FlattenStep(inner.step())
         case .pipe(let left, let right): return PairStep(.pipe, left.step(), right.step())
         case .or(let left, let right): return PairStep(.or, left.step(), right.step())
         case .and(let left, let right): return PairStep(.and, left.step(), right.step())
         case .not(let inner): return NotStep(inner.step())
         case .comparison(let comparator, let left, .literal(let literal)): return LiteralComparisonStep(comparator, left.step(), literal)
+        // Equality is symmetric, and a literal neither fails nor reads anything: `null == $t` is `$t == null`.
+        case .comparison(let comparator, .literal(let literal), let right) where comparator == .equal || comparator == .notEqual:
+            return LiteralComparisonStep(comparator, right.step(), literal)
         case .comparison(let comparator, let left, let right): return ComparisonStep(comparator, left.step(), right.step())
         case .arithmetic(let operation, let left, let right, let column): return ArithmeticStep(operation, left.step(), right.step(), column: column)
         case .unary(let negate, let inner, let column): return UnaryStep(negate: negate, inner.step(), column: column)
@@ -640,7 +644,7 @@ final class UnrolledFilterStep: ExpressionStep {
 
     init(_ elements: [JSONValue], _ condition: ExpressionNode, _ right: ExpressionNode) {
         self.elements = elements
-        conditions = StepArray(elements.map { condition.knowingCurrent($0).foldingConstants([:]).step() })
+        conditions = StepArray(elements.map { condition.knowingCurrent($0).foldingConstants([:]).asCondition().step() })
         rights = StepArray(elements.map { right.knowingCurrent($0).foldingConstants([:]).step() })
     }
 
