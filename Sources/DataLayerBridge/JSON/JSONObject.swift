@@ -43,6 +43,13 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
             return (name.storedLength != .max || key.utf8.count == name.length) && key == name.string
         }
 
+        /// Whether `other` has this member's key, by the rule of ``hasKey(_:)``, without preparing a name.
+        @inline(__always)
+        func hasSameKey(as other: Member) -> Bool {
+            guard keyLength == other.keyLength else { return false }
+            return (keyLength != .max || key.utf8.count == other.key.utf8.count) && key == other.key
+        }
+
         // `keyLength` follows from `key`, so equality and hashing leave it out and stay as they were.
         public static func == (lhs: Member, rhs: Member) -> Bool {
             lhs.key == rhs.key && lhs.value == rhs.value
@@ -141,11 +148,13 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// rather than through a `Set`, which would allocate and hash every key.
     private var hasDuplicateKeys: Bool {
         guard members.count > 16 else {
-            for later in members.indices.dropFirst() {
-                let name = MemberName(members[later].key)
-                for earlier in members.startIndex..<later where members[earlier].hasKey(name) { return true }
+            // In place, stored lengths first: no member copied, no name prepared per pair.
+            return members.withUnsafeBufferPointer { buffer in
+                for later in buffer.indices.dropFirst() {
+                    for earlier in buffer.startIndex..<later where buffer[earlier].hasSameKey(as: buffer[later]) { return true }
+                }
+                return false
             }
-            return false
         }
         return Set(members.map { MemberName($0.key) }).count != members.count
     }
