@@ -564,6 +564,18 @@ final class FunctionStep: ExpressionStep {
         return try function.body(call, &evaluator)
     }
 
+    /// What a fused step of a call `name(value, 'text')` is made of: the value's step, the literal
+    /// string (after folding, a mapping variable's too) and the general call, which the fused step
+    /// leaves everything it does not handle to. `nil` for any other call, and for an `&expression`
+    /// value, whose type error is the call's to raise.
+    static func valueAndLiteralString(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int, calling name: String)
+        -> (value: any ExpressionStep, string: String, call: FunctionStep)? {
+        guard function.name == name, arguments.count == 2, case .literal(.string(let string)) = arguments[1] else { return nil }
+        if case .expressionReference = arguments[0] { return nil }
+        let steps = arguments.map { $0.step() }
+        return (steps[0], string, FunctionStep(function, steps, column: column))
+    }
+
     /// Every argument checked against the signature before the function looks at any value,
     /// so a wrong type is always `invalidType`, never a value error of a later argument.
     private func checkTypes(_ call: FunctionCall) throws(ExpressionError) {
@@ -614,12 +626,10 @@ final class SubstringStep: ExpressionStep {
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
-        guard function.name == "contains", arguments.count == 2, case .literal(.string(let needle)) = arguments[1] else { return nil }
-        if case .expressionReference = arguments[0] { return nil }
-        self.needle = needle
-        let steps = arguments.map { $0.step() }
-        subject = steps[0]
-        call = FunctionStep(function, steps, column: column)
+        guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: "contains") else { return nil }
+        subject = parts.value
+        needle = parts.string
+        call = parts.call
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
@@ -691,11 +701,10 @@ final class MemberLookupStep: ExpressionStep {
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
-        guard function.name == "lookup", arguments.count == 2, case .literal(.string(let name)) = arguments[1] else { return nil }
-        self.name = name
-        let steps = arguments.map { $0.step() }
-        object = steps[0]
-        call = FunctionStep(function, steps, column: column)
+        guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: "lookup") else { return nil }
+        object = parts.value
+        name = parts.string
+        call = parts.call
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {

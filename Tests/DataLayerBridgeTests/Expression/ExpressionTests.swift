@@ -136,7 +136,7 @@ struct ExpressionTests {
         ("to_string(a)", "StringPassStep"), ("to_string(b)", "StringPassStep"), ("to_string(abs(b))", "StringPassStep"),
         ("to_number(&a)", "FunctionStep"), ("to_string(&a)", "FunctionStep"),
         ("contains(a, 'k')", "SubstringStep"), ("contains(a, 'caf\u{e9}')", "SubstringStep"), ("contains(a, '')", "SubstringStep"),
-        ("contains(abs(b), 'k')", "SubstringStep"), ("contains(&a, 'k')", "FunctionStep"),
+        ("contains(abs(b), 'k')", "SubstringStep"), ("contains(&a, 'k')", "FunctionStep"), ("lookup(&a, 'k')", "FunctionStep"),
     ])
     func aFusedCallGivesTheValuesAndErrorsOfTheCall(_ source: String, _ stepName: String) throws {
         let tree = try Expression.tree(source)
@@ -154,15 +154,7 @@ struct ExpressionTests {
             ["a": "12.50", "b": "1e400"], ["a": " 3", "b": "-0"], ["a": [1, "2"], "b": 19_999_999_999_999_999], ["a": .number(JSONNumber(text: "1.50")!), "b": "caf\u{e9}"],
         ]
         for document in documents {
-            func run(_ step: any ExpressionStep) -> String {
-                let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
-                do {
-                    return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(document, &evaluator) }.description
-                } catch {
-                    return "error: \(error)"
-                }
-            }
-            #expect(run(fused) == run(call), "\(source) on \(document)")
+            #expect(Self.outcome(of: fused, on: document) == Self.outcome(of: call, on: document), "\(source) on \(document)")
         }
     }
 
@@ -198,15 +190,17 @@ struct ExpressionTests {
             ["t": 5, "n": nil, "list": [-1, "Abc"]], [:], nil, "Abc",
         ]
         for document in documents {
-            func run(_ step: any ExpressionStep) -> String {
-                let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
-                do {
-                    return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(document, &evaluator) }.description
-                } catch {
-                    return "error: \(error)"
-                }
-            }
-            #expect(run(built) == run(filter), "\(source) on \(document)")
+            #expect(Self.outcome(of: built, on: document) == Self.outcome(of: filter, on: document), "\(source) on \(document)")
+        }
+    }
+
+    /// `step`'s value against `document` as compact JSON, or its error.
+    static func outcome(of step: any ExpressionStep, on document: JSONValue) -> String {
+        let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
+        do {
+            return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(document, &evaluator) }.description
+        } catch {
+            return "error: \(error)"
         }
     }
 
