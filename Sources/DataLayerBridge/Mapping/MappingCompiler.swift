@@ -19,6 +19,7 @@ enum MappingCompiler {
         case .file(let path): fileName = path
         case .builtIn(let name): fileName = "\(name) (built-in)"
         }
+        let outermost = loader == nil
         let loader = loader ?? DelegateLoader(root: origin)
         let result: Result<Mapping, MappingError> = bytes.withUnsafeBytes { buffer in
             var parser = JSONParser(options: .relaxed)
@@ -34,7 +35,9 @@ enum MappingCompiler {
                 return .failure(MappingError(file: fileName, line: error.line, column: error.column, pointer: "", reason: error.reason))
             }
         }
-        return try result.get()
+        var mapping = try result.get()
+        if outermost { mapping.recipe = Mapping.Recipe(bytes: bytes, origin: origin, given: given) }
+        return mapping
     }
 
     /// What compiling the rules of one mapping needs besides its text: where it came from (to find

@@ -29,17 +29,18 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
     private var taken = 0
     private let converters = DispatchGroup()
 
-    /// Starts `jobs` converters, each calling `convert` on the batches it takes with a parser of its own.
-    init(jobs: Int, capacity: Int, convert: @escaping @Sendable (RecordBatch, inout JSONParser) -> Output) {
+    /// Starts `jobs` converters, each calling `convert` on the batches it takes with a parser of its
+    /// own and its number (`0..<jobs`), so that it can use other state of its own.
+    init(jobs: Int, capacity: Int, convert: @escaping @Sendable (RecordBatch, inout JSONParser, _ job: Int) -> Output) {
         self.jobs = jobs
         self.capacity = capacity
         slots = (0..<capacity).map { _ in Slot() }
-        for _ in 0..<jobs {
+        for job in 0..<jobs {
             DispatchQueue.global().async(group: converters) { [self] in
                 var parser = JSONParser()
                 while let sequence = take() {
                     let slot = slots[sequence % capacity]
-                    if let batch = slot.batch { slot.output = convert(batch, &parser) }
+                    if let batch = slot.batch { slot.output = convert(batch, &parser, job) }
                     slot.done.signal()
                 }
             }

@@ -22,6 +22,10 @@ public struct RecordConverter: Sendable {
         self.validator = mapping.targetLabel == Self.eventsAPITarget ? EventsAPIValidator() : nil
     }
 
+    /// A converter like this one over an independent copy of its mapping
+    /// (``Mapping/independentCopy()``), for another thread to use.
+    func independentCopy() -> RecordConverter { RecordConverter(mapping: mapping.independentCopy(), normalizer: normalizer) }
+
     /// Converts the record `bytes`, the `ordinal`-th of its stream, starting on line `line`.
     ///
     /// Rejections carry stable reasons: `malformed-json` (with the parser's position, counted in

@@ -130,8 +130,11 @@ public struct StreamConverter: Sendable {
     /// read are still converted and written.
     private func pipelined(_ reader: inout RecordReader, ordinalBase: Int, shouldStop: () -> Bool,
                            write: (RecordBatch, WrittenBatch, _ bytesRead: Int) -> Void) throws(StreamError) {
-        let converter = self.converter
-        let pipeline = BatchPipeline<WrittenBatch>(jobs: jobs, capacity: 2 * jobs) { batch, parser in
+        // A mapping of its own for each converter: a shared one's reference counts are updated by
+        // both cores in turn (see `Mapping.independentCopy()`).
+        let converters = (0..<jobs).map { $0 == 0 ? converter : converter.independentCopy() }
+        let pipeline = BatchPipeline<WrittenBatch>(jobs: jobs, capacity: 2 * jobs) { batch, parser, job in
+            let converter = converters[job]
             let outcomes = batch.bytes.withUnsafeBytes { bytes in
                 batch.records.map { span in
                     Self.outcome(of: span, UnsafeRawBufferPointer(rebasing: bytes[span.range]), converter: converter, ordinalBase: ordinalBase, parser: &parser)
