@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// A mapping file compiled once: ordered rules that turn one dataLayer push into envelopes, a
-/// skip, or a rejection. Immutable and `Sendable`, so one mapping serves every worker thread.
+/// skip, or a rejection. Immutable and `Sendable`, so one mapping can serve every worker thread
+/// (`convert` still gives each of its threads a copy: see ``independentCopy()``).
 ///
 /// ```swift
 /// let mapping = try Mapping(contentsOfFile: "mappings/site.jsonc", variables: ["site": "shop"])
