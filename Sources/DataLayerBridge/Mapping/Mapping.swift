@@ -6,7 +6,8 @@ import Darwin
 
 /// A mapping file compiled once: ordered rules that turn one dataLayer push into envelopes, a
 /// skip, or a rejection. Immutable and `Sendable`, so one mapping can serve every worker thread
-/// (`convert` still gives each of its threads a copy: see ``independentCopy()``).
+/// (`convert` still gives each of its threads a copy compiled again from the same text: threads
+/// that share one update the same reference counts in turn).
 ///
 /// ```swift
 /// let mapping = try Mapping(contentsOfFile: "mappings/site.jsonc", variables: ["site": "shop"])
