@@ -93,7 +93,8 @@ extension ExpressionNode {
         case .slice(let start, let stop, let step): return SliceStep(start: start, stop: stop, step: step)
         case .listProjection(let left, let right): return PairStep(.listProjection, left.step(), right.step())
         case .valueProjection(let left, let right): return PairStep(.valueProjection, left.step(), right.step())
-        case .filterProjection(.literal(.array(let elements)), let condition, let right) where elements.count <= UnrolledFilterStep.maxElements:
+        case .filterProjection(.literal(.array(let elements)), let condition, let right)
+            where UnrolledFilterStep.staysSmall(elements.count, condition, right):
             return UnrolledFilterStep(elements, condition, right)
         case .filterProjection(let left, let condition, let right):
             return TrioStep(.filterProjection, left.step(), condition.asCondition().step(), right.step())
@@ -645,8 +646,22 @@ final class SubstringStep: ExpressionStep {
 /// the element alone decides (`exact == $t` where it has no `exact`) is not worked out again on
 /// every evaluation. Same order of evaluation, same values, same errors as the filter.
 final class UnrolledFilterStep: ExpressionStep {
-    /// Beyond this many elements the filter is left as it is: the steps grow with the table.
-    static let maxElements = 64
+    /// Whether unrolling `count` elements keeps the steps small: at most 64 elements and 4,096 nodes
+    /// in all the copies, and no filter inside, which would be unrolled again in every copy (nested
+    /// tables would multiply). Anything larger is left to the plain filter.
+    static func staysSmall(_ count: Int, _ condition: ExpressionNode, _ right: ExpressionNode) -> Bool {
+        guard count <= 64 else { return false }
+        var nodes = 0
+        var filters = false
+        func visit(_ node: ExpressionNode) {
+            nodes += 1
+            if case .filterProjection = node { filters = true }
+            if nodes * count <= 4_096 && !filters { node.forEachChild(visit) }
+        }
+        visit(condition)
+        visit(right)
+        return !filters && nodes * count <= 4_096
+    }
 
     let elements: [JSONValue]
     let conditions: StepArray

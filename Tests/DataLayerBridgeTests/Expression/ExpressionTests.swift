@@ -194,6 +194,18 @@ struct ExpressionTests {
         }
     }
 
+    /// Unrolling is bounded: a filter inside the condition (which would be unrolled again in every
+    /// copy), more than 64 elements or a condition too large for the table's size leave the plain filter.
+    @Test func unrollingLeavesNestedAndLargeTablesToThePlainFilter() throws {
+        let table = "[" + (0..<8).map { "{\"k\": \($0)}" }.joined(separator: ", ") + "]"
+        #expect(try Expression.tree("`\(table)`[?k == $.n]").step() is UnrolledFilterStep)
+        #expect(!(try Expression.tree("`\(table)`[?`\(table)`[?k == $.n]]").step() is UnrolledFilterStep))
+        let long = "[" + (0..<65).map(String.init).joined(separator: ", ") + "]"
+        #expect(!(try Expression.tree("`\(long)`[?@ == $.n]").step() is UnrolledFilterStep))
+        let large = "[" + Array(repeating: "k", count: 600).joined(separator: ", ") + "]"
+        #expect(!(try Expression.tree("`\(table)`[?\(large)]").step() is UnrolledFilterStep))
+    }
+
     /// `step`'s value against `document` as compact JSON, or its error.
     static func outcome(of step: any ExpressionStep, on document: JSONValue) -> String {
         let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
