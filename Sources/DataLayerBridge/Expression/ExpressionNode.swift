@@ -155,6 +155,13 @@ extension ExpressionNode {
         return .function(ExpressionFunctions.nonNullMembers, object, column: column)
     }
 
+    /// Whether the node is an `&expression` argument: a fused call step leaves those to the call,
+    /// whose type error they are.
+    var isExpressionReference: Bool {
+        if case .expressionReference = self { return true }
+        return false
+    }
+
     /// Free variables that `layout` names read by slot.
     func bindingGlobals(to layout: VariableLayout) -> ExpressionNode {
         if case .variable(let name, let column) = self {

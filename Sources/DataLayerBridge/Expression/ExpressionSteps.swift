@@ -571,8 +571,8 @@ final class FunctionStep: ExpressionStep {
     /// value, whose type error is the call's to raise.
     static func valueAndLiteralString(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int, calling name: String)
         -> (value: any ExpressionStep, string: String, call: FunctionStep)? {
-        guard function.name == name, arguments.count == 2, case .literal(.string(let string)) = arguments[1] else { return nil }
-        if case .expressionReference = arguments[0] { return nil }
+        guard function.name == name, arguments.count == 2, case .literal(.string(let string)) = arguments[1],
+              !arguments[0].isExpressionReference else { return nil }
         let steps = arguments.map { $0.step() }
         return (steps[0], string, FunctionStep(function, steps, column: column))
     }
@@ -691,9 +691,7 @@ final class CoalesceStep: ExpressionStep {
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         // An `&expression` argument is the call's type error, left to the call.
-        guard function.name == "coalesce", !arguments.contains(where: { if case .expressionReference = $0 { true } else { false } }) else {
-            return nil
-        }
+        guard function.name == "coalesce", !arguments.contains(where: \.isExpressionReference) else { return nil }
         values = StepArray(arguments.map { $0.step() })
     }
 
@@ -736,8 +734,7 @@ final class TransformStep: ExpressionStep {
     let transform: @Sendable (JSONValue) -> JSONValue
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
-        guard let transform = function.transform, arguments.count == 1 else { return nil }
-        if case .expressionReference = arguments[0] { return nil }
+        guard let transform = function.transform, arguments.count == 1, !arguments[0].isExpressionReference else { return nil }
         argument = arguments[0].step()
         self.transform = transform
     }
@@ -754,8 +751,7 @@ final class StringPassStep: ExpressionStep {
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
-        guard function.name == "to_string", arguments.count == 1 else { return nil }
-        if case .expressionReference = arguments[0] { return nil }
+        guard function.name == "to_string", arguments.count == 1, !arguments[0].isExpressionReference else { return nil }
         argument = arguments[0].step()
         call = FunctionStep(function, [argument], column: column)
     }
