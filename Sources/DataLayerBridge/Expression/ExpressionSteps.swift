@@ -446,10 +446,21 @@ final class UnaryStep: ExpressionStep {
 /// A literal value.
 final class LiteralStep: ExpressionStep {
     let literal: JSONValue
+    /// The literal's ``JSONValue/size(upTo:)``, measured once: literals are most members of a
+    /// multi-select (`{type: 'item', …}`), which measures every member at every evaluation.
+    private let size: Int
 
-    init(_ literal: JSONValue) { self.literal = literal }
+    init(_ literal: JSONValue) {
+        self.literal = literal
+        size = literal.size(upTo: .max)
+    }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
+
+    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
+        try ExpressionLimits.count(size, into: &total)
+        return literal
+    }
 }
 
 /// `[a, b, …]` or `{key: value, …}`. Multi-selects count their size as they build, so a nest of
@@ -459,12 +470,15 @@ final class MultiSelectStep: ExpressionStep {
     let values: StepArray
     /// The member names of a `{…}`, one per value; `nil` for a `[…]`.
     let keys: [String]?
+    /// Each key's ``JSONObject/Member/keyLength``, worked out once instead of per member built.
+    private let keyLengths: [UInt32]
     /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
 
     init(_ values: [any ExpressionStep], keys: [String]?, uniqueKeys: Bool) {
         self.values = StepArray(values)
         self.keys = keys
+        keyLengths = keys?.map { JSONObject.Member.storedLength($0.utf8.count) } ?? []
         self.uniqueKeys = uniqueKeys
     }
 
@@ -484,7 +498,7 @@ final class MultiSelectStep: ExpressionStep {
                 let memberValue = try values.measured(index, value, &evaluator, size: &size)
                 if uniqueKeys {
                     size += keys[index].utf8.count
-                    object.append(key: keys[index], value: memberValue)
+                    object.append(JSONObject.Member(key: keys[index], value: memberValue, keyLength: keyLengths[index]))
                 } else {
                     object[keys[index]] = memberValue
                 }
