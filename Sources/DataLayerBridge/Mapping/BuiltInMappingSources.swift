@@ -90,7 +90,7 @@ extension BuiltInMappings {
         "search_term": "$params.search_term",
         "candidates": "[$list_name, $list_id][?@ != `null`] | map(&to_string(@), @)",
         "named_list": "$candidates[?contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], @)] | [0]",
-        "looked_up": "map(&(let $t = @, $l = lower(@) in map(&{exact: exact, iexact: iexact && lower(iexact), contains: contains && lower(contains), list: list}, $config.list_names)[?exact == $t || iexact && iexact == $l || contains && contains($l, contains)] | [0].list), $candidates)[?@ != `null`] | [0]",
+        "looked_up": "map(&(let $t = @, $l = lower(@) in map(&{exact: exact, iexact: iexact && lower(iexact), contains: contains && lower(contains), list: list}, $config.list_names)[?exact != `null` && exact == $t || iexact && iexact == $l || contains && contains($l, contains)] | [0].list), $candidates)[?@ != `null`] | [0]",
         "list": "$type == 'event' ? coalesce($named_list, $looked_up, ($search_term || contains(['search', 'view_search_results'], event_name)) && 'Search Results' || 'Product Listing') : `null`",
         "shift": "$config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(item_list_index), $items), `0`) ? `1` : `0`",
         "list_items": "map(&(let $n = to_number(item.item_list_index) in from_items(items({title: coalesce(item.item_name, identity), type: 'item', url: identity, position: $n == `null` ? index + `1` : $n + $shift, price: to_number(item.price)})[?[1] != `null`])), $entries)",
@@ -291,11 +291,12 @@ extension BuiltInMappings {
         "title": "event == 'page_view' ? page_title : event == 'view_item' ? $first.item.item_name : `null`",
 
         // event: which list. Exact names, then the list_names rules on the name, then on the id,
-        // then a search term or a search event, else a product listing.
+        // then a search term or a search event, else a product listing. A candidate is never null,
+        // so "exact != null &&" changes no match; it lets a rule without "exact" fold to its other tests.
         "search_term": "ecommerce.search_term",
         "candidates": "$type == 'event' ? ([ecommerce.item_list_name, ecommerce.item_list_id][?@ != `null`] | map(&to_string(@), @)) : `[]`",
         "named_list": "$candidates[?contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], @)] | [0]",
-        "looked_up": "!$named_list ? (map(&(let $t = @, $l = lower(@) in map(&{exact: exact, iexact: iexact && lower(iexact), contains: contains && lower(contains), list: list}, $config.list_names)[?exact == $t || iexact && iexact == $l || contains && contains($l, contains)] | [0].list), $candidates)[?@ != `null`] | [0]) : `null`",
+        "looked_up": "!$named_list ? (map(&(let $t = @, $l = lower(@) in map(&{exact: exact, iexact: iexact && lower(iexact), contains: contains && lower(contains), list: list}, $config.list_names)[?exact != `null` && exact == $t || iexact && iexact == $l || contains && contains($l, contains)] | [0].list), $candidates)[?@ != `null`] | [0]) : `null`",
         "list_kind": "$type == 'event' ? coalesce($named_list, $looked_up, ($search_term || contains(['search', 'view_search_results'], event)) && 'Search Results' || 'Product Listing') : `null`",
         // An Autocomplete list without a search term is the Top Items box.
         "top_items": "$list_kind == 'Autocomplete' && !$search_term",
