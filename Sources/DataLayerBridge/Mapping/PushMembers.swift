@@ -61,54 +61,82 @@ struct ObjectPush: PushMembers {
     }
 }
 
-/// The object at `object` of a parsed record, read in place, in one pass over its keys: the
-/// decisions ask about every record, and a lookup per question would scan the keys each time.
+/// The object at `object` of a parsed record, read in place. One pass over the keys finds the
+/// members every decision reads; the questions about the other members are asked only of the
+/// records that need them (resets, pushes to map), not of the GTM events that are most of a log.
 struct TapePush: PushMembers {
     let tape: JSONTape
+    let object: Int
     /// The value nodes of the last `event`, `"0"` and `ecommerce` members.
     private(set) var eventNode: Int?
     private(set) var zeroNode: Int?
     private(set) var ecommerceNode: Int?
-    private(set) var carriesEcommerceParameter = false
-    private(set) var carriesNonGTMMember = false
-    /// Whether any key, whatever its value, is an ecommerce parameter: normalising moves those.
-    private(set) var hasEcommerceParameter = false
 
     init(tape: JSONTape, object: Int) {
         self.tape = tape
+        self.object = object
+        var event: Int?, zero: Int?, ecommerce: Int?
+        Self.forEachMember(of: object, in: tape) { key, value in
+            switch key.count {
+            case 5 where Self.equals(key, "event"): event = value
+            case 9 where Self.equals(key, "ecommerce"): ecommerce = value
+            case 1 where key[0] == UInt8(ascii: "0"): zero = value
+            default: break
+            }
+            return false
+        }
+        (eventNode, zeroNode, ecommerceNode) = (event, zero, ecommerce)
+    }
+
+    var carriesEcommerceParameter: Bool {
+        anyOtherMember { key, value in tape.kind(value) != .null && InputNormalizer.isEcommerceParameter(key) }
+    }
+
+    var carriesNonGTMMember: Bool {
+        // Four bytes compared as one word: a generic `starts(with:)` costs ten times more.
+        anyOtherMember { key, value in
+            tape.kind(value) != .null && (key.count < 4 || key.loadUnaligned(as: UInt32.self) != Self.gtmPrefix)
+        }
+    }
+
+    /// Whether any key, whatever its value, is an ecommerce parameter: normalising moves those.
+    var hasEcommerceParameter: Bool {
+        anyOtherMember { key, _ in InputNormalizer.isEcommerceParameter(key) }
+    }
+
+    /// Whether `test` holds for a member other than `event` and `ecommerce`.
+    private func anyOtherMember(_ test: (UnsafeRawBufferPointer, Int) -> Bool) -> Bool {
+        var found = false
+        Self.forEachMember(of: object, in: tape) { key, value in
+            guard !Self.equals(key, "event"), !Self.equals(key, "ecommerce") else { return false }
+            found = test(key, value)
+            return found
+        }
+        return found
+    }
+
+    /// Calls `body` with each member's key (decoded when it has escapes) and value node, in
+    /// order, until it returns `true`.
+    private static func forEachMember(of object: Int, in tape: JSONTape, _ body: (UnsafeRawBufferPointer, Int) -> Bool) {
         // Walked by index rather than through `children`, whose iterator holds (retains) a copy
         // of the tape.
         var keyNode = object + 1
         let end = tape.skip(object)
         while keyNode < end {
+            let stop: Bool
             if tape.stringNeedsDecoding(keyNode) {
                 var name = tape.string(keyNode)
-                name.withUTF8 { note(key: UnsafeRawBufferPointer($0), value: keyNode + 1) }
+                stop = name.withUTF8 { body(UnsafeRawBufferPointer($0), keyNode + 1) }
             } else {
-                note(key: tape.rawText(keyNode), value: keyNode + 1)
+                stop = body(tape.rawText(keyNode), keyNode + 1)
             }
+            if stop { return }
             keyNode = tape.skip(keyNode + 1)
         }
     }
 
-    private mutating func note(key: UnsafeRawBufferPointer, value: Int) {
-        if Self.equals(key, "event") {
-            eventNode = value
-            return
-        }
-        if Self.equals(key, "ecommerce") {
-            ecommerceNode = value
-            return
-        }
-        if Self.equals(key, "0") { zeroNode = value }
-        let parameter = InputNormalizer.isEcommerceParameter(key)
-        hasEcommerceParameter = hasEcommerceParameter || parameter
-        if tape.kind(value) != .null {
-            carriesEcommerceParameter = carriesEcommerceParameter || parameter
-            // Four bytes compared as one word: a generic `starts(with:)` costs ten times more.
-            carriesNonGTMMember = carriesNonGTMMember || key.count < 4 || key.loadUnaligned(as: UInt32.self) != Self.gtmPrefix
-        }
-    }
+    /// "gtm." as the word its four bytes load as.
+    private static let gtmPrefix = UInt32(littleEndian: 0x2E6D_7467)
 
     var event: MemberShape? { eventNode.map(shape) }
     var ecommerce: MemberShape? { ecommerceNode.map(shape) }
@@ -121,9 +149,6 @@ struct TapePush: PushMembers {
         default: return .other
         }
     }
-
-    /// "gtm." as the word its four bytes load as.
-    private static let gtmPrefix = UInt32(littleEndian: 0x2E6D_7467)
 
     private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         bytes.count == text.utf8CodeUnitCount && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
