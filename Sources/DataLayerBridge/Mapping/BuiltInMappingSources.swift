@@ -283,7 +283,7 @@ extension BuiltInMappings {
         "items": "ecommerce.items || `[]`",
         // Each item with its array position and its identity as text ("10.50" stays "10.50");
         // list events (type "event") read their items in list_items instead.
-        "entries": "$type == 'event' ? `null` : map(&(let $v = lookup([1], $config.identity_field) in {index: [0], item: [1], identity: $v == `null` ? `null` : to_string($v)}), enumerate($items))",
+        "entries": "$type == 'event' ? `null` : map(&{index: [0], item: [1], identity: lookup([1], $config.identity_field) | (@ == `null` ? `null` : to_string(@))}, enumerate($items))",
         "first": "$entries[0]",
 
         // pv: page_view reads the page, view_item the first item.
@@ -303,7 +303,7 @@ extension BuiltInMappings {
         "list": "$top_items ? 'Recommendation' : $list_kind",
         "shift": "$list ? ($config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(index), $items), `0`) ? `1` : `0`) : `null`",
         // A list reads its items here, once, not through $entries: one object per item fewer.
-        "list_items": "$list ? (map(&(let $item = [1], $identity = (let $v = lookup([1], $config.identity_field) in $v == `null` ? `null` : to_string($v)), $n = to_number([1].index) in from_items(items({title: coalesce($item.item_name, $identity), type: coalesce($item.type, 'item'), url: $identity, position: $n == `null` ? [0] + `1` + $config.position_offset : $n + $shift, price: to_number($item.price)})[?[1] != `null`])), enumerate($items))) : `null`",
+        "list_items": "$list ? (map(&(let $identity = (lookup([1], $config.identity_field) | (@ == `null` ? `null` : to_string(@))), $n = to_number([1].index) in from_items(items({title: coalesce([1].item_name, $identity), type: coalesce([1].type, 'item'), url: $identity, position: $n == `null` ? [0] + `1` + $config.position_offset : $n + $shift, price: to_number([1].price)})[?[1] != `null`])), enumerate($items))) : `null`",
         "filters": "ecommerce.filters",
         "scopes": "$list == 'Product Listing' ? (ecommerce.scopes && from_items(map(&[lookup({CategoryLabel: '_category_label', CategoryIdentity: '_category_identity', BrandLabel: '_brand_label', BrandIdentity: '_brand_identity'}, [0], [0]), [1]], items(ecommerce.scopes))) || (let $name = ecommerce.item_list_name != 'Product Listing' && ecommerce.item_list_name || `null`, $id = ecommerce.item_list_id in {_category_label: $name && join(' | ', map(&trim(@), split(replace(to_string($name), '>', '|'), '|'))), _category_identity: $id && to_string($id) || `null`})) : `null`",
         "query": "$list ? (from_items(items($list == 'Recommendation' ? {filters: merge($top_items && {Recommender: 'autocomplete_popup', RecommenderClientId: 'autocomplete_popup'} || {RecommenderClientId: slug(coalesce(ecommerce.item_list_id, ecommerce.item_list_name))}, $filters || `{}`)} : $list == 'Product Listing' ? {scopes: from_items(items($scopes)[?[1] != `null`]), filters: $filters} : {string: to_string($search_term || ''), filters: $filters})[?[1] != `null`])) : `null`",
