@@ -256,7 +256,7 @@ private struct Scanner {
 
     /// Validates a string starting at the opening quote and records its raw contents.
     ///
-    /// Eight bytes at a time: a word with no quote, backslash, control byte or non-ASCII byte is
+    /// Sixteen bytes at a time: a block with no quote, backslash, control byte or non-ASCII byte is
     /// skipped whole; otherwise the first flagged byte is handled on its own.
     @inline(__always)
     private mutating func parseString(kind: JSONTape.Kind) throws(Failure) {

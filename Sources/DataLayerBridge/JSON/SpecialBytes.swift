@@ -1,18 +1,39 @@
-/// Eight bytes at a time over string contents, for the parser and the writer: what is neither
+/// Many bytes at a time over string contents, for the parser and the writer: what is neither
 /// `"`, `\`, a control byte nor part of a multi-byte UTF-8 sequence needs no look of its own.
 enum SpecialBytes {
     /// The index of the first byte from `index` on that may be special, or of the first of the
     /// last fewer-than-8 bytes when none of the whole words before them holds one. The bytes
-    /// before the returned index are plain ASCII.
+    /// before the returned index are plain ASCII. Sixteen bytes at a time while they last, then 8.
     @inline(__always)
     static func skipPlain(_ base: UnsafeRawPointer, from index: Int, count: Int) -> Int {
         var index = index
+        while index &+ 16 <= count {
+            let bytes = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            let words = unsafeBitCast(mask(bytes), to: SIMD2<UInt64>.self)
+            if words[0] | words[1] != 0 {
+                return index &+ (words[0] != 0 ? words[0].trailingZeroBitCount >> 3 : 8 &+ words[1].trailingZeroBitCount >> 3)
+            }
+            index &+= 16
+        }
         while index + 8 <= count {
             let special = mask(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
             if special != 0 { return index + special.trailingZeroBitCount >> 3 }
             index += 8
         }
         return index
+    }
+
+    /// ``mask(_:)`` for 16 bytes at a time, exact: lanes do not borrow from their neighbours.
+    /// (Lane-wise wrapping arithmetic and bit operations compile to SSE2; comparisons would not.)
+    @inline(__always)
+    static func mask(_ bytes: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        let quotes = bytes ^ SIMD16(repeating: 0x22)
+        let backslashes = bytes ^ SIMD16(repeating: 0x5C)
+        let ones = SIMD16<UInt8>(repeating: 1)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = bytes &- SIMD16(repeating: 0x20)
+        return (hasQuote | hasBackslash | hasControl | bytes) & SIMD16(repeating: 0x80)
     }
 
     /// A mask with the high bit set in each byte that may be `"`, `\`, below 0x20 or above 0x7F.
