@@ -159,7 +159,7 @@ public struct JSONTape: @unchecked Sendable {
     /// The decoded string at `node` (a string node), unescaping on demand.
     public func string(_ node: Int) -> String {
         let raw = rawText(node)
-        guard stringNeedsDecoding(node) else { return String(decoding: raw, as: UTF8.self) }
+        guard stringNeedsDecoding(node) else { return String(validatedUTF8: raw) }
         return String(unsafeUninitializedCapacity: raw.count) { buffer in
             JSONTape.unescape(raw, into: buffer)
         }
@@ -179,7 +179,7 @@ public struct JSONTape: @unchecked Sendable {
 
     /// The exact number at `node` (a number node).
     public func number(_ node: Int) -> JSONNumber {
-        JSONNumber(uncheckedText: String(decoding: rawText(node), as: UTF8.self))
+        JSONNumber(uncheckedText: String(validatedUTF8: rawText(node)))
     }
 
     /// The value node of the last member named `key` in the object at `object`, or `nil`.
@@ -363,6 +363,23 @@ extension JSONWriter {
             write(string: tape.string(node))
         } else {
             appendRaw(tape.rawTextWithQuotes(node))
+        }
+    }
+}
+
+extension String {
+    /// The string of `utf8`, which the parser has validated. Up to 15 ASCII bytes (a small string)
+    /// are copied in place and checked only for being ASCII, where `String(decoding:as:)` would
+    /// validate them and then copy them: numbers and most keys are that short.
+    @inline(__always)
+    init(validatedUTF8 utf8: UnsafeRawBufferPointer) {
+        guard utf8.count <= 15, let source = utf8.baseAddress else {
+            self.init(decoding: utf8, as: UTF8.self)
+            return
+        }
+        self.init(unsafeUninitializedCapacity: utf8.count) { buffer in
+            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).copyMemory(from: source, byteCount: utf8.count)
+            return utf8.count
         }
     }
 }

@@ -59,7 +59,7 @@ struct StringCache: @unchecked Sendable {
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
-        guard enabled, length <= Self.longLimit, utf8.baseAddress != nil else { return String(decoding: utf8, as: UTF8.self) }
+        guard enabled, length <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
         if length > 16 { return longString(utf8) }
         let words = Self.words(of: utf8)
         let hash = (words.low &* 0x9E37_79B9_7F4A_7C15) ^ (words.high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
@@ -69,7 +69,7 @@ struct StringCache: @unchecked Sendable {
         if entry.pointee.length == length, entry.pointee.low == words.low, entry.pointee.high == words.high {
             return entry.pointee.string
         }
-        let string = String(decoding: utf8, as: UTF8.self)
+        let string = String(validatedUTF8: utf8)
         entry.pointee = Entry(low: words.low, high: words.high, length: length, string: string)
         return string
     }
