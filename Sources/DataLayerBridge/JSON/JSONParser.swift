@@ -84,6 +84,7 @@ private struct Scanner {
     let count: Int
     let relaxed: Bool
     let maxDepth: Int
+    /// Never past `count`, which is below 4 GiB: index arithmetic wraps (`&+`) without checks.
     var index = 0
     /// Counts white space, comments and strings that need decoding: a container during whose
     /// parse it did not change is canonical.
@@ -116,10 +117,10 @@ private struct Scanner {
                 node.open = UInt32(truncatingIfNeeded: index)
                 node.close = irregularities
                 nodes.append(node)
-                index += 1
+                index &+= 1
                 try skipWhitespace()
                 if index < count, base[index] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    index += 1
+                    index &+= 1
                     closeContainer()
                 } else {
                     if isObject { try parseKey() }
@@ -141,11 +142,11 @@ private struct Scanner {
                 let next = base[index]
                 if next == UInt8(ascii: ",") {
                     let comma = index
-                    index += 1
+                    index &+= 1
                     try skipWhitespace()
                     if index < count, base[index] == close {
                         guard relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
-                        index += 1
+                        index &+= 1
                         closeContainer()
                         continue
                     }
@@ -155,7 +156,7 @@ private struct Scanner {
                 guard next == close else {
                     throw Failure(reason: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))", offset: index)
                 }
-                index += 1
+                index &+= 1
                 closeContainer()
             }
             try skipWhitespace()
@@ -193,7 +194,7 @@ private struct Scanner {
         guard index < count, base[index] == UInt8(ascii: ":") else {
             throw Failure(reason: index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'", offset: index)
         }
-        index += 1
+        index &+= 1
         try skipWhitespace()
     }
 
@@ -203,7 +204,7 @@ private struct Scanner {
         let node = nodes.base + stack.base[stack.count]
         node.pointee.length = UInt32(truncatingIfNeeded: nodes.count)
         if node.pointee.close == irregularities { node.pointee.flags |= JSONTape.Node.canonical }
-        node.pointee.close = UInt32(truncatingIfNeeded: index - 1)
+        node.pointee.close = UInt32(truncatingIfNeeded: index &- 1)
     }
 
     @inline(__always)
@@ -212,13 +213,13 @@ private struct Scanner {
         let pointer = word.utf8Start
         var offset = 0
         while offset < length {
-            guard index + offset < count, base[index + offset] == pointer[offset] else {
+            guard index &+ offset < count, base[index &+ offset] == pointer[offset] else {
                 throw Failure(reason: "invalid literal, expected '\(word)'", offset: index)
             }
-            offset += 1
+            offset &+= 1
         }
         nodes.append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: index), length: UInt32(length)))
-        index += length
+        index &+= length
     }
 
     @inline(__always)
@@ -228,30 +229,30 @@ private struct Scanner {
     private mutating func parseNumber() throws(Failure) {
         let start = index
         if base[index] == UInt8(ascii: "-") {
-            index += 1
+            index &+= 1
             if index < count, base[index] == UInt8(ascii: "I") {
                 throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: start)
             }
         }
         guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit", offset: index) }
         if base[index] == UInt8(ascii: "0") {
-            index += 1
+            index &+= 1
             if isDigit(index) { throw Failure(reason: "invalid number: leading zero", offset: start) }
         } else {
-            repeat { index += 1 } while isDigit(index)
+            repeat { index &+= 1 } while isDigit(index)
         }
         if index < count, base[index] == UInt8(ascii: ".") {
-            index += 1
+            index &+= 1
             guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit after '.'", offset: index) }
-            repeat { index += 1 } while isDigit(index)
+            repeat { index &+= 1 } while isDigit(index)
         }
         if index < count, base[index] | 0x20 == UInt8(ascii: "e") {
-            index += 1
-            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index += 1 }
+            index &+= 1
+            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index &+= 1 }
             guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit in the exponent", offset: index) }
-            repeat { index += 1 } while isDigit(index)
+            repeat { index &+= 1 } while isDigit(index)
         }
-        nodes.append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index - start)))
+        nodes.append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index &- start)))
     }
 
     /// Validates a string starting at the opening quote and records its raw contents.
@@ -261,7 +262,7 @@ private struct Scanner {
     @inline(__always)
     private mutating func parseString(kind: JSONTape.Kind) throws(Failure) {
         let quote = index
-        index += 1
+        index &+= 1
         let start = index
         var flags: UInt8 = 0
         let raw = UnsafeRawPointer(base)
@@ -272,8 +273,8 @@ private struct Scanner {
             switch byte {
             case UInt8(ascii: "\""):
                 nodes.append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: start),
-                                           length: UInt32(truncatingIfNeeded: index - start), flags: flags))
-                index += 1
+                                           length: UInt32(truncatingIfNeeded: index &- start), flags: flags))
+                index &+= 1
                 return
             case UInt8(ascii: "\\"):
                 if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
@@ -282,13 +283,13 @@ private struct Scanner {
             case 0..<0x20:
                 throw Failure(reason: "unescaped control character 0x\(hex(byte)) in string", offset: index)
             case 0x80...:
-                if byte == 0xE2, index + 2 < count, base[index + 1] == 0x80, base[index + 2] & 0xFE == 0xA8 {
+                if byte == 0xE2, index &+ 2 < count, base[index &+ 1] == 0x80, base[index &+ 2] & 0xFE == 0xA8 {
                     if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                     flags |= JSONTape.Node.needsDecoding
                 }
                 try validateUTF8Sequence()
             default:
-                index += 1
+                index &+= 1
             }
         }
     }
@@ -296,28 +297,28 @@ private struct Scanner {
     @inline(__always)
     private mutating func parseEscape() throws(Failure) {
         let start = index
-        guard index + 1 < count else { throw Failure(reason: "unterminated string", offset: index) }
-        switch base[index + 1] {
+        guard index &+ 1 < count else { throw Failure(reason: "unterminated string", offset: index) }
+        switch base[index &+ 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
              UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            index += 2
+            index &+= 2
         case UInt8(ascii: "u"):
-            let unit = try hex4(at: index + 2, escapeStart: start)
-            index += 6
+            let unit = try hex4(at: index &+ 2, escapeStart: start)
+            index &+= 6
             if unit & 0xFC00 == 0xD800 {
-                guard index + 1 < count, base[index] == UInt8(ascii: "\\"), base[index + 1] == UInt8(ascii: "u") else {
+                guard index &+ 1 < count, base[index] == UInt8(ascii: "\\"), base[index &+ 1] == UInt8(ascii: "u") else {
                     throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
                 }
-                let low = try hex4(at: index + 2, escapeStart: index)
+                let low = try hex4(at: index &+ 2, escapeStart: index)
                 guard low & 0xFC00 == 0xDC00 else {
                     throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
                 }
-                index += 6
+                index &+= 6
             } else if unit & 0xFC00 == 0xDC00 {
                 throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
             }
         default:
-            throw Failure(reason: "invalid escape '\\\(describeByte(base[index + 1]))' in string", offset: start)
+            throw Failure(reason: "invalid escape '\\\(describeByte(base[index &+ 1]))' in string", offset: start)
         }
     }
 
@@ -354,16 +355,16 @@ private struct Scanner {
             throw Failure(reason: "invalid UTF-8 byte 0x\(hex(lead))", offset: index)
         }
         for offset in 1..<length {
-            guard index + offset < count else {
+            guard index &+ offset < count else {
                 throw Failure(reason: "truncated UTF-8 sequence 0x\(hex(lead))", offset: index)
             }
-            let byte = base[index + offset]
+            let byte = base[index &+ offset]
             let (min, max) = offset == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
             guard byte >= min, byte <= max else {
                 throw Failure(reason: "invalid UTF-8 byte 0x\(hex(lead)) 0x\(hex(byte))", offset: index)
             }
         }
-        index += length
+        index &+= length
     }
 
     @inline(__always)
@@ -374,7 +375,7 @@ private struct Scanner {
         while index < count {
             switch base[index] {
             case 0x20, 0x0A, 0x0D, 0x09:
-                index += 1
+                index &+= 1
             case UInt8(ascii: "/") where relaxed:
                 try skipComment()
             default:
@@ -385,20 +386,20 @@ private struct Scanner {
 
     private mutating func skipComment() throws(Failure) {
         let start = index
-        guard index + 1 < count else { throw Failure(reason: "unexpected '/'", offset: index) }
-        switch base[index + 1] {
+        guard index &+ 1 < count else { throw Failure(reason: "unexpected '/'", offset: index) }
+        switch base[index &+ 1] {
         case UInt8(ascii: "/"):
-            index += 2
-            while index < count, base[index] != 0x0A { index += 1 }
+            index &+= 2
+            while index < count, base[index] != 0x0A { index &+= 1 }
         case UInt8(ascii: "*"):
-            index += 2
+            index &+= 2
             while true {
-                guard index + 1 < count else { throw Failure(reason: "unterminated comment", offset: start) }
-                if base[index] == UInt8(ascii: "*"), base[index + 1] == UInt8(ascii: "/") {
-                    index += 2
+                guard index &+ 1 < count else { throw Failure(reason: "unterminated comment", offset: start) }
+                if base[index] == UInt8(ascii: "*"), base[index &+ 1] == UInt8(ascii: "/") {
+                    index &+= 2
                     return
                 }
-                index += 1
+                index &+= 1
             }
         default:
             throw Failure(reason: "unexpected '/'", offset: index)

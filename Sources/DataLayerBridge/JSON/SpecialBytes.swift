@@ -15,10 +15,10 @@ enum SpecialBytes {
             }
             index &+= 16
         }
-        while index + 8 <= count {
+        while index &+ 8 <= count {
             let special = mask(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
             if special != 0 { return index + special.trailingZeroBitCount >> 3 }
-            index += 8
+            index &+= 8
         }
         return index
     }
@@ -59,11 +59,11 @@ enum SpecialBytes {
     @inline(__always)
     static func copyIfPlain(_ source: UnsafeRawPointer, count: Int, to destination: UnsafeMutableRawPointer) -> Bool {
         var index = 0
-        while index + 8 <= count {
+        while index &+ 8 <= count {
             let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             if writerMask(word) != 0 { return false }
             destination.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
-            index += 8
+            index &+= 8
         }
         guard index < count else { return true }
         // The last 1 to 7 bytes: an overlapping word when the string has one, else the bytes
