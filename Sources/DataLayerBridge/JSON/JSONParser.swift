@@ -111,7 +111,7 @@ private struct Scanner {
             let byte = base[index]
             if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
                 let isObject = byte == UInt8(ascii: "{")
-                if stack.count >= maxDepth { throw Failure(reason: "nesting deeper than \(maxDepth)", offset: index) }
+                if stack.count >= maxDepth { throw failure(at: index) { "nesting deeper than \(maxDepth)" } }
                 stack.append(nodes.count)
                 var node = JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0)
                 node.open = UInt32(truncatingIfNeeded: index)
@@ -137,7 +137,7 @@ private struct Scanner {
                 let isObject = nodes.base[top].kind == .object
                 let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 guard index < count else {
-                    throw Failure(reason: "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'", offset: index)
+                    throw failure(at: index) { "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'" }
                 }
                 let next = base[index]
                 if next == UInt8(ascii: ",") {
@@ -154,13 +154,13 @@ private struct Scanner {
                     continue parsing
                 }
                 guard next == close else {
-                    throw Failure(reason: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))", offset: index)
+                    throw failure(at: index) { "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))" }
                 }
                 index &+= 1
                 closeContainer()
             }
             try skipWhitespace()
-            if index != count { throw Failure(reason: "unexpected \(describe(index)) after the value", offset: index) }
+            if index != count { throw failure(at: index) { "unexpected \(describe(index)) after the value" } }
             return
         }
     }
@@ -177,9 +177,9 @@ private struct Scanner {
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: index)
         case UInt8(ascii: "]"), UInt8(ascii: "}"):
-            throw Failure(reason: stack.count == 0 ? "unexpected \(describe(index))" : "expected a value, found \(describe(index))", offset: index)
+            throw failure(at: index) { stack.count == 0 ? "unexpected \(describe(index))" : "expected a value, found \(describe(index))" }
         default:
-            throw Failure(reason: "expected a value, found \(describe(index))", offset: index)
+            throw failure(at: index) { "expected a value, found \(describe(index))" }
         }
     }
 
@@ -187,12 +187,12 @@ private struct Scanner {
     private mutating func parseKey() throws(Failure) {
         guard index < count else { throw Failure(reason: "unexpected end of input, expected a key", offset: index) }
         guard base[index] == UInt8(ascii: "\"") else {
-            throw Failure(reason: "expected a string key, found \(describe(index))", offset: index)
+            throw failure(at: index) { "expected a string key, found \(describe(index))" }
         }
         try parseString(kind: .string)
         try skipWhitespace()
         guard index < count, base[index] == UInt8(ascii: ":") else {
-            throw Failure(reason: index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'", offset: index)
+            throw failure(at: index) { index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'" }
         }
         index &+= 1
         try skipWhitespace()
@@ -214,7 +214,7 @@ private struct Scanner {
         var offset = 0
         while offset < length {
             guard index &+ offset < count, base[index &+ offset] == pointer[offset] else {
-                throw Failure(reason: "invalid literal, expected '\(word)'", offset: index)
+                throw failure(at: index) { "invalid literal, expected '\(word)'" }
             }
             offset &+= 1
         }
@@ -281,7 +281,7 @@ private struct Scanner {
                 flags |= JSONTape.Node.needsDecoding
                 try parseEscape()
             case 0..<0x20:
-                throw Failure(reason: "unescaped control character 0x\(hex(byte)) in string", offset: index)
+                throw failure(at: index) { "unescaped control character 0x\(hex(byte)) in string" }
             case 0x80...:
                 if byte == 0xE2, index &+ 2 < count, base[index &+ 1] == 0x80, base[index &+ 2] & 0xFE == 0xA8 {
                     if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
@@ -307,18 +307,18 @@ private struct Scanner {
             index &+= 6
             if unit & 0xFC00 == 0xD800 {
                 guard index &+ 1 < count, base[index] == UInt8(ascii: "\\"), base[index &+ 1] == UInt8(ascii: "u") else {
-                    throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+                    throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
                 }
                 let low = try hex4(at: index &+ 2, escapeStart: index)
                 guard low & 0xFC00 == 0xDC00 else {
-                    throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+                    throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
                 }
                 index &+= 6
             } else if unit & 0xFC00 == 0xDC00 {
-                throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+                throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
             }
         default:
-            throw Failure(reason: "invalid escape '\\\(describeByte(base[index &+ 1]))' in string", offset: start)
+            throw failure(at: start) { "invalid escape '\\\(describeByte(base[index &+ 1]))' in string" }
         }
     }
 
@@ -352,16 +352,16 @@ private struct Scanner {
         case 0xF1...0xF3: length = 4
         case 0xF4: length = 4; high = 0x8F
         default:
-            throw Failure(reason: "invalid UTF-8 byte 0x\(hex(lead))", offset: index)
+            throw failure(at: index) { "invalid UTF-8 byte 0x\(hex(lead))" }
         }
         for offset in 1..<length {
             guard index &+ offset < count else {
-                throw Failure(reason: "truncated UTF-8 sequence 0x\(hex(lead))", offset: index)
+                throw failure(at: index) { "truncated UTF-8 sequence 0x\(hex(lead))" }
             }
             let byte = base[index &+ offset]
             let (min, max) = offset == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
             guard byte >= min, byte <= max else {
-                throw Failure(reason: "invalid UTF-8 byte 0x\(hex(lead)) 0x\(hex(byte))", offset: index)
+                throw failure(at: index) { "invalid UTF-8 byte 0x\(hex(lead)) 0x\(hex(byte))" }
             }
         }
         index &+= length
@@ -404,6 +404,13 @@ private struct Scanner {
         default:
             throw Failure(reason: "unexpected '/'", offset: index)
         }
+    }
+
+    /// A failure whose message is built out of line: interpolations inlined at every throw would
+    /// make the hot functions too large for the optimiser to inline them into one another.
+    @inline(never)
+    private func failure(at offset: Int, _ reason: () -> String) -> Failure {
+        Failure(reason: reason(), offset: offset)
     }
 
     /// A short description of the byte at `position` for error messages.
