@@ -133,9 +133,10 @@ private struct Scanner {
             while stack.count > 0 {
                 let top = stack.base[stack.count - 1]
                 nodes.base[top].start &+= 1
-                try skipWhitespace()
                 let isObject = nodes.base[top].kind == .object
                 let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                // Compact input has the comma or bracket right here: no white space to look for.
+                if index >= count || base[index] != UInt8(ascii: ",") && base[index] != close { try skipWhitespace() }
                 guard index < count else {
                     throw failure(at: index) { "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'" }
                 }
@@ -143,6 +144,10 @@ private struct Scanner {
                 if next == UInt8(ascii: ",") {
                     let comma = index
                     index &+= 1
+                    if isObject, index < count, base[index] == UInt8(ascii: "\"") {
+                        try parseKey()
+                        continue parsing
+                    }
                     try skipWhitespace()
                     if index < count, base[index] == close {
                         guard relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
@@ -190,7 +195,7 @@ private struct Scanner {
             throw failure(at: index) { "expected a string key, found \(describe(index))" }
         }
         try parseString(kind: .string)
-        try skipWhitespace()
+        if index >= count || base[index] != UInt8(ascii: ":") { try skipWhitespace() }
         guard index < count, base[index] == UInt8(ascii: ":") else {
             throw failure(at: index) { index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'" }
         }
