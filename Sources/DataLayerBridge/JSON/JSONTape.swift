@@ -214,14 +214,17 @@ public struct JSONTape: @unchecked Sendable {
 
     /// The subtree at `node` as an owned value, keys and short strings made through `strings`.
     func value(_ node: Int, strings: inout StringCache) -> JSONValue {
+        _ = kind(node)  // checks the index; the walk below reads only the nodes it leads to
         var size = 0
         return value(node, strings: &strings, size: &size)
     }
 
     /// The subtree at `node` as an owned value, its size as ``JSONValue/size(upTo:)`` counts it
-    /// added to `size`; objects keep theirs (``JSONObject/knownSize``).
+    /// added to `size`; objects keep theirs (``JSONObject/knownSize``). Inlined into the loops over
+    /// elements and members, so that only containers cost a call.
+    @inline(__always)
     private func value(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
-        switch kind(node) {
+        switch nodes[node].kind {
         case .null:
             size += 1
             return .null
@@ -239,27 +242,39 @@ public struct JSONTape: @unchecked Sendable {
             size += 1 + string.utf8.count
             return .string(string)
         case .array:
-            var elements: [JSONValue] = []
-            elements.reserveCapacity(count(node))
-            size += 1
-            for child in children(node) { elements.append(value(child, strings: &strings, size: &size)) }
-            return .array(elements)
+            return array(node, strings: &strings, size: &size)
         case .object:
-            var members: [JSONObject.Member] = []
-            members.reserveCapacity(count(node))
-            var objectSize = 1
-            for key in children(node) {
-                let name = string(key, strings: &strings)
-                let nameLength = name.utf8.count
-                objectSize += nameLength
-                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
-                                                 keyLength: UInt32(truncatingIfNeeded: nameLength)))
-            }
-            var object = JSONObject(members)
-            object.knownSize = objectSize
-            size += objectSize
-            return .object(object)
+            return object(node, strings: &strings, size: &size)
         }
+    }
+
+    /// ``value(_:strings:size:)`` of an array.
+    @inline(never)
+    private func array(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(count(node))
+        size += 1
+        for child in children(node) { elements.append(value(child, strings: &strings, size: &size)) }
+        return .array(elements)
+    }
+
+    /// ``value(_:strings:size:)`` of an object.
+    @inline(never)
+    private func object(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(count(node))
+        var objectSize = 1
+        for key in children(node) {
+            let name = string(key, strings: &strings)
+            let nameLength = name.utf8.count
+            objectSize += nameLength
+            members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
+                                             keyLength: UInt32(truncatingIfNeeded: nameLength)))
+        }
+        var object = JSONObject(members)
+        object.knownSize = objectSize
+        size += objectSize
+        return .object(object)
     }
 
     @inline(__always)
