@@ -215,6 +215,7 @@ public struct JSONTape: @unchecked Sendable {
     /// The subtree at `node` as an owned value, keys and short strings made through `strings`.
     func value(_ node: Int, strings: inout StringCache) -> JSONValue {
         _ = kind(node)  // checks the index; the walk below reads only the nodes it leads to
+        strings.prepare()
         var size = 0
         return value(node, strings: &strings, size: &size)
     }

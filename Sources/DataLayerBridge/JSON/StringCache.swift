@@ -56,15 +56,22 @@ struct StringCache: @unchecked Sendable {
     /// table they would fill once.
     init(enabled: Bool = true) { self.enabled = enabled }
 
+    /// Makes the table this cache's own, allocating it on first use: once per document, rather than
+    /// at every ``string(_:)``, which writes to it without asking.
+    mutating func prepare() {
+        if enabled, !isKnownUniquelyReferenced(&table) { table = Table() }
+    }
+
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
+    /// The table must have been prepared (``prepare()``) since this cache was last copied; without a
+    /// table the string is made afresh.
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
-        guard enabled, length <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
+        guard table != nil, length <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
         if length > 16 { return longString(utf8) }
         let words = Self.words(of: utf8)
         let hash = (words.low &* 0x9E37_79B9_7F4A_7C15) ^ (words.high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
-        if !isKnownUniquelyReferenced(&table) { table = Table() }
         let entry = table.unsafelyUnwrapped.entries + slot
         if entry.pointee.length == length, entry.pointee.low == words.low, entry.pointee.high == words.high {
             return entry.pointee.string
@@ -98,7 +105,7 @@ struct StringCache: @unchecked Sendable {
 
     /// The string of `utf8` (17 to 128 bytes), from the cache when it was made recently: found by a
     /// hash of its bytes and confirmed by comparing them.
-    private mutating func longString(_ utf8: UnsafeRawBufferPointer) -> String {
+    private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
         var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
         var offset = 0
@@ -111,7 +118,6 @@ struct StringCache: @unchecked Sendable {
             offset += 1
         }
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
-        if !isKnownUniquelyReferenced(&table) { table = Table() }
         let entry = table.unsafelyUnwrapped.longEntries + slot
         if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
            entry.pointee.string.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, utf8.baseAddress!, length) == 0 }) == true {
