@@ -230,6 +230,27 @@ private struct Scanner {
     @inline(__always)
     private func isDigit(_ position: Int) -> Bool { position < count && base[position] &- 0x30 < 10 }
 
+    /// Steps over the digits at `index`, eight at a time while whole words remain.
+    @inline(__always)
+    private mutating func skipDigits() {
+        let raw = UnsafeRawPointer(base)
+        while index &+ 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // Non-zero in each byte that is not a digit: its high nibble is not 3, or adding 6
+            // carries it out of 3. A carry out of one byte can spoil only the bytes above it,
+            // so the lowest flagged byte is exact.
+            let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+            let threes: UInt64 = 0x3030_3030_3030_3030
+            let nonDigits = ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
+            if nonDigits != 0 {
+                index &+= nonDigits.trailingZeroBitCount >> 3
+                return
+            }
+            index &+= 8
+        }
+        while isDigit(index) { index &+= 1 }
+    }
+
     @inline(__always)
     private mutating func parseNumber() throws(Failure) {
         let start = index
@@ -244,18 +265,21 @@ private struct Scanner {
             index &+= 1
             if isDigit(index) { throw Failure(reason: "invalid number: leading zero", offset: start) }
         } else {
-            repeat { index &+= 1 } while isDigit(index)
+            index &+= 1
+            skipDigits()
         }
         if index < count, base[index] == UInt8(ascii: ".") {
             index &+= 1
             guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit after '.'", offset: index) }
-            repeat { index &+= 1 } while isDigit(index)
+            index &+= 1
+            skipDigits()
         }
         if index < count, base[index] | 0x20 == UInt8(ascii: "e") {
             index &+= 1
             if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index &+= 1 }
             guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit in the exponent", offset: index) }
-            repeat { index &+= 1 } while isDigit(index)
+            index &+= 1
+            skipDigits()
         }
         nodes.append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index &- start)))
     }
