@@ -394,8 +394,19 @@ extension String {
             return
         }
         self.init(unsafeUninitializedCapacity: utf8.count) { buffer in
-            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).copyMemory(from: source, byteCount: utf8.count)
-            return utf8.count
+            // Overlapping word copies inside both ends: no call to memmove for a few bytes.
+            let target = UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped)
+            let count = utf8.count
+            if count >= 8 {
+                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), toByteOffset: count &- 8, as: UInt64.self)
+            } else if count >= 4 {
+                target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self), toByteOffset: count &- 4, as: UInt32.self)
+            } else {
+                for offset in 0..<count { target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self) }
+            }
+            return count
         }
     }
 }
