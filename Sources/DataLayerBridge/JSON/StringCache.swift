@@ -64,11 +64,12 @@ struct StringCache: @unchecked Sendable {
 
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
     /// The table must have been prepared (``prepare()``) since this cache was last copied; without a
-    /// table the string is made afresh.
+    /// table the string is made afresh. A hit on a short string is inlined into the caller; the rest
+    /// costs a call.
+    @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
-        guard table != nil, length <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
-        if length > 16 { return longString(utf8) }
+        guard table != nil, length <= 16, utf8.baseAddress != nil else { return otherString(utf8) }
         let words = Self.words(of: utf8)
         let hash = (words.low &* 0x9E37_79B9_7F4A_7C15) ^ (words.high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
@@ -76,9 +77,22 @@ struct StringCache: @unchecked Sendable {
         if entry.pointee.length == length, entry.pointee.low == words.low, entry.pointee.high == words.high {
             return entry.pointee.string
         }
+        return Self.miss(utf8, words: words, entry: entry)
+    }
+
+    /// A short string not in the table: made and remembered in `entry`.
+    @inline(never)
+    private static func miss(_ utf8: UnsafeRawBufferPointer, words: (low: UInt64, high: UInt64), entry: UnsafeMutablePointer<Entry>) -> String {
         let string = String(validatedUTF8: utf8)
-        entry.pointee = Entry(low: words.low, high: words.high, length: length, string: string)
+        entry.pointee = Entry(low: words.low, high: words.high, length: utf8.count, string: string)
         return string
+    }
+
+    /// ``string(_:)`` of a longer string, or of any without a table.
+    @inline(never)
+    private func otherString(_ utf8: UnsafeRawBufferPointer) -> String {
+        guard table != nil, utf8.count <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
+        return longString(utf8)
     }
 
     /// Up to 16 bytes as two words, which with the length tell every such text apart: the comparison
