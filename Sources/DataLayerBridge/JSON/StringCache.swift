@@ -123,14 +123,12 @@ struct StringCache: @unchecked Sendable {
         let length = utf8.count
         var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
         var offset = 0
-        while offset + 8 <= length {
+        while offset &+ 8 < length {
             hash = (hash ^ utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
-            offset += 8
+            offset &+= 8
         }
-        while offset < length {
-            hash = (hash ^ UInt64(utf8[offset])) &* 0x9E37_79B9_7F4A_7C15
-            offset += 1
-        }
+        // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
+        hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
         let entry = table.unsafelyUnwrapped.longEntries + slot
         if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
