@@ -136,11 +136,14 @@ private struct Scanner {
                 let isObject = nodes.base[top].kind == .object
                 let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 // Compact input has the comma or bracket right here: no white space to look for.
-                if index >= count || base[index] != UInt8(ascii: ",") && base[index] != close { try skipWhitespace() }
-                guard index < count else {
-                    throw failure(at: index) { "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'" }
+                var next = index < count ? base[index] : 0
+                if next != UInt8(ascii: ",") && next != close {
+                    try skipWhitespace()
+                    guard index < count else {
+                        throw failure(at: index) { "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'" }
+                    }
+                    next = base[index]
                 }
-                let next = base[index]
                 if next == UInt8(ascii: ",") {
                     let comma = index
                     index &+= 1
