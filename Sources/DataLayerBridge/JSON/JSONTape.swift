@@ -239,8 +239,8 @@ public struct JSONTape: @unchecked Sendable {
             size += 1
             return .number(number(node))
         case .string:
-            let string = self.string(node, strings: &strings)
-            size += 1 + string.utf8.count
+            let (string, length) = self.string(node, strings: &strings)
+            size += 1 + length
             return .string(string)
         case .array:
             return array(node, strings: &strings, size: &size)
@@ -266,8 +266,7 @@ public struct JSONTape: @unchecked Sendable {
         members.reserveCapacity(count(node))
         var objectSize = 1
         for key in children(node) {
-            let name = string(key, strings: &strings)
-            let nameLength = name.utf8.count
+            let (name, nameLength) = string(key, strings: &strings)
             objectSize += nameLength
             members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
                                              keyLength: UInt32(truncatingIfNeeded: nameLength)))
@@ -278,9 +277,13 @@ public struct JSONTape: @unchecked Sendable {
         return .object(object)
     }
 
+    /// The string at `node` and its UTF-8 length, which for a string without escapes is its raw
+    /// length, known without asking the string.
     @inline(__always)
-    private func string(_ node: Int, strings: inout StringCache) -> String {
-        stringNeedsDecoding(node) ? string(node) : strings.string(rawText(node))
+    private func string(_ node: Int, strings: inout StringCache) -> (string: String, length: Int) {
+        guard stringNeedsDecoding(node) else { return (strings.string(rawText(node)), Int(nodes[node].length)) }
+        let string = string(node)
+        return (string, string.utf8.count)
     }
 
     /// Decodes JSON string contents (already validated by the parser) into `buffer`, returning the
