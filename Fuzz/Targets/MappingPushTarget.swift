@@ -19,6 +19,7 @@ enum MappingPushTarget {
     }
 
     static func run(_ data: UnsafeRawBufferPointer) {
+        checkVerdict(data)
         let validator = EventsAPIValidator()
         for converter in converters {
             var parser = JSONParser(options: .strict)
@@ -36,6 +37,24 @@ enum MappingPushTarget {
             case .reject(let reason, _):
                 guard !reason.isEmpty else { fuzzFailure("rejection without a reason") }
             }
+        }
+    }
+
+    /// What the normaliser decides on a record's tape (as `convert` does, before materialising)
+    /// must be what it decides on the materialised record (as `Bridge` and the data model do).
+    static func checkVerdict(_ data: UnsafeRawBufferPointer) {
+        let normalizer = InputNormalizer()
+        var parser = JSONParser(options: .strict)
+        guard let tape = try? parser.parse(data) else { return }
+        let record = tape.value()
+        let normalized = normalizer.normalize(record)
+        switch normalizer.verdict(tape) {
+        case .decided(let decided) where decided != normalized:
+            fuzzFailure("decided \(decided) on the tape but \(normalized) on the value: \(record)")
+        case .canonical where normalized != .push(record):
+            fuzzFailure("canonical on the tape but \(normalized) on the value: \(record)")
+        default:
+            break
         }
     }
 }

@@ -118,6 +118,7 @@ extension ExpressionNode {
             if let step = StringMembershipStep(function, arguments, column: column) { return step }
             if let step = SubstringStep(function, arguments, column: column) { return step }
             if let step = CoalesceStep(function, arguments) { return step }
+            if let step = CompactObjectStep(function, arguments, column: column) { return step }
             if let step = MemberLookupStep(function, arguments, column: column) { return step }
             if let step = TransformStep(function, arguments) { return step }
             if let step = StringPassStep(function, arguments, column: column) { return step }
@@ -446,10 +447,21 @@ final class UnaryStep: ExpressionStep {
 /// A literal value.
 final class LiteralStep: ExpressionStep {
     let literal: JSONValue
+    /// The literal's ``JSONValue/size(upTo:)``, measured once: literals are most members of a
+    /// multi-select (`{type: 'item', …}`), which measures every member at every evaluation.
+    private let size: Int
 
-    init(_ literal: JSONValue) { self.literal = literal }
+    init(_ literal: JSONValue) {
+        self.literal = literal
+        size = literal.size(upTo: .max)
+    }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
+
+    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
+        try ExpressionLimits.count(size, into: &total)
+        return literal
+    }
 }
 
 /// `[a, b, …]` or `{key: value, …}`. Multi-selects count their size as they build, so a nest of
@@ -459,13 +471,19 @@ final class MultiSelectStep: ExpressionStep {
     let values: StepArray
     /// The member names of a `{…}`, one per value; `nil` for a `[…]`.
     let keys: [String]?
+    /// Each key's ``JSONObject/Member/keyLength``, worked out once instead of per member built.
+    private let keyLengths: [UInt32]
     /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
+    /// Members whose value is null are left out (``CompactObjectStep``); only with unique keys.
+    private let dropsNulls: Bool
 
-    init(_ values: [any ExpressionStep], keys: [String]?, uniqueKeys: Bool) {
+    init(_ values: [any ExpressionStep], keys: [String]?, uniqueKeys: Bool, dropsNulls: Bool = false) {
         self.values = StepArray(values)
         self.keys = keys
+        keyLengths = keys?.map { JSONObject.Member.storedLength($0.utf8.count) } ?? []
         self.uniqueKeys = uniqueKeys
+        self.dropsNulls = dropsNulls && uniqueKeys
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
@@ -480,18 +498,25 @@ final class MultiSelectStep: ExpressionStep {
             result = .null
         } else if let keys {
             var object = JSONObject(capacity: values.count)
+            // What null members left out add to `size`: the guard counts them, as it did for the
+            // whole object before `nonNullMembers` dropped them, but the object's size does not.
+            var dropped = 0
             for index in values.indices {
                 let memberValue = try values.measured(index, value, &evaluator, size: &size)
                 if uniqueKeys {
                     size += keys[index].utf8.count
-                    object.append(key: keys[index], value: memberValue)
+                    if dropsNulls && memberValue.isNull {
+                        dropped += 1 + keys[index].utf8.count
+                        continue
+                    }
+                    object.append(JSONObject.Member(key: keys[index], value: memberValue, keyLength: keyLengths[index]))
                 } else {
                     object[keys[index]] = memberValue
                 }
             }
             // A repeated key replaced a member: measure what is left.
             if !uniqueKeys { size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize) }
-            object.knownSize = size
+            object.knownSize = size - dropped
             result = .object(object)
         } else {
             var results: [JSONValue] = []
@@ -501,6 +526,28 @@ final class MultiSelectStep: ExpressionStep {
         }
         try ExpressionLimits.count(size, into: &total)
         return result
+    }
+}
+
+/// ``ExpressionFunctions/nonNullMembers`` of a multi-select hash whose names all differ (what
+/// `from_items(items({a: x, b: y})[?[1] != `null`])` becomes): the object built without its null
+/// members in the first place, not built whole and copied again without them.
+final class CompactObjectStep: ExpressionStep {
+    private let object: MultiSelectStep
+    /// The general call, for a null current node: the multi-select is null then, and the call's
+    /// type error is the step's.
+    private let call: FunctionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function === ExpressionFunctions.nonNullMembers, arguments.count == 1,
+              case .multiSelectHash(let members, uniqueKeys: true) = arguments[0] else { return nil }
+        object = MultiSelectStep(members.map { $0.value.step() }, keys: members.map(\.key), uniqueKeys: true, dropsNulls: true)
+        call = FunctionStep(function, [object], column: column)
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if value.isNull { return try call.applying(.null, nil, &evaluator) }
+        return try object.evaluate(value, &evaluator)
     }
 }
 

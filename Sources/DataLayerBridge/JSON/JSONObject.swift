@@ -128,7 +128,12 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
     /// Appends a member without looking for an existing one (the parser's and builders' fast path).
     public mutating func append(key: String, value: JSONValue) {
-        members.append(Member(key: key, value: value))
+        append(Member(key: key, value: value))
+    }
+
+    /// Appends `member` as it is, its key length already worked out.
+    mutating func append(_ member: Member) {
+        members.append(member)
     }
 
     /// The keys in source order, each once (at its last position's value, first position's order).

@@ -90,7 +90,7 @@ extension BuiltInMappings {
         "search_term": "$params.search_term",
         "candidates": "[$list_name, $list_id][?@ != `null`] | map(&to_string(@), @)",
         "named_list": "$candidates[?contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], @)] | [0]",
-        "looked_up": "map(&(let $t = @, $l = lower(@) in map(&{exact: exact, iexact: iexact && lower(iexact), contains: contains && lower(contains), list: list}, $config.list_names)[?exact == $t || iexact && iexact == $l || contains && contains($l, contains)] | [0].list), $candidates)[?@ != `null`] | [0]",
+        "looked_up": "map(&(let $t = @, $l = lower(@) in map(&{exact: exact, iexact: iexact && lower(iexact), contains: contains && lower(contains), list: list}, $config.list_names)[?exact != `null` && exact == $t || iexact && iexact == $l || contains && contains($l, contains)] | [0].list), $candidates)[?@ != `null`] | [0]",
         "list": "$type == 'event' ? coalesce($named_list, $looked_up, ($search_term || contains(['search', 'view_search_results'], event_name)) && 'Search Results' || 'Product Listing') : `null`",
         "shift": "$config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(item_list_index), $items), `0`) ? `1` : `0`",
         "list_items": "map(&(let $n = to_number(item.item_list_index) in from_items(items({title: coalesce(item.item_name, identity), type: 'item', url: identity, position: $n == `null` ? index + `1` : $n + $shift, price: to_number(item.price)})[?[1] != `null`])), $entries)",
@@ -281,8 +281,9 @@ extension BuiltInMappings {
         "client": "let $c = coalesce(client_id, cid, user_pseudo_id, _ga) in type($c) == 'string' && starts_with($c, 'GA1.') && length(split($c, '.')) == `4` ? join('.', split($c, '.')[2:]) : $c",
         "type": "contains(['page_view', 'view_item'], event) ? 'pv' : contains(['view_item_list', 'view_search_results', 'search'], event) ? 'event' : event == 'purchase' ? 'transaction' : 'click'",
         "items": "ecommerce.items || `[]`",
-        // Each item with its array position and its identity as text ("10.50" stays "10.50").
-        "entries": "map(&(let $v = lookup([1], $config.identity_field) in {index: [0], item: [1], identity: $v == `null` ? `null` : to_string($v)}), enumerate($items))",
+        // Each item with its array position and its identity as text ("10.50" stays "10.50");
+        // list events (type "event") read their items in list_items instead.
+        "entries": "$type == 'event' ? `null` : map(&(let $v = lookup([1], $config.identity_field) in {index: [0], item: [1], identity: $v == `null` ? `null` : to_string($v)}), enumerate($items))",
         "first": "$entries[0]",
 
         // pv: page_view reads the page, view_item the first item.
@@ -290,17 +291,19 @@ extension BuiltInMappings {
         "title": "event == 'page_view' ? page_title : event == 'view_item' ? $first.item.item_name : `null`",
 
         // event: which list. Exact names, then the list_names rules on the name, then on the id,
-        // then a search term or a search event, else a product listing.
+        // then a search term or a search event, else a product listing. A candidate is never null,
+        // so "exact != null &&" changes no match; it lets a rule without "exact" fold to its other tests.
         "search_term": "ecommerce.search_term",
         "candidates": "$type == 'event' ? ([ecommerce.item_list_name, ecommerce.item_list_id][?@ != `null`] | map(&to_string(@), @)) : `[]`",
         "named_list": "$candidates[?contains(['Search Results', 'Autocomplete', 'Product Listing', 'Recommendation'], @)] | [0]",
-        "looked_up": "!$named_list ? (map(&(let $t = @, $l = lower(@) in map(&{exact: exact, iexact: iexact && lower(iexact), contains: contains && lower(contains), list: list}, $config.list_names)[?exact == $t || iexact && iexact == $l || contains && contains($l, contains)] | [0].list), $candidates)[?@ != `null`] | [0]) : `null`",
+        "looked_up": "!$named_list ? (map(&(let $t = @, $l = lower(@) in map(&{exact: exact, iexact: iexact && lower(iexact), contains: contains && lower(contains), list: list}, $config.list_names)[?exact != `null` && exact == $t || iexact && iexact == $l || contains && contains($l, contains)] | [0].list), $candidates)[?@ != `null`] | [0]) : `null`",
         "list_kind": "$type == 'event' ? coalesce($named_list, $looked_up, ($search_term || contains(['search', 'view_search_results'], event)) && 'Search Results' || 'Product Listing') : `null`",
         // An Autocomplete list without a search term is the Top Items box.
         "top_items": "$list_kind == 'Autocomplete' && !$search_term",
         "list": "$top_items ? 'Recommendation' : $list_kind",
         "shift": "$list ? ($config.index_base == '0' ? `1` : $config.index_base == '1' ? `0` : contains(map(&to_number(index), $items), `0`) ? `1` : `0`) : `null`",
-        "list_items": "$list ? (map(&(let $n = to_number(item.index) in from_items(items({title: coalesce(item.item_name, identity), type: coalesce(item.type, 'item'), url: identity, position: $n == `null` ? index + `1` + $config.position_offset : $n + $shift, price: to_number(item.price)})[?[1] != `null`])), $entries)) : `null`",
+        // A list reads its items here, once, not through $entries: one object per item fewer.
+        "list_items": "$list ? (map(&(let $item = [1], $identity = (let $v = lookup([1], $config.identity_field) in $v == `null` ? `null` : to_string($v)), $n = to_number([1].index) in from_items(items({title: coalesce($item.item_name, $identity), type: coalesce($item.type, 'item'), url: $identity, position: $n == `null` ? [0] + `1` + $config.position_offset : $n + $shift, price: to_number($item.price)})[?[1] != `null`])), enumerate($items))) : `null`",
         "filters": "ecommerce.filters",
         "scopes": "$list == 'Product Listing' ? (ecommerce.scopes && from_items(map(&[lookup({CategoryLabel: '_category_label', CategoryIdentity: '_category_identity', BrandLabel: '_brand_label', BrandIdentity: '_brand_identity'}, [0], [0]), [1]], items(ecommerce.scopes))) || (let $name = ecommerce.item_list_name != 'Product Listing' && ecommerce.item_list_name || `null`, $id = ecommerce.item_list_id in {_category_label: $name && join(' | ', map(&trim(@), split(replace(to_string($name), '>', '|'), '|'))), _category_identity: $id && to_string($id) || `null`})) : `null`",
         "query": "$list ? (from_items(items($list == 'Recommendation' ? {filters: merge($top_items && {Recommender: 'autocomplete_popup', RecommenderClientId: 'autocomplete_popup'} || {RecommenderClientId: slug(coalesce(ecommerce.item_list_id, ecommerce.item_list_name))}, $filters || `{}`)} : $list == 'Product Listing' ? {scopes: from_items(items($scopes)[?[1] != `null`]), filters: $filters} : {string: to_string($search_term || ''), filters: $filters})[?[1] != `null`])) : `null`",

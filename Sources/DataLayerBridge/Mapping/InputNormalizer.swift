@@ -84,7 +84,7 @@ public struct InputNormalizer: Sendable {
 
     /// Whether the UTF-8 `key` is one of ``ecommerceParameters``: its length picks the few names to
     /// compare it with, where hashing would read every byte of every key of every push.
-    private static func isEcommerceParameter(_ key: UnsafeRawBufferPointer) -> Bool {
+    static func isEcommerceParameter(_ key: UnsafeRawBufferPointer) -> Bool {
         guard key.count < ecommerceParametersByLength.count else { return false }
         return ecommerceParametersByLength[key.count].contains { name in
             name.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
@@ -114,7 +114,7 @@ public struct InputNormalizer: Sendable {
         if let event = push["event"], !event.isNull, event.stringValue == nil {
             return .reject(reason: Reason.invalidEventName, detail: "event is \(Self.describe(event)), not a string")
         }
-        if let skip = Self.skip(push) { return skip }
+        if let skip = Self.skip(ObjectPush(object: push)) { return skip }
         if push["event"]?.isNull == true { push["event"] = nil }
         return .push(.object(Self.hoistingEcommerceParameters(push)))
     }
@@ -163,32 +163,52 @@ public struct InputNormalizer: Sendable {
         return .success(push)
     }
 
-    /// The skip of a record decided on its tape, before anything is materialised: a GTM system
-    /// event or an `ecommerce` reset, which are most of a log's records. `nil` when the record needs
-    /// ``normalize(_:)`` (not an object, gtag `Arguments`, an event name that is not a string, and
-    /// every push with data), which then decides as it would have.
-    func skip(_ tape: JSONTape) -> NormalizedRecord? {
-        guard tape.kind(tape.root) == .object else { return nil }
+    /// What normalising a record comes to, as far as its tape tells before anything is materialised.
+    enum TapeVerdict: Equatable {
+        /// A skip: a GTM system event or an `ecommerce` reset, which are most of a log's records.
+        case decided(NormalizedRecord)
+        /// A push that ``normalize(_:)`` would return as it is: its materialised value is the
+        /// canonical push.
+        case canonical
+        /// Only ``normalize(_:)`` of the materialised value can tell: not an object, gtag
+        /// `Arguments`, an event name that is not a string or is null, ecommerce parameters to move.
+        case undecided
+    }
+
+    /// The verdict on the record parsed into `tape`; whatever it decides is what ``normalize(_:)``
+    /// of the materialised record would decide.
+    func verdict(_ tape: JSONTape) -> TapeVerdict {
+        guard tape.kind(tape.root) == .object else { return .undecided }
         let push = TapePush(tape: tape, object: tape.root)
-        let event = push.shape(of: "event")
-        if event == nil, case .string? = push.shape(of: "0") { return nil }
-        if event == .other { return nil }
-        return Self.skip(push)
+        let event = push.event
+        switch event {
+        case nil:
+            if let zero = push.zeroNode, tape.kind(zero) == .string { return .undecided }
+        case .string?, .null?:
+            break
+        case .emptyArray?, .other?:
+            return .undecided
+        }
+        if let skip = Self.skip(push) { return .decided(skip) }
+        guard event != .null else { return .undecided }
+        // As hoistingEcommerceParameters returns a push unchanged.
+        guard let ecommerce = push.ecommerceNode else { return push.hasEcommerceParameter ? .undecided : .canonical }
+        switch push.ecommerce {
+        case .null?, .emptyArray?: return .undecided
+        default: return tape.kind(ecommerce) == .object && push.hasEcommerceParameter ? .undecided : .canonical
+        }
     }
 
     /// A GTM system event (`event` starting with `gtm.`) or a push that only resets `ecommerce`
     /// (`null` or `[]`) with nothing else that carries data; `nil` for a push with data.
     private static func skip(_ push: some PushMembers) -> NormalizedRecord? {
-        let event = push.shape(of: "event")
+        let event = push.event
         if case .string(let name)? = event, name.hasPrefix("gtm.") {
             return .skip(reason: Reason.gtmSystemEvent, detail: "event \"\(name)\"")
         }
-        guard let ecommerce = push.shape(of: "ecommerce"), ecommerce.isResetMarker else { return nil }
+        guard let ecommerce = push.ecommerce, ecommerce.isResetMarker else { return nil }
         let named = if case .string? = event { true } else { false }
-        let carriesData = push.containsNonNullMember { key in
-            if named { return !key.starts(with: "gtm.".utf8) }
-            return isEcommerceParameter(key)
-        }
+        let carriesData = named ? push.carriesNonGTMMember : push.carriesEcommerceParameter
         return carriesData ? nil : .skip(reason: Reason.ecommerceReset, detail: "ecommerce: \(ecommerce == .null ? "null" : "[]")")
     }
 

@@ -36,7 +36,11 @@ public struct RecordConverter: Sendable {
         do throws(JSONError) {
             // Records the normaliser skips are decided on the tape: never materialised.
             let tape = try parser.parse(bytes)
-            normalized = normalizer.skip(tape) ?? normalizer.normalize(parser.materialise(tape))
+            switch normalizer.verdict(tape) {
+            case .decided(let record): normalized = record
+            case .canonical: normalized = .push(parser.materialise(tape))
+            case .undecided: normalized = normalizer.normalize(parser.materialise(tape))
+            }
         } catch {
             return Self.malformed(error, line: line)
         }

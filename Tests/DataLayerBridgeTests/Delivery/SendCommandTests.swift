@@ -4,10 +4,10 @@ import Testing
 
 /// `dlbridge send` run as the built binary against the test server: rejects file, dry run,
 /// usage errors, a converted log piped in, and a run killed with SIGKILL then resumed.
-@Suite(.serialized)
+@Suite(.serialized, .scratchDirectory)
 struct SendCommandTests {
-    static func write(_ lines: [String]) throws -> String {
-        let path = CommandRunner.temporaryPath("envelopes.ndjson")
+    static func write(_ lines: [String], to name: String = "envelopes.ndjson") throws -> String {
+        let path = try ScratchDirectory.path(name)
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -28,9 +28,8 @@ struct SendCommandTests {
         let sendImage = try Data(contentsOf: CommandRunner.binary.deletingLastPathComponent().appendingPathComponent("dlbridge-send"))
         #expect(sendImage.range(of: Data("libFoundationNetworking".utf8)) != nil)
         // Alone in a directory, dlbridge runs everything but send, which says what is missing.
-        let directory = CommandRunner.temporaryPath("alone")
+        let directory = try ScratchDirectory.path("alone")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let alone = URL(fileURLWithPath: directory).appendingPathComponent("dlbridge")
         try FileManager.default.copyItem(at: CommandRunner.binary, to: alone)
         let run = try CommandRunner.run(["send", "--dry-run"], binary: alone)
@@ -61,7 +60,7 @@ struct SendCommandTests {
         let endpoint = try CommandRunner.run(["send", "--endpoint", "ftp://example.com/"], stdin: Data("{}\n".utf8))
         #expect(endpoint.status == 2)
         #expect(endpoint.error == "dlbridge send: the endpoint must be an http or https URL, not 'ftp://example.com/'\n")
-        let state = try Self.write(["garbage"])
+        let state = try Self.write(["garbage"], to: "garbage.state")
         let run = try CommandRunner.run(["send", "--state", state], stdin: Data("{}\n".utf8))
         #expect(run.status == 2)
         #expect(run.error == "dlbridge send: \(state): not a dlbridge send state file\n")
@@ -70,15 +69,14 @@ struct SendCommandTests {
     @Test func aStateFileRefusesAnotherInput() throws {
         let server = try TestHTTPServer()
         defer { server.stop() }
-        let state = CommandRunner.temporaryPath("send.state")
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let first = try Self.write(DeliveryFixtures.envelopes(clients: 2, perClient: 2))
+        let state = try ScratchDirectory.path("send.state")
+        let first = try Self.write(DeliveryFixtures.envelopes(clients: 2, perClient: 2), to: "first.ndjson")
         #expect(try CommandRunner.run(["send", "--quiet", "--endpoint", server.endpoint, "--state", state, first]).status == 0)
         // The same input again: everything is already finished, nothing is sent twice.
         let again = try CommandRunner.run(["send", "--endpoint", server.endpoint, "--state", state, first])
         #expect(again.status == 0 && again.error.contains("records    4: sent 0, rejected 0, already finished 4\n"), "\(again.error)")
         // Another input under the same ordinals would be skipped unsent: refused before sending.
-        let other = try Self.write(DeliveryFixtures.envelopes(clients: 3, perClient: 2))
+        let other = try Self.write(DeliveryFixtures.envelopes(clients: 3, perClient: 2), to: "other.ndjson")
         let run = try CommandRunner.run(["send", "--endpoint", server.endpoint, "--state", state, other])
         #expect(run.status == 2)
         #expect(run.error == "dlbridge send: \(state): written for another input (its first 4 records differ); resume with the input it was written for, or use a new state file\n")
@@ -114,7 +112,7 @@ struct SendCommandTests {
         defer { server.stop() }
         let lines = (0..<4).map { DeliveryFixtures.envelope(client: 5, number: $0) } + ["[1,2]"]
         let input = try Self.write(lines)
-        let rejects = CommandRunner.temporaryPath("rejects.ndjson")
+        let rejects = try ScratchDirectory.path("rejects.ndjson")
         let run = try CommandRunner.run(["send", "--endpoint", server.endpoint, "--rejects", rejects, input])
         #expect(run.status == 1)
         #expect(run.error.contains("records    5: sent 2, rejected 3, already finished 0\n"))
@@ -146,6 +144,33 @@ struct SendCommandTests {
         #expect(server.requests.count == convert.lines.count)
     }
 
+    /// Users' temporary directory must not fill up run by run: convert and send write their side
+    /// files (the state journal by way of `state.tmp` and a rename) where they are asked to, and
+    /// nothing in `TMPDIR`, which points at a directory of the test's own so no other process can
+    /// disturb the count.
+    @Test func sideFilesGoWhereAskedAndNothingIntoTheTemporaryDirectory() throws {
+        let temporary = try ScratchDirectory.path("tmp")
+        let out = try ScratchDirectory.path("out")
+        for directory in [temporary, out] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false) }
+        let environment = ["TMPDIR": temporary]
+        let convert = try CommandRunner.run(["convert", "--set", "tracker_id=1234-5678", "--quiet", "--stats", out + "/stats.json",
+                                             "--rejects", out + "/rejects.ndjson", "--skipped", out + "/skipped.ndjson",
+                                             "Tests/Fixtures/ga4-to-luigisbox/mixed-dialects.input.ndjson"], environment: environment)
+        #expect(convert.status == 0)
+        let input = try Self.write(convert.lines)
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let send = ["send", "--quiet", "--endpoint", server.endpoint, "--rate", "100/1s", "--state", out + "/send.state",
+                    "--rejects", out + "/send-rejects.ndjson", input]
+        #expect(try CommandRunner.run(send, environment: environment).status == 0)
+        // Again: the journal is reopened and compacted, which is when `send.state.tmp` is renamed over it.
+        #expect(try CommandRunner.run(send, environment: environment).status == 0)
+        #expect(server.requests.count == convert.lines.count)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+                == ["rejects.ndjson", "send-rejects.ndjson", "send.state", "skipped.ndjson", "stats.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == [])
+    }
+
     /// The resume contract: kill -9 mid-run, rerun with the same --state; every envelope arrives
     /// at least once, and only the few in flight at the kill arrive twice.
     @Test func aRunKilledMidwayResumesWithoutLosingAnEnvelope() throws {
@@ -153,7 +178,7 @@ struct SendCommandTests {
         defer { server.stop() }
         let lines = DeliveryFixtures.envelopes(clients: 4, perClient: 15)
         let input = try Self.write(lines)
-        let state = CommandRunner.temporaryPath("state")
+        let state = try ScratchDirectory.path("state")
         let concurrency = 4
         let arguments = ["send", "--endpoint", server.endpoint, "--state", state, "--rate", "3/0.3s", "--concurrency", "\(concurrency)", input]
         let first = try CommandRunner.start(arguments)

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 /// The `--state` journal: low-water mark plus finished ordinals, durable and crash-tolerant.
+@Suite(.scratchDirectory)
 struct StateJournalTests {
     @Test func completedOrdinalsAdvanceTheLowWaterMarkOverRuns() {
         var completed = CompletedOrdinals()
@@ -17,8 +18,7 @@ struct StateJournalTests {
     }
 
     @Test func aReopenedJournalKnowsWhatEarlierRunsFinished() throws {
-        let path = CommandRunner.temporaryPath("state")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try ScratchDirectory.path("state")
         do {
             let journal = try StateJournal(path: path)
             for ordinal in [2, 1, 4] { try journal.record(ordinal) }
@@ -30,8 +30,7 @@ struct StateJournalTests {
     }
 
     @Test func theFirstRecordsPinTheJournalToItsInput() throws {
-        let path = CommandRunner.temporaryPath("state")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try ScratchDirectory.path("state")
         func fingerprint(_ records: [String], covering count: Int) -> InputFingerprint {
             var print = InputFingerprint(records: count)
             for record in records.prefix(count) { print.add(Array(record.utf8)) }
@@ -57,8 +56,7 @@ struct StateJournalTests {
     }
 
     @Test func aLineCutShortByACrashIsIgnored() throws {
-        let path = CommandRunner.temporaryPath("state")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try ScratchDirectory.path("state")
         try "dlbridge-send-state 1\nlow 5\ndone 7\ndone 1".write(toFile: path, atomically: false, encoding: .utf8)
         let journal = try StateJournal(path: path)
         #expect(journal.progress == CompletedOrdinals(lowWater: 5, above: [7]))
@@ -66,8 +64,7 @@ struct StateJournalTests {
     }
 
     @Test func theJournalCompactsAsItGrows() throws {
-        let path = CommandRunner.temporaryPath("state")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try ScratchDirectory.path("state")
         let journal = try StateJournal(path: path, compactionInterval: 4)
         for ordinal in [1, 2, 3, 5, 6, 4, 9] { try journal.record(ordinal) }
         // After the 4th line (ordinal 5) the file was rewritten; 6, 4 and 9 were appended since.
@@ -77,8 +74,7 @@ struct StateJournalTests {
 
     @Test(arguments: ["not a state file\n", "dlbridge-send-state 1\nlow x\n", "dlbridge-send-state 1\nsent 3\n"])
     func somethingElseIsNotTakenForAJournal(_ content: String) throws {
-        let path = CommandRunner.temporaryPath("state")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try ScratchDirectory.path("state")
         try content.write(toFile: path, atomically: false, encoding: .utf8)
         #expect(throws: DeliveryError.self) { try StateJournal(path: path) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == content, "left as it was")

@@ -48,11 +48,10 @@ struct EvalCommandTests {
         #expect(outcome == Outcome(status: 0, output: "[\"EUR\",2]\n"))
     }
 
-    @Test func fileArgumentIsRead() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID().uuidString).json")
-        try Data(Self.people.utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        #expect(try Self.eval(["people[1].age", file.path], input: nil) == Outcome(status: 0, output: "25\n"))
+    @Test(.scratchDirectory) func fileArgumentIsRead() throws {
+        let file = try ScratchDirectory.path("people.json")
+        try Data(Self.people.utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try Self.eval(["people[1].age", file], input: nil) == Outcome(status: 0, output: "25\n"))
         #expect(try Self.eval(["people[1].age", "-"], input: Self.people) == Outcome(status: 0, output: "25\n"))
     }
 

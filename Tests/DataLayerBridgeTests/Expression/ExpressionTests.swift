@@ -107,6 +107,22 @@ struct ExpressionTests {
         }
     }
 
+    @Test(arguments: [
+        "{a: a, b: missing, c: c.d, e: `null`}",
+        "{only: missing}",
+        "{a: a, a: c}",
+        "{x: a, y: {z: missing}}",
+    ])
+    func anObjectBuiltWithoutItsNullMembersGivesWhatTheWrittenChainGives(_ object: String) throws {
+        let fused = try Expression("from_items(items(\(object))[?[1] != `null`])")
+        let written = try Expression("from_items(items(\(object))[?[1] != `null`] | @)")
+        for input in [#"{"a":1,"c":{"d":"x"}}"#, #"{"a":null,"c":null}"#, "{}", "null", "[1]", #""s""#] {
+            let document = try JSONValue(parsing: input)
+            #expect(Self.describe { _ = try fused.evaluate(document) } == Self.describe { _ = try written.evaluate(document) }, "\(input)")
+            #expect((try? fused.evaluate(document)) == (try? written.evaluate(document)), "\(input)")
+        }
+    }
+
     @Test func aListOfLiteralStringsIsSearchedWithTheAnswersAndErrorsOfTheCall() throws {
         let source = "contains(['a', 'b', 'caf\u{e9}', 'view_search_results'], x)"
         #expect(try Expression.tree(source).step() is StringMembershipStep)

@@ -90,11 +90,10 @@ import DataLayerBridge
         #expect(fixture.bridge.convert(lines[1], ordinal: 2).envelopes.map(\.value) == [.object(expected)])
     }
 
-    @Test func fileDescriptorStreamGivesTheChunkStreamResults() async throws {
+    @Test(.scratchDirectory) func fileDescriptorStreamGivesTheChunkStreamResults() async throws {
         let fixture = try Case("customer-id")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-\(UUID().uuidString).ndjson").path
+        let path = try ScratchDirectory.path("input.ndjson")
         try Data(fixture.input).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let fd = open(path, O_RDONLY)
         try #require(fd >= 0)
         defer { close(fd) }

@@ -8,10 +8,10 @@ import Testing
 struct MixedDialectCommandTests {
     static let fixture = "Tests/Fixtures/ga4-to-luigisbox/mixed-dialects"
 
-    @Test("convert with the default mapping: GA4, gtag Arguments, UA and GTM system events in one log")
+    @Test("convert with the default mapping: GA4, gtag Arguments, UA and GTM system events in one log", .scratchDirectory)
     func convertMixedLog() throws {
-        let stats = CommandRunner.temporaryPath("stats.json")
-        let skipped = CommandRunner.temporaryPath("skipped.ndjson")
+        let stats = try ScratchDirectory.path("stats.json")
+        let skipped = try ScratchDirectory.path("skipped.ndjson")
         let run = try CommandRunner.run(["convert", "--set", "tracker_id=1234-5678", "--quiet", "--stats", stats, "--skipped", skipped,
                                          Self.fixture + ".input.ndjson"])
         #expect(run.status == 0)

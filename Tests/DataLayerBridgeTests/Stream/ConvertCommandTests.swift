@@ -58,8 +58,8 @@ struct ConvertCommandTests {
         #expect(try run.lines.map(strip) == (try Self.reference().lines.map(strip)), "\(framing)")
     }
 
-    @Test func malformedRecordsAreRejectedWithTheirLineAndTheStreamGoesOn() throws {
-        let rejects = CommandRunner.temporaryPath("rejects.ndjson")
+    @Test(.scratchDirectory) func malformedRecordsAreRejectedWithTheirLineAndTheStreamGoesOn() throws {
+        let rejects = try ScratchDirectory.path("rejects.ndjson")
         let lines = [Self.pushes[1], #"{"event":"view_item","#, "[1,2]", #"{"a":1,}"#, Self.pushes[3]]
         let run = try CommandRunner.run(Self.base + ["--rejects", rejects], stdin: Data(lines.joined(separator: "\n").utf8))
         #expect(run.status == 0)
@@ -72,8 +72,8 @@ struct ConvertCommandTests {
         #expect(rejected.map { $0["input"]?.stringValue } == [lines[1], lines[2], lines[3]])
     }
 
-    @Test func aRecordOverTheSizeLimitIsRejectedAndTheStreamGoesOn() throws {
-        let rejects = CommandRunner.temporaryPath("rejects.ndjson")
+    @Test(.scratchDirectory) func aRecordOverTheSizeLimitIsRejectedAndTheStreamGoesOn() throws {
+        let rejects = try ScratchDirectory.path("rejects.ndjson")
         let huge = #"{"event":"view_item","padding":""# + String(repeating: "x", count: 5000) + #""}"#
         let input = [Self.pushes[1], huge, Self.pushes[3]].joined(separator: "\n")
         let run = try CommandRunner.run(Self.base + ["--max-record-bytes", "2K", "--rejects", rejects], stdin: Data(input.utf8))
@@ -100,11 +100,11 @@ struct ConvertCommandTests {
         return data
     }
 
-    @Test func countsAddUpExactlyAndRejectsFeedBackToTheSameRejects() throws {
+    @Test(.scratchDirectory) func countsAddUpExactlyAndRejectsFeedBackToTheSameRejects() throws {
         let corpus = try Self.generatedCorpus(lines: 3000)
-        let rejects = CommandRunner.temporaryPath("rejects.ndjson")
-        let skipped = CommandRunner.temporaryPath("skipped.ndjson")
-        let statsPath = CommandRunner.temporaryPath("stats.json")
+        let rejects = try ScratchDirectory.path("rejects.ndjson")
+        let skipped = try ScratchDirectory.path("skipped.ndjson")
+        let statsPath = try ScratchDirectory.path("stats.json")
         let run = try CommandRunner.run(Self.base + ["--rejects", rejects, "--skipped", skipped, "--stats", statsPath], stdin: corpus)
         #expect(run.status == 0)
         let stats = try JSONValue(parsing: try Data(contentsOf: URL(fileURLWithPath: statsPath)))
@@ -122,7 +122,7 @@ struct ConvertCommandTests {
 
         // The rejected inputs, fed again, are rejected again for the same reasons.
         let inputs = try rejectLines.map { try JSONValue(parsing: String($0)) }
-        let again = CommandRunner.temporaryPath("again.ndjson")
+        let again = try ScratchDirectory.path("again.ndjson")
         let refeed = inputs.compactMap { $0["input"]?.stringValue }.joined(separator: "\n")
         _ = try CommandRunner.run(Self.base + ["--rejects", again], stdin: Data(refeed.utf8))
         let second = try String(contentsOfFile: again, encoding: .utf8).split(separator: "\n").map { try JSONValue(parsing: String($0)) }
@@ -139,17 +139,18 @@ struct ConvertCommandTests {
         #expect(one.outputBytes == four.outputBytes)
     }
 
-    @Test func aClosedPipeEndsTheRunQuietly() throws {
-        let corpusPath = CommandRunner.temporaryPath("corpus.ndjson")
+    @Test(.scratchDirectory) func aClosedPipeEndsTheRunQuietly() throws {
+        let corpusPath = try ScratchDirectory.path("corpus.ndjson")
+        let stderrPath = try ScratchDirectory.path("stderr")
         try Self.generatedCorpus(lines: 20000).write(to: URL(fileURLWithPath: corpusPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         let command = Self.base.map { "'\($0)'" }.joined(separator: " ")
-        process.arguments = ["-c", "set -o pipefail; '\(CommandRunner.binary.path)' \(command) '\(corpusPath)' 2>/tmp/dlbridge-pipe-stderr | head -1 > /dev/null"]
+        process.arguments = ["-c", "set -o pipefail; '\(CommandRunner.binary.path)' \(command) '\(corpusPath)' 2>'\(stderrPath)' | head -1 > /dev/null"]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        #expect(try String(contentsOfFile: "/tmp/dlbridge-pipe-stderr", encoding: .utf8) == "")
+        #expect(try String(contentsOfFile: stderrPath, encoding: .utf8) == "")
     }
 
     @Test func failOnRejectExitsOneWhenAnythingWasRejected() throws {

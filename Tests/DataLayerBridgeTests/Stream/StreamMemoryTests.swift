@@ -90,11 +90,10 @@ struct StreamMemoryTests {
 }
 
 struct ByteSourceTests {
-    @Test func fileDescriptorSourceReadsAFile() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dlbridge-stream-\(UUID().uuidString).ndjson")
+    @Test(.scratchDirectory) func fileDescriptorSourceReadsAFile() throws {
+        let url = URL(fileURLWithPath: try ScratchDirectory.path("lines.ndjson"))
         let lines = (1...5000).map { #"{"event":"page_view","n":\#($0),"text":"Žluťoučký kůň"}"# }
         try Data(lines.joined(separator: "\r\n").utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
         let fd = open(url.path, O_RDONLY)
         try #require(fd >= 0)
         defer { close(fd) }

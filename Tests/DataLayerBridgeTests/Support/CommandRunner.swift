@@ -15,10 +15,10 @@ enum CommandRunner {
     static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/dlbridge")
 
     /// Runs `dlbridge arguments…` (or another `binary`) in the package root with `stdin` (bytes) on
-    /// standard input.
-    static func run(_ arguments: [String], stdin: Data? = nil, binary: URL = binary) throws -> Run {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dlbridge-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// standard input, and with `environment` added to this process's environment.
+    static func run(_ arguments: [String], stdin: Data? = nil, binary: URL = binary,
+                    environment: [String: String] = [:]) throws -> Run {
+        let directory = try ScratchDirectory.make("dlbridge-cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let inputURL = directory.appendingPathComponent("stdin")
         let outputURL = directory.appendingPathComponent("stdout")
@@ -29,6 +29,7 @@ enum CommandRunner {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = TestPaths.packageRoot
         process.standardInput = try FileHandle(forReadingFrom: inputURL)
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
@@ -51,10 +52,5 @@ enum CommandRunner {
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
-    }
-
-    /// A fresh temporary file path (the file does not exist yet).
-    static func temporaryPath(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("dlbridge-\(UUID().uuidString)-\(name)").path
     }
 }
