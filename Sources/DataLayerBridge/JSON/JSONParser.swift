@@ -105,6 +105,10 @@ private struct Scanner {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
         try skipWhitespace()
         if index == count { throw Failure(reason: "empty document", offset: index) }
+        // The innermost open container (-1: none) and whether it is an object, kept in locals
+        // rather than read back through the stacks after every value.
+        var top = -1
+        var inObject = false
         // One loop, no recursion: the depth limit, not the thread's stack, bounds nesting.
         parsing: while true {
             guard index < count else { throw Failure(reason: "unexpected end of input, expected a value", offset: index) }
@@ -112,7 +116,9 @@ private struct Scanner {
             if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
                 let isObject = byte == UInt8(ascii: "{")
                 if stack.count >= maxDepth { throw failure(at: index) { "nesting deeper than \(maxDepth)" } }
-                stack.append(nodes.count)
+                top = nodes.count
+                inObject = isObject
+                stack.append(top)
                 var node = JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0)
                 node.open = UInt32(truncatingIfNeeded: index)
                 node.close = irregularities
@@ -121,7 +127,7 @@ private struct Scanner {
                 try skipWhitespace()
                 if index < count, base[index] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     index &+= 1
-                    closeContainer()
+                    (top, inObject) = closeContainer()
                 } else {
                     if isObject { try parseKey() }
                     continue parsing
@@ -130,10 +136,9 @@ private struct Scanner {
                 try parseScalar(byte)
             }
             // A value is complete: close every container that ends here, or start the next value.
-            while stack.count > 0 {
-                let top = stack.base[stack.count - 1]
+            while top >= 0 {
                 nodes.base[top].start &+= 1
-                let isObject = nodes.base[top].kind == .object
+                let isObject = inObject
                 let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 // Compact input has the comma or bracket right here: no white space to look for.
                 var next = index < count ? base[index] : 0
@@ -155,7 +160,7 @@ private struct Scanner {
                     if index < count, base[index] == close {
                         guard relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
                         index &+= 1
-                        closeContainer()
+                        (top, inObject) = closeContainer()
                         continue
                     }
                     if isObject { try parseKey() }
@@ -165,7 +170,7 @@ private struct Scanner {
                     throw failure(at: index) { "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))" }
                 }
                 index &+= 1
-                closeContainer()
+                (top, inObject) = closeContainer()
             }
             try skipWhitespace()
             if index != count { throw failure(at: index) { "unexpected \(describe(index)) after the value" } }
@@ -206,13 +211,18 @@ private struct Scanner {
         try skipWhitespace()
     }
 
+    /// Closes the innermost open container and returns the one that is innermost now (-1: none)
+    /// and whether it is an object.
     @inline(__always)
-    private mutating func closeContainer() {
+    private mutating func closeContainer() -> (top: Int, isObject: Bool) {
         stack.count -= 1
         let node = nodes.base + stack.base[stack.count]
         node.pointee.length = UInt32(truncatingIfNeeded: nodes.count)
         if node.pointee.close == irregularities { node.pointee.flags |= JSONTape.Node.canonical }
         node.pointee.close = UInt32(truncatingIfNeeded: index &- 1)
+        guard stack.count > 0 else { return (-1, false) }
+        let top = stack.base[stack.count &- 1]
+        return (top, nodes.base[top].kind == .object)
     }
 
     @inline(__always)
