@@ -49,7 +49,7 @@ final class GrowableBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     func append(_ element: Element) {
         if count == capacity { grow(to: count + 1) }
         (base + count).initialize(to: element)
-        count += 1
+        count &+= 1  // below capacity, which is an allocation's size: no overflow to check
     }
 
     var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }

@@ -84,6 +84,7 @@ private struct Scanner {
     let count: Int
     let relaxed: Bool
     let maxDepth: Int
+    /// Never past `count`, which is below 4 GiB: index arithmetic wraps (`&+`) without checks.
     var index = 0
     /// Counts white space, comments and strings that need decoding: a container during whose
     /// parse it did not change is canonical.
@@ -104,23 +105,29 @@ private struct Scanner {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
         try skipWhitespace()
         if index == count { throw Failure(reason: "empty document", offset: index) }
+        // The innermost open container (-1: none) and whether it is an object, kept in locals
+        // rather than read back through the stacks after every value.
+        var top = -1
+        var inObject = false
         // One loop, no recursion: the depth limit, not the thread's stack, bounds nesting.
         parsing: while true {
             guard index < count else { throw Failure(reason: "unexpected end of input, expected a value", offset: index) }
             let byte = base[index]
             if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
                 let isObject = byte == UInt8(ascii: "{")
-                if stack.count >= maxDepth { throw Failure(reason: "nesting deeper than \(maxDepth)", offset: index) }
-                stack.append(nodes.count)
+                if stack.count >= maxDepth { throw failure(at: index) { "nesting deeper than \(maxDepth)" } }
+                top = nodes.count
+                inObject = isObject
+                stack.append(top)
                 var node = JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0)
                 node.open = UInt32(truncatingIfNeeded: index)
                 node.close = irregularities
                 nodes.append(node)
-                index += 1
+                index &+= 1
                 try skipWhitespace()
                 if index < count, base[index] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    index += 1
-                    closeContainer()
+                    index &+= 1
+                    (top, inObject) = closeContainer()
                 } else {
                     if isObject { try parseKey() }
                     continue parsing
@@ -129,37 +136,44 @@ private struct Scanner {
                 try parseScalar(byte)
             }
             // A value is complete: close every container that ends here, or start the next value.
-            while stack.count > 0 {
-                let top = stack.base[stack.count - 1]
+            while top >= 0 {
                 nodes.base[top].start &+= 1
-                try skipWhitespace()
-                let isObject = nodes.base[top].kind == .object
+                let isObject = inObject
                 let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-                guard index < count else {
-                    throw Failure(reason: "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'", offset: index)
+                // Compact input has the comma or bracket right here: no white space to look for.
+                var next = index < count ? base[index] : 0
+                if next != UInt8(ascii: ",") && next != close {
+                    try skipWhitespace()
+                    guard index < count else {
+                        throw failure(at: index) { "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'" }
+                    }
+                    next = base[index]
                 }
-                let next = base[index]
                 if next == UInt8(ascii: ",") {
                     let comma = index
-                    index += 1
+                    index &+= 1
+                    if isObject, index < count, base[index] == UInt8(ascii: "\"") {
+                        try parseKey()
+                        continue parsing
+                    }
                     try skipWhitespace()
                     if index < count, base[index] == close {
                         guard relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
-                        index += 1
-                        closeContainer()
+                        index &+= 1
+                        (top, inObject) = closeContainer()
                         continue
                     }
                     if isObject { try parseKey() }
                     continue parsing
                 }
                 guard next == close else {
-                    throw Failure(reason: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))", offset: index)
+                    throw failure(at: index) { "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))" }
                 }
-                index += 1
-                closeContainer()
+                index &+= 1
+                (top, inObject) = closeContainer()
             }
             try skipWhitespace()
-            if index != count { throw Failure(reason: "unexpected \(describe(index)) after the value", offset: index) }
+            if index != count { throw failure(at: index) { "unexpected \(describe(index)) after the value" } }
             return
         }
     }
@@ -176,9 +190,9 @@ private struct Scanner {
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: index)
         case UInt8(ascii: "]"), UInt8(ascii: "}"):
-            throw Failure(reason: stack.count == 0 ? "unexpected \(describe(index))" : "expected a value, found \(describe(index))", offset: index)
+            throw failure(at: index) { stack.count == 0 ? "unexpected \(describe(index))" : "expected a value, found \(describe(index))" }
         default:
-            throw Failure(reason: "expected a value, found \(describe(index))", offset: index)
+            throw failure(at: index) { "expected a value, found \(describe(index))" }
         }
     }
 
@@ -186,24 +200,29 @@ private struct Scanner {
     private mutating func parseKey() throws(Failure) {
         guard index < count else { throw Failure(reason: "unexpected end of input, expected a key", offset: index) }
         guard base[index] == UInt8(ascii: "\"") else {
-            throw Failure(reason: "expected a string key, found \(describe(index))", offset: index)
+            throw failure(at: index) { "expected a string key, found \(describe(index))" }
         }
         try parseString(kind: .string)
-        try skipWhitespace()
+        if index >= count || base[index] != UInt8(ascii: ":") { try skipWhitespace() }
         guard index < count, base[index] == UInt8(ascii: ":") else {
-            throw Failure(reason: index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'", offset: index)
+            throw failure(at: index) { index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'" }
         }
-        index += 1
+        index &+= 1
         try skipWhitespace()
     }
 
+    /// Closes the innermost open container and returns the one that is innermost now (-1: none)
+    /// and whether it is an object.
     @inline(__always)
-    private mutating func closeContainer() {
+    private mutating func closeContainer() -> (top: Int, isObject: Bool) {
         stack.count -= 1
         let node = nodes.base + stack.base[stack.count]
         node.pointee.length = UInt32(truncatingIfNeeded: nodes.count)
         if node.pointee.close == irregularities { node.pointee.flags |= JSONTape.Node.canonical }
-        node.pointee.close = UInt32(truncatingIfNeeded: index - 1)
+        node.pointee.close = UInt32(truncatingIfNeeded: index &- 1)
+        guard stack.count > 0 else { return (-1, false) }
+        let top = stack.base[stack.count &- 1]
+        return (top, nodes.base[top].kind == .object)
     }
 
     @inline(__always)
@@ -212,56 +231,80 @@ private struct Scanner {
         let pointer = word.utf8Start
         var offset = 0
         while offset < length {
-            guard index + offset < count, base[index + offset] == pointer[offset] else {
-                throw Failure(reason: "invalid literal, expected '\(word)'", offset: index)
+            guard index &+ offset < count, base[index &+ offset] == pointer[offset] else {
+                throw failure(at: index) { "invalid literal, expected '\(word)'" }
             }
-            offset += 1
+            offset &+= 1
         }
         nodes.append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: index), length: UInt32(length)))
-        index += length
+        index &+= length
     }
 
     @inline(__always)
     private func isDigit(_ position: Int) -> Bool { position < count && base[position] &- 0x30 < 10 }
 
+    /// Steps over the digits at `index`, eight at a time while whole words remain.
+    @inline(__always)
+    private mutating func skipDigits() {
+        let raw = UnsafeRawPointer(base)
+        while index &+ 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // Non-zero in each byte that is not a digit: its high nibble is not 3, or adding 6
+            // carries it out of 3. A carry out of one byte can spoil only the bytes above it,
+            // so the lowest flagged byte is exact.
+            let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+            let threes: UInt64 = 0x3030_3030_3030_3030
+            let nonDigits = ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
+            if nonDigits != 0 {
+                index &+= nonDigits.trailingZeroBitCount >> 3
+                return
+            }
+            index &+= 8
+        }
+        while isDigit(index) { index &+= 1 }
+    }
+
     @inline(__always)
     private mutating func parseNumber() throws(Failure) {
         let start = index
         if base[index] == UInt8(ascii: "-") {
-            index += 1
+            index &+= 1
             if index < count, base[index] == UInt8(ascii: "I") {
                 throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: start)
             }
         }
         guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit", offset: index) }
         if base[index] == UInt8(ascii: "0") {
-            index += 1
+            index &+= 1
             if isDigit(index) { throw Failure(reason: "invalid number: leading zero", offset: start) }
         } else {
-            repeat { index += 1 } while isDigit(index)
+            index &+= 1
+            skipDigits()
         }
         if index < count, base[index] == UInt8(ascii: ".") {
-            index += 1
+            index &+= 1
             guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit after '.'", offset: index) }
-            repeat { index += 1 } while isDigit(index)
+            index &+= 1
+            skipDigits()
         }
         if index < count, base[index] | 0x20 == UInt8(ascii: "e") {
-            index += 1
-            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index += 1 }
+            index &+= 1
+            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index &+= 1 }
             guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit in the exponent", offset: index) }
-            repeat { index += 1 } while isDigit(index)
+            index &+= 1
+            skipDigits()
         }
-        nodes.append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index - start)))
+        nodes.append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index &- start)))
     }
 
     /// Validates a string starting at the opening quote and records its raw contents.
     ///
-    /// Eight bytes at a time: a word with no quote, backslash, control byte or non-ASCII byte is
+    /// Sixteen bytes at a time: a block with no quote, backslash, control byte or non-ASCII byte is
     /// skipped whole; otherwise the first flagged byte is handled on its own.
     @inline(__always)
     private mutating func parseString(kind: JSONTape.Kind) throws(Failure) {
         let quote = index
-        index += 1
+        index &+= 1
         let start = index
         var flags: UInt8 = 0
         let raw = UnsafeRawPointer(base)
@@ -272,23 +315,23 @@ private struct Scanner {
             switch byte {
             case UInt8(ascii: "\""):
                 nodes.append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: start),
-                                           length: UInt32(truncatingIfNeeded: index - start), flags: flags))
-                index += 1
+                                           length: UInt32(truncatingIfNeeded: index &- start), flags: flags))
+                index &+= 1
                 return
             case UInt8(ascii: "\\"):
                 if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                 flags |= JSONTape.Node.needsDecoding
                 try parseEscape()
             case 0..<0x20:
-                throw Failure(reason: "unescaped control character 0x\(hex(byte)) in string", offset: index)
+                throw failure(at: index) { "unescaped control character 0x\(hex(byte)) in string" }
             case 0x80...:
-                if byte == 0xE2, index + 2 < count, base[index + 1] == 0x80, base[index + 2] & 0xFE == 0xA8 {
+                if byte == 0xE2, index &+ 2 < count, base[index &+ 1] == 0x80, base[index &+ 2] & 0xFE == 0xA8 {
                     if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                     flags |= JSONTape.Node.needsDecoding
                 }
                 try validateUTF8Sequence()
             default:
-                index += 1
+                index &+= 1
             }
         }
     }
@@ -296,28 +339,28 @@ private struct Scanner {
     @inline(__always)
     private mutating func parseEscape() throws(Failure) {
         let start = index
-        guard index + 1 < count else { throw Failure(reason: "unterminated string", offset: index) }
-        switch base[index + 1] {
+        guard index &+ 1 < count else { throw Failure(reason: "unterminated string", offset: index) }
+        switch base[index &+ 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
              UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            index += 2
+            index &+= 2
         case UInt8(ascii: "u"):
-            let unit = try hex4(at: index + 2, escapeStart: start)
-            index += 6
+            let unit = try hex4(at: index &+ 2, escapeStart: start)
+            index &+= 6
             if unit & 0xFC00 == 0xD800 {
-                guard index + 1 < count, base[index] == UInt8(ascii: "\\"), base[index + 1] == UInt8(ascii: "u") else {
-                    throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+                guard index &+ 1 < count, base[index] == UInt8(ascii: "\\"), base[index &+ 1] == UInt8(ascii: "u") else {
+                    throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
                 }
-                let low = try hex4(at: index + 2, escapeStart: index)
+                let low = try hex4(at: index &+ 2, escapeStart: index)
                 guard low & 0xFC00 == 0xDC00 else {
-                    throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+                    throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
                 }
-                index += 6
+                index &+= 6
             } else if unit & 0xFC00 == 0xDC00 {
-                throw Failure(reason: "lone surrogate \\u\(hex16(unit)) in string", offset: start)
+                throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
             }
         default:
-            throw Failure(reason: "invalid escape '\\\(describeByte(base[index + 1]))' in string", offset: start)
+            throw failure(at: start) { "invalid escape '\\\(describeByte(base[index &+ 1]))' in string" }
         }
     }
 
@@ -351,19 +394,19 @@ private struct Scanner {
         case 0xF1...0xF3: length = 4
         case 0xF4: length = 4; high = 0x8F
         default:
-            throw Failure(reason: "invalid UTF-8 byte 0x\(hex(lead))", offset: index)
+            throw failure(at: index) { "invalid UTF-8 byte 0x\(hex(lead))" }
         }
         for offset in 1..<length {
-            guard index + offset < count else {
-                throw Failure(reason: "truncated UTF-8 sequence 0x\(hex(lead))", offset: index)
+            guard index &+ offset < count else {
+                throw failure(at: index) { "truncated UTF-8 sequence 0x\(hex(lead))" }
             }
-            let byte = base[index + offset]
+            let byte = base[index &+ offset]
             let (min, max) = offset == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
             guard byte >= min, byte <= max else {
-                throw Failure(reason: "invalid UTF-8 byte 0x\(hex(lead)) 0x\(hex(byte))", offset: index)
+                throw failure(at: index) { "invalid UTF-8 byte 0x\(hex(lead)) 0x\(hex(byte))" }
             }
         }
-        index += length
+        index &+= length
     }
 
     @inline(__always)
@@ -374,7 +417,7 @@ private struct Scanner {
         while index < count {
             switch base[index] {
             case 0x20, 0x0A, 0x0D, 0x09:
-                index += 1
+                index &+= 1
             case UInt8(ascii: "/") where relaxed:
                 try skipComment()
             default:
@@ -385,24 +428,31 @@ private struct Scanner {
 
     private mutating func skipComment() throws(Failure) {
         let start = index
-        guard index + 1 < count else { throw Failure(reason: "unexpected '/'", offset: index) }
-        switch base[index + 1] {
+        guard index &+ 1 < count else { throw Failure(reason: "unexpected '/'", offset: index) }
+        switch base[index &+ 1] {
         case UInt8(ascii: "/"):
-            index += 2
-            while index < count, base[index] != 0x0A { index += 1 }
+            index &+= 2
+            while index < count, base[index] != 0x0A { index &+= 1 }
         case UInt8(ascii: "*"):
-            index += 2
+            index &+= 2
             while true {
-                guard index + 1 < count else { throw Failure(reason: "unterminated comment", offset: start) }
-                if base[index] == UInt8(ascii: "*"), base[index + 1] == UInt8(ascii: "/") {
-                    index += 2
+                guard index &+ 1 < count else { throw Failure(reason: "unterminated comment", offset: start) }
+                if base[index] == UInt8(ascii: "*"), base[index &+ 1] == UInt8(ascii: "/") {
+                    index &+= 2
                     return
                 }
-                index += 1
+                index &+= 1
             }
         default:
             throw Failure(reason: "unexpected '/'", offset: index)
         }
+    }
+
+    /// A failure whose message is built out of line: interpolations inlined at every throw would
+    /// make the hot functions too large for the optimiser to inline them into one another.
+    @inline(never)
+    private func failure(at offset: Int, _ reason: () -> String) -> Failure {
+        Failure(reason: reason(), offset: offset)
     }
 
     /// A short description of the byte at `position` for error messages.

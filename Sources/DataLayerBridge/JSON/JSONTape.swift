@@ -159,7 +159,7 @@ public struct JSONTape: @unchecked Sendable {
     /// The decoded string at `node` (a string node), unescaping on demand.
     public func string(_ node: Int) -> String {
         let raw = rawText(node)
-        guard stringNeedsDecoding(node) else { return String(decoding: raw, as: UTF8.self) }
+        guard stringNeedsDecoding(node) else { return String(validatedUTF8: raw) }
         return String(unsafeUninitializedCapacity: raw.count) { buffer in
             JSONTape.unescape(raw, into: buffer)
         }
@@ -179,7 +179,7 @@ public struct JSONTape: @unchecked Sendable {
 
     /// The exact number at `node` (a number node).
     public func number(_ node: Int) -> JSONNumber {
-        JSONNumber(uncheckedText: String(decoding: rawText(node), as: UTF8.self))
+        JSONNumber(uncheckedText: String(validatedUTF8: rawText(node)))
     }
 
     /// The value node of the last member named `key` in the object at `object`, or `nil`.
@@ -214,14 +214,18 @@ public struct JSONTape: @unchecked Sendable {
 
     /// The subtree at `node` as an owned value, keys and short strings made through `strings`.
     func value(_ node: Int, strings: inout StringCache) -> JSONValue {
+        _ = kind(node)  // checks the index; the walk below reads only the nodes it leads to
+        strings.prepare()
         var size = 0
         return value(node, strings: &strings, size: &size)
     }
 
     /// The subtree at `node` as an owned value, its size as ``JSONValue/size(upTo:)`` counts it
-    /// added to `size`; objects keep theirs (``JSONObject/knownSize``).
+    /// added to `size`; objects keep theirs (``JSONObject/knownSize``). Inlined into the loops over
+    /// elements and members, so that only containers cost a call.
+    @inline(__always)
     private func value(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
-        switch kind(node) {
+        switch nodes[node].kind {
         case .null:
             size += 1
             return .null
@@ -235,36 +239,51 @@ public struct JSONTape: @unchecked Sendable {
             size += 1
             return .number(number(node))
         case .string:
-            let string = self.string(node, strings: &strings)
-            size += 1 + string.utf8.count
+            let (string, length) = self.string(node, strings: &strings)
+            size += 1 + length
             return .string(string)
         case .array:
-            var elements: [JSONValue] = []
-            elements.reserveCapacity(count(node))
-            size += 1
-            for child in children(node) { elements.append(value(child, strings: &strings, size: &size)) }
-            return .array(elements)
+            return array(node, strings: &strings, size: &size)
         case .object:
-            var members: [JSONObject.Member] = []
-            members.reserveCapacity(count(node))
-            var objectSize = 1
-            for key in children(node) {
-                let name = string(key, strings: &strings)
-                let nameLength = name.utf8.count
-                objectSize += nameLength
-                members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
-                                                 keyLength: UInt32(truncatingIfNeeded: nameLength)))
-            }
-            var object = JSONObject(members)
-            object.knownSize = objectSize
-            size += objectSize
-            return .object(object)
+            return object(node, strings: &strings, size: &size)
         }
     }
 
+    /// ``value(_:strings:size:)`` of an array.
+    @inline(never)
+    private func array(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(count(node))
+        size += 1
+        for child in children(node) { elements.append(value(child, strings: &strings, size: &size)) }
+        return .array(elements)
+    }
+
+    /// ``value(_:strings:size:)`` of an object.
+    @inline(never)
+    private func object(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(count(node))
+        var objectSize = 1
+        for key in children(node) {
+            let (name, nameLength) = string(key, strings: &strings)
+            objectSize += nameLength
+            members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
+                                             keyLength: UInt32(truncatingIfNeeded: nameLength)))
+        }
+        var object = JSONObject(members)
+        object.knownSize = objectSize
+        size += objectSize
+        return .object(object)
+    }
+
+    /// The string at `node` and its UTF-8 length, which for a string without escapes is its raw
+    /// length, known without asking the string.
     @inline(__always)
-    private func string(_ node: Int, strings: inout StringCache) -> String {
-        stringNeedsDecoding(node) ? string(node) : strings.string(rawText(node))
+    private func string(_ node: Int, strings: inout StringCache) -> (string: String, length: Int) {
+        guard stringNeedsDecoding(node) else { return (strings.string(rawText(node)), Int(nodes[node].length)) }
+        let string = string(node)
+        return (string, string.utf8.count)
     }
 
     /// Decodes JSON string contents (already validated by the parser) into `buffer`, returning the
@@ -363,6 +382,34 @@ extension JSONWriter {
             write(string: tape.string(node))
         } else {
             appendRaw(tape.rawTextWithQuotes(node))
+        }
+    }
+}
+
+extension String {
+    /// The string of `utf8`, which the parser has validated. Up to 15 ASCII bytes (a small string)
+    /// are copied in place and checked only for being ASCII, where `String(decoding:as:)` would
+    /// validate them and then copy them: numbers and most keys are that short.
+    @inline(__always)
+    init(validatedUTF8 utf8: UnsafeRawBufferPointer) {
+        guard utf8.count <= 15, let source = utf8.baseAddress else {
+            self.init(decoding: utf8, as: UTF8.self)
+            return
+        }
+        self.init(unsafeUninitializedCapacity: utf8.count) { buffer in
+            // Overlapping word copies inside both ends: no call to memmove for a few bytes.
+            let target = UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped)
+            let count = utf8.count
+            if count >= 8 {
+                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), toByteOffset: count &- 8, as: UInt64.self)
+            } else if count >= 4 {
+                target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self), toByteOffset: count &- 4, as: UInt32.self)
+            } else {
+                for offset in 0..<count { target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self) }
+            }
+            return count
         }
     }
 }

@@ -56,22 +56,43 @@ struct StringCache: @unchecked Sendable {
     /// table they would fill once.
     init(enabled: Bool = true) { self.enabled = enabled }
 
+    /// Makes the table this cache's own, allocating it on first use: once per document, rather than
+    /// at every ``string(_:)``, which writes to it without asking.
+    mutating func prepare() {
+        if enabled, !isKnownUniquelyReferenced(&table) { table = Table() }
+    }
+
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
+    /// The table must have been prepared (``prepare()``) since this cache was last copied; without a
+    /// table the string is made afresh. A hit on a short string is inlined into the caller; the rest
+    /// costs a call.
+    @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
-        guard enabled, length <= Self.longLimit, utf8.baseAddress != nil else { return String(decoding: utf8, as: UTF8.self) }
-        if length > 16 { return longString(utf8) }
+        guard table != nil, length <= 16, utf8.baseAddress != nil else { return otherString(utf8) }
         let words = Self.words(of: utf8)
         let hash = (words.low &* 0x9E37_79B9_7F4A_7C15) ^ (words.high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
-        if !isKnownUniquelyReferenced(&table) { table = Table() }
         let entry = table.unsafelyUnwrapped.entries + slot
         if entry.pointee.length == length, entry.pointee.low == words.low, entry.pointee.high == words.high {
             return entry.pointee.string
         }
-        let string = String(decoding: utf8, as: UTF8.self)
-        entry.pointee = Entry(low: words.low, high: words.high, length: length, string: string)
+        return Self.miss(utf8, words: words, entry: entry)
+    }
+
+    /// A short string not in the table: made and remembered in `entry`.
+    @inline(never)
+    private static func miss(_ utf8: UnsafeRawBufferPointer, words: (low: UInt64, high: UInt64), entry: UnsafeMutablePointer<Entry>) -> String {
+        let string = String(validatedUTF8: utf8)
+        entry.pointee = Entry(low: words.low, high: words.high, length: utf8.count, string: string)
         return string
+    }
+
+    /// ``string(_:)`` of a longer string, or of any without a table.
+    @inline(never)
+    private func otherString(_ utf8: UnsafeRawBufferPointer) -> String {
+        guard table != nil, utf8.count <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
+        return longString(utf8)
     }
 
     /// Up to 16 bytes as two words, which with the length tell every such text apart: the comparison
@@ -98,20 +119,17 @@ struct StringCache: @unchecked Sendable {
 
     /// The string of `utf8` (17 to 128 bytes), from the cache when it was made recently: found by a
     /// hash of its bytes and confirmed by comparing them.
-    private mutating func longString(_ utf8: UnsafeRawBufferPointer) -> String {
+    private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
         var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
         var offset = 0
-        while offset + 8 <= length {
+        while offset &+ 8 < length {
             hash = (hash ^ utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
-            offset += 8
+            offset &+= 8
         }
-        while offset < length {
-            hash = (hash ^ UInt64(utf8[offset])) &* 0x9E37_79B9_7F4A_7C15
-            offset += 1
-        }
+        // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
+        hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
-        if !isKnownUniquelyReferenced(&table) { table = Table() }
         let entry = table.unsafelyUnwrapped.longEntries + slot
         if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
            entry.pointee.string.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, utf8.baseAddress!, length) == 0 }) == true {
