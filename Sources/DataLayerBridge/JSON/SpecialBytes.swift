@@ -10,9 +10,11 @@ enum SpecialBytes {
         var index = index
         while index &+ 16 <= count {
             let bytes = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            // Lane i is byte i; as words, byte i is bit 8i only on a little-endian machine.
             let words = unsafeBitCast(mask(bytes), to: SIMD2<UInt64>.self)
-            if words[0] | words[1] != 0 {
-                return index &+ (words[0] != 0 ? words[0].trailingZeroBitCount >> 3 : 8 &+ words[1].trailingZeroBitCount >> 3)
+            let low = UInt64(littleEndian: words[0]), high = UInt64(littleEndian: words[1])
+            if low | high != 0 {
+                return index &+ (low != 0 ? low.trailingZeroBitCount >> 3 : 8 &+ high.trailingZeroBitCount >> 3)
             }
             index &+= 16
         }
