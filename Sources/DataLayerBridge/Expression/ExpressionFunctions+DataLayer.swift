@@ -72,7 +72,47 @@ extension ExpressionFunctions {
     /// Lower case ASCII letters, digits and `_`; any other run becomes one `_` (none next to an
     /// `_` already there, none at either end). Latin letters with diacritics fold to their base letter first (`á`→`a`, `č`→`c`,
     /// `ß`→`ss`, `ł`→`l`); other scripts count as separators.
-    static func slug(_ text: String) -> String {
+    static func slug(_ text: String) -> String { asciiSlug(text) ?? foldedSlug(text) }
+
+    /// ``slug(_:)`` of ASCII text, worked out on its bytes in one pass; `nil` when `text` holds a
+    /// non-ASCII character.
+    static func asciiSlug(_ text: String) -> String? {
+        text.withBytes { bytes -> String? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            // Never longer than the text: a `_` is only added in place of the separators it stands for.
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                let underscore = UInt8(ascii: "_")
+                var end = 0
+                var pendingSeparator = false
+                for byte in bytes {
+                    var kept = byte
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): kept = byte | 0x20
+                    // Leading `_`s would be trimmed; skipping them changes no separator either,
+                    // since none is added at the start.
+                    case underscore where end == 0: continue
+                    case underscore: break
+                    default:
+                        pendingSeparator = true
+                        continue
+                    }
+                    if pendingSeparator, end > 0, buffer[end - 1] != underscore {
+                        buffer[end] = underscore
+                        end += 1
+                    }
+                    pendingSeparator = false
+                    buffer[end] = kept
+                    end += 1
+                }
+                while end > 0, buffer[end - 1] == underscore { end -= 1 }
+                return end
+            }
+        }
+    }
+
+    /// ``slug(_:)`` scalar by scalar, folding Latin letters with diacritics.
+    static func foldedSlug(_ text: String) -> String {
         // Built as bytes: every character of a slug is ASCII.
         var result: [UInt8] = []
         result.reserveCapacity(text.utf8.count)

@@ -255,9 +255,10 @@ enum ExpressionFunctions {
             .number(ExpressionArithmetic.floor(try call.number(0)))
         },
         ExpressionFunction("join", [.string, .arrayOfStrings]) { call, _ throws(ExpressionError) in
-            let glue = try call.string(0)
-            let parts = try call.array(1).compactMap(\.stringValue)
-            return .string(try limited(parts.joined(separator: glue), call))
+            guard let joined = String.joining(try call.array(1), separator: try call.string(0), maxBytes: ExpressionLimits.maxStringBytes) else {
+                throw tooLong(call)
+            }
+            return .string(joined)
         },
         ExpressionFunction("keys", [.object]) { call, _ throws(ExpressionError) in
             .array(try call.object(0).keys.map { .string($0) })
@@ -355,10 +356,13 @@ enum ExpressionFunctions {
 
     /// `string`, unless it is longer than the expression language lets a function build.
     static func limited(_ string: String, _ call: FunctionCall) throws(ExpressionError) -> String {
-        guard string.utf8.count <= ExpressionLimits.maxStringBytes else {
-            throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
-        }
+        guard string.utf8.count <= ExpressionLimits.maxStringBytes else { throw tooLong(call) }
         return string
+    }
+
+    /// Why a function stops rather than build a string longer than the language allows.
+    static func tooLong(_ call: FunctionCall) -> ExpressionError {
+        call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
     }
 
     /// What `sort`, `max` and the `_by` functions order by: numbers or strings, never a mix.
