@@ -60,6 +60,37 @@ extension ExpressionFunctions {
     /// 10^11 is seconds — until the year 5138 —, below 10^14 milliseconds, otherwise
     /// microseconds) as seconds: an integer when exact, a decimal fraction otherwise.
     static func unixSeconds(_ number: JSONNumber) -> JSONNumber {
+        integerUnixSeconds(number) ?? arithmeticUnixSeconds(number)
+    }
+
+    /// ``unixSeconds(_:)`` of an integer written plainly in at most 18 digits, worked out on its
+    /// text: the magnitude is the digit count, and dividing by 10^3 or 10^6 moves the point.
+    /// `nil` for any other number.
+    static func integerUnixSeconds(_ number: JSONNumber) -> JSONNumber? {
+        number.text.withBytes { bytes -> JSONNumber? in
+            let negative = bytes.first == UInt8(ascii: "-")
+            let digits = bytes.count - (negative ? 1 : 0)
+            guard digits >= 1, digits <= 18, !bytes.dropFirst(negative ? 1 : 0).contains(where: { $0 &- UInt8(ascii: "0") > 9 }) else { return nil }
+            // `0` is the only integer with a leading zero; `-0` is left to the arithmetic, which drops its sign.
+            if bytes[bytes.count - digits] == UInt8(ascii: "0") { return digits == 1 && !negative ? number : nil }
+            let power = digits < 12 ? 0 : digits < 15 ? 3 : 6
+            guard power > 0 else { return number }
+            // At least 9 digits stay before the point, so no `0.` is ever needed.
+            let point = bytes.count - power
+            var end = bytes.count
+            while end > point, bytes[end - 1] == UInt8(ascii: "0") { end -= 1 }
+            return JSONNumber(uncheckedText: String(unsafeUninitializedCapacity: end == point ? point : end + 1) { buffer in
+                var length = buffer.copy(UnsafeBufferPointer(rebasing: bytes[..<point]), at: 0)
+                guard end > point else { return length }
+                buffer[length] = UInt8(ascii: ".")
+                length += 1
+                return buffer.copy(UnsafeBufferPointer(rebasing: bytes[point..<end]), at: length)
+            })
+        }
+    }
+
+    /// ``unixSeconds(_:)`` by exact arithmetic, for any number.
+    static func arithmeticUnixSeconds(_ number: JSONNumber) -> JSONNumber {
         if let value = Int64(number.text) {
             let magnitude = value.magnitude
             return ExpressionArithmetic.shifted(value, down: magnitude < 100_000_000_000 ? 0 : magnitude < 100_000_000_000_000 ? 3 : 6)
