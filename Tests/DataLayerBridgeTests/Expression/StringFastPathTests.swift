@@ -48,6 +48,24 @@ struct StringFastPathTests {
         #expect("日本".caseMapped(upper: false) == nil)
     }
 
+    @Test func caseMappingFromManyThreadsAtOnceEqualsTheStdlibs() async {
+        // Blocks of the table are mapped on first use; threads asking for the same blocks at once
+        // must all read finished mappings.
+        let inputs = (UInt32(0x100)...0x7FF).compactMap(Unicode.Scalar.init).map { "x\($0)Y" }
+        let mismatches = await withTaskGroup(of: Int.self) { group in
+            for part in 0..<8 {
+                group.addTask {
+                    stride(from: part, to: inputs.count, by: 8).filter { index in
+                        let input = inputs[index]
+                        return (input.caseMapped(upper: true) ?? input.uppercased()) != input.uppercased()
+                    }.count
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func trimmingEqualsTheScalarPath() {
         let inputs = Self.tricky + Self.strings(of: [" ", "\t", "a", "\u{A0}", "é", "\u{3000}", "\u{85}", "x"], upTo: 3)
         for input in inputs {
