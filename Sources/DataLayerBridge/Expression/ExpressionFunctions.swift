@@ -317,7 +317,7 @@ enum ExpressionFunctions {
             return .array(sorted(elements, keys: try sortKeys(elements, call, &evaluator)))
         },
         ExpressionFunction("starts_with", [.string, .string]) { call, _ throws(ExpressionError) in
-            .bool(try call.string(0).utf8.starts(with: try call.string(1).utf8))
+            .bool(try call.string(0).startsWithBytes(of: try call.string(1)))
         },
         ExpressionFunction("sum", [.arrayOfNumbers]) { call, _ throws(ExpressionError) in
             .number(try sum(try call.array(0), call))

@@ -26,6 +26,8 @@ extension String {
     /// Calls `body` with this string's UTF-8 bytes as one contiguous buffer: iterating `utf8`
     /// costs several times more per byte.
     func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        // Borrowed in place when it can be (every native string): `withUTF8` needs a variable.
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
         var string = self
         return string.withUTF8(body)
     }
@@ -140,11 +142,22 @@ extension String {
         }
     }
 
+    /// Whether this string starts with `prefix`, compared byte by byte.
+    func startsWithBytes(of prefix: String) -> Bool { hasBytes(of: prefix, atEnd: false) }
+
     /// Whether this string ends with `suffix`, compared byte by byte.
-    func endsWithBytes(of suffix: String) -> Bool {
-        let own = utf8, other = suffix.utf8
-        guard other.count <= own.count else { return false }
-        return own[own.index(own.endIndex, offsetBy: -other.count)...].elementsEqual(other)
+    func endsWithBytes(of suffix: String) -> Bool { hasBytes(of: suffix, atEnd: true) }
+
+    private func hasBytes(of other: String, atEnd: Bool) -> Bool {
+        let count = other.utf8.count
+        guard count <= utf8.count else { return false }
+        guard count > 0 else { return true }
+        return withBytes { own in
+            other.withBytes { part in
+                guard let start = own.baseAddress, let bytes = part.baseAddress else { return false }
+                return memcmp(start + (atEnd ? own.count - count : 0), bytes, count) == 0
+            }
+        }
     }
 
     /// The string upper- or lower-cased as `uppercased()` / `lowercased()` give it, when every

@@ -66,6 +66,16 @@ struct StringFastPathTests {
         #expect(mismatches == 0)
     }
 
+    @Test func prefixAndSuffixTestsCompareBytes() {
+        let inputs = Self.tricky + ["GA1.", "GA1", "1722335976.1710361409", "409", "e", "\u{301}", "Σ", "😀y"]
+        for subject in inputs {
+            for part in inputs {
+                #expect(subject.startsWithBytes(of: part) == subject.utf8.starts(with: part.utf8), "starts_with(\(subject), \(part))")
+                #expect(subject.endsWithBytes(of: part) == subject.utf8.reversed().starts(with: part.utf8.reversed()), "ends_with(\(subject), \(part))")
+            }
+        }
+    }
+
     @Test func trimmingEqualsTheScalarPath() {
         let inputs = Self.tricky + Self.strings(of: [" ", "\t", "a", "\u{A0}", "é", "\u{3000}", "\u{85}", "x"], upTo: 3)
         for input in inputs {
