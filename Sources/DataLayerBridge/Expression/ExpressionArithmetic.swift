@@ -186,7 +186,8 @@ struct PlainDecimal {
         var integer: Int64 = 0
         while position < bytes.count, bytes[position] &- zero < 10 {
             guard position - firstDigit < 18 else { return nil }
-            integer = integer * 10 + Int64(bytes[position] &- zero)
+            // 18 digits cannot overflow.
+            integer = integer &* 10 &+ Int64(bytes[position] &- zero)
             position += 1
         }
         let digits = position - firstDigit

@@ -70,7 +70,8 @@ extension ExpressionFunctions {
         number.text.withBytes { bytes -> JSONNumber? in
             let negative = bytes.first == UInt8(ascii: "-")
             let digits = bytes.count - (negative ? 1 : 0)
-            guard digits >= 1, digits <= 18, !bytes.dropFirst(negative ? 1 : 0).contains(where: { $0 &- UInt8(ascii: "0") > 9 }) else { return nil }
+            guard digits >= 1, digits <= 18 else { return nil }
+            for position in (bytes.count - digits)..<bytes.count where bytes[position] &- UInt8(ascii: "0") > 9 { return nil }
             // `0` is the only integer with a leading zero; `-0` is left to the arithmetic, which drops its sign.
             if bytes[bytes.count - digits] == UInt8(ascii: "0") { return digits == 1 && !negative ? number : nil }
             let power = digits < 12 ? 0 : digits < 15 ? 3 : 6
