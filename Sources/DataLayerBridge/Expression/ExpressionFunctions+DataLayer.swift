@@ -202,34 +202,36 @@ enum UUIDText {
     /// The 16 bytes of a UUID written `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (any case), or of one
     /// of RFC 4122's predefined namespaces by name.
     static func namespace(_ text: String) -> [UInt8]? {
+        // A UUID's 36 bytes cannot lowercase to a 3- or 4-letter name: it is read as it is.
+        if text.utf8.count == 36 { return parse(text) }
         switch text.lowercased() {
         case "dns": return parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
         case "url": return parse("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
         case "oid": return parse("6ba7b812-9dad-11d1-80b4-00c04fd430c8")
         case "x500": return parse("6ba7b814-9dad-11d1-80b4-00c04fd430c8")
-        default: return parse(text)
+        default: return nil
         }
     }
 
     static func parse(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 36 else { return nil }
-        var bytes: [UInt8] = []
-        var high: UInt8?
-        for (position, character) in utf8.enumerated() {
-            if [8, 13, 18, 23].contains(position) {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
+        guard text.utf8.count == 36 else { return nil }
+        return text.withBytes { utf8 -> [UInt8]? in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(16)
+            var position = 0
+            // Groups of 8, 4, 4, 4 and 12 digits: no byte's two digits straddle a dash.
+            while position < utf8.count {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard utf8[position] == UInt8(ascii: "-") else { return nil }
+                    position += 1
+                    continue
+                }
+                guard let high = Hex.value(of: utf8[position]), let low = Hex.value(of: utf8[position + 1]) else { return nil }
+                bytes.append(high << 4 | low)
+                position += 2
             }
-            guard let nibble = Hex.value(of: character) else { return nil }
-            if let first = high {
-                bytes.append(first << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
+            return bytes
         }
-        return bytes
     }
 
     /// SHA-1 of namespace + UTF-8 name, truncated to 16 bytes, version 5 and RFC 4122 variant.
@@ -237,10 +239,23 @@ enum UUIDText {
         var sha = SHA1()
         sha.update(namespace)
         sha.update(name.utf8)
-        var bytes = Array(sha.finish().prefix(16))
-        bytes[6] = bytes[6] & 0x0F | 0x50
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { Hex.lowercase(bytes[$0]) }.joined(separator: "-")
+        let digest = sha.finish()
+        // Written digit by digit at its final length: hexadecimal pieces joined cost several times more.
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var end = 0
+            for (index, byte) in digest.prefix(16).enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[end] = UInt8(ascii: "-")
+                    end += 1
+                }
+                let value = index == 6 ? byte & 0x0F | 0x50 : index == 8 ? byte & 0x3F | 0x80 : byte
+                for nibble in [value >> 4, value & 0x0F] {
+                    text[end] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+                    end += 1
+                }
+            }
+            return end
+        }
     }
 }
 
