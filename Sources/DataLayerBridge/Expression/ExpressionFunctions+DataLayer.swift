@@ -6,7 +6,7 @@ extension ExpressionFunctions {
             switch call.value(0) {
             case .number(let number): return .number(unixSeconds(number))
             case .string(let text):
-                if let number = JSONNumber(text: text) { return .number(unixSeconds(number)) }
+                if let number = number(reading: text) { return .number(unixSeconds(number)) }
                 return try ISO8601.seconds(text, call).map(JSONValue.number) ?? .null
             default: return .null
             }
@@ -17,7 +17,7 @@ extension ExpressionFunctions {
             switch call.value(0) {
             case .number(let number): seconds = unixSeconds(number)
             case .string(let text):
-                if let number = JSONNumber(text: text) { seconds = unixSeconds(number) } else { seconds = try ISO8601.seconds(text, call) }
+                if let number = number(reading: text) { seconds = unixSeconds(number) } else { seconds = try ISO8601.seconds(text, call) }
             default: seconds = nil
             }
             guard let seconds, let text = try ISO8601.text(seconds, call) else { return .null }

@@ -329,7 +329,7 @@ enum ExpressionFunctions {
         ExpressionFunction("to_number") { value in
             switch value {
             case .number: return value
-            case .string(let text): return JSONNumber(text: text).map(JSONValue.number) ?? .null
+            case .string(let text): return number(reading: text).map(JSONValue.number) ?? .null
             default: return .null
             }
         },
@@ -352,6 +352,13 @@ enum ExpressionFunctions {
             total = try ExpressionArithmetic.apply(.add, total, number, column: call.column)
         }
         return total
+    }
+
+    /// `text` as a number when it is JSON number text, as `JSONNumber(text:)` reads it, but checked
+    /// in place rather than copied into an array first.
+    static func number(reading text: String) -> JSONNumber? {
+        let valid = text.withBytes { JSONNumberSyntax.length(of: UnsafeRawBufferPointer($0), at: 0) == $0.count }
+        return valid ? JSONNumber(uncheckedText: text) : nil
     }
 
     /// `string`, unless it is longer than the expression language lets a function build.

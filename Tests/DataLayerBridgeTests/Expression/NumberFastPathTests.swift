@@ -81,6 +81,16 @@ struct NumberFastPathTests {
         #expect(ExpressionFunctions.integerUnixSeconds(JSONNumber(text: "1e3")!) == nil)
     }
 
+    @Test func numbersReadInPlaceAreWhatJSONNumberReads() {
+        let texts = Self.numbers.map(\.text) + [
+            "", "-", "+1", "01", "-01", "1.", ".5", "1e", "1e+", "1E-7", " 1", "1 ", "0x10", "1_000", "٣", "１", "NaN",
+            "Infinity", "-0.0e-0", "29.90", "1714521600995", "1.5\u{0}", "é1",
+        ]
+        for text in texts {
+            #expect(ExpressionFunctions.number(reading: text)?.text == JSONNumber(text: text)?.text, "\(text.debugDescription)")
+        }
+    }
+
     @Test func floorOfTextWithLeadingZerosIsTheArithmeticsToo() {
         for text in ["007.5", "00.5", "-007.5", "0.5", "10.5", "-0.5"] {
             let number = JSONNumber(uncheckedText: text)
