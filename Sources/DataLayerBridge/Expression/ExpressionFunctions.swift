@@ -265,9 +265,9 @@ enum ExpressionFunctions {
         },
         ExpressionFunction("length", [[.string, .array, .object]]) { call, _ throws(ExpressionError) in
             switch call.value(0) {
-            case .string(let string): return .number(JSONNumber(string.unicodeScalars.count))
-            case .object(let object): return .number(JSONNumber(object.keys.count))
-            default: return .number(JSONNumber(try call.array(0).count))
+            case .string(let string): return .position(string.scalarCount)
+            case .object(let object): return .position(object.keys.count)
+            default: return .position(try call.array(0).count)
             }
         },
         ExpressionFunction("map", [.expression, .array]) { call, evaluator throws(ExpressionError) in

@@ -142,6 +142,12 @@ extension String {
         }
     }
 
+    /// How many Unicode scalars the string holds (`unicodeScalars.count`): its bytes that do not
+    /// continue a scalar.
+    var scalarCount: Int {
+        withBytes { bytes in bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+    }
+
     /// Whether this string starts with `prefix`, compared byte by byte.
     func startsWithBytes(of prefix: String) -> Bool { hasBytes(of: prefix, atEnd: false) }
 

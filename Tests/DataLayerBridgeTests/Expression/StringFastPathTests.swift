@@ -76,6 +76,12 @@ struct StringFastPathTests {
         }
     }
 
+    @Test func scalarCountIsTheStdlibs() {
+        for input in Self.tricky + Self.strings(of: ["a", "é", "日", "😀", "\u{301}"], upTo: 3) {
+            #expect(input.scalarCount == input.unicodeScalars.count, "\(input)")
+        }
+    }
+
     @Test func trimmingEqualsTheScalarPath() {
         let inputs = Self.tricky + Self.strings(of: [" ", "\t", "a", "\u{A0}", "é", "\u{3000}", "\u{85}", "x"], upTo: 3)
         for input in inputs {
