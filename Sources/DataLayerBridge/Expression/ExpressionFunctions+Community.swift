@@ -42,30 +42,27 @@ extension ExpressionFunctions {
         },
         ExpressionFunction("lower", [.string]) { call, _ throws(ExpressionError) in
             let string = try call.string(0)
-            return .string(string.asciiCaseMapped(upper: false) ?? string.lowercased())
+            return .string(string.caseMapped(upper: false) ?? string.lowercased())
         },
         ExpressionFunction("upper", [.string]) { call, _ throws(ExpressionError) in
             let string = try call.string(0)
-            return .string(try limited(string.asciiCaseMapped(upper: true) ?? string.uppercased(), call))
+            return .string(try limited(string.caseMapped(upper: true) ?? string.uppercased(), call))
         },
         ExpressionFunction("replace", [.string, .string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
             let remaining = call.count > 3 ? try call.count(3) : Int.max
             let (subject, old, new) = (try call.string(0), try call.string(1), try call.string(2))
             if old.isEmpty { return .string(try insertingBetweenCharacters(subject, new, remaining, call)) }
-            let offsets = subject.byteOffsets(of: old, limit: remaining)
-            let length = subject.utf8.count + offsets.count * (new.utf8.count - old.utf8.count)
-            guard length <= ExpressionLimits.maxStringBytes else {
-                throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
+            guard let result = subject.replacing(old, with: new, limit: remaining, maxBytes: ExpressionLimits.maxStringBytes) else {
+                throw tooLong(call)
             }
-            return .string(subject.pieces(between: offsets, separatorLength: old.utf8.count).joined(separator: new))
+            return .string(result)
         },
         ExpressionFunction("split", [.string, .string], optional: [.number]) { call, _ throws(ExpressionError) in
             let subject = try call.string(0)
             let separator = try call.string(1)
             let remaining = call.count > 2 ? try call.count(2) : Int.max
             guard separator.isEmpty else {
-                let offsets = subject.byteOffsets(of: separator, limit: remaining)
-                return .array(subject.pieces(between: offsets, separatorLength: separator.utf8.count).map(JSONValue.string))
+                return .array(subject.pieces(separatedBy: separator, limit: remaining))
             }
             let scalars = Array(subject.unicodeScalars)
             if remaining >= scalars.count { return .array(scalars.map { .string(String($0)) }) }
@@ -86,18 +83,27 @@ extension ExpressionFunctions {
     private static func trim(_ name: String, leading: Bool, trailing: Bool) -> ExpressionFunction {
         ExpressionFunction(name, [.string], optional: [.string]) { call, _ throws(ExpressionError) in
             let subject = try call.string(0)
-            let set = Set(call.count > 1 ? try call.string(1).unicodeScalars : "".unicodeScalars)
-            let strip: (Unicode.Scalar) -> Bool = set.isEmpty ? { $0.properties.isWhitespace } : { set.contains($0) }
-            let scalars = subject.unicodeScalars
-            var start = scalars.startIndex
-            var end = scalars.endIndex
-            if leading { while start < end, strip(scalars[start]) { scalars.formIndex(after: &start) } }
-            if trailing {
-                while end > start, strip(scalars[scalars.index(before: end)]) { scalars.formIndex(before: &end) }
-            }
-            if start == scalars.startIndex && end == scalars.endIndex { return .string(subject) }
-            return .string(String(scalars[start..<end]))
+            let set = call.count > 1 ? try call.string(1) : ""
+            return .string(subject.asciiTrimmed(stripping: set, leading: leading, trailing: trailing)
+                ?? trimmed(subject, stripping: set, leading: leading, trailing: trailing))
         }
+    }
+
+    /// `subject` without the characters of `set` (Unicode white space when it is empty) at its
+    /// start and/or end, scalar by scalar: what ``String/asciiTrimmed(stripping:leading:trailing:)``
+    /// leaves to it.
+    static func trimmed(_ subject: String, stripping set: String, leading: Bool, trailing: Bool) -> String {
+        let set = Set(set.unicodeScalars)
+        let strip: (Unicode.Scalar) -> Bool = set.isEmpty ? { $0.properties.isWhitespace } : { set.contains($0) }
+        let scalars = subject.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        if leading { while start < end, strip(scalars[start]) { scalars.formIndex(after: &start) } }
+        if trailing {
+            while end > start, strip(scalars[scalars.index(before: end)]) { scalars.formIndex(before: &end) }
+        }
+        if start == scalars.startIndex && end == scalars.endIndex { return subject }
+        return String(scalars[start..<end])
     }
 
     /// `replace` with an empty `old`, which matches before every character and at the end, as in
@@ -106,7 +112,7 @@ extension ExpressionFunctions {
         let scalars = Array(subject.unicodeScalars)
         let insertions = Swift.min(remaining, scalars.count + 1)
         guard subject.utf8.count + insertions * new.utf8.count <= ExpressionLimits.maxStringBytes else {
-            throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
+            throw tooLong(call)
         }
         var result = ""
         for (index, scalar) in scalars.enumerated() {

@@ -6,7 +6,7 @@ extension ExpressionFunctions {
             switch call.value(0) {
             case .number(let number): return .number(unixSeconds(number))
             case .string(let text):
-                if let number = JSONNumber(text: text) { return .number(unixSeconds(number)) }
+                if let number = number(reading: text) { return .number(unixSeconds(number)) }
                 return try ISO8601.seconds(text, call).map(JSONValue.number) ?? .null
             default: return .null
             }
@@ -17,7 +17,7 @@ extension ExpressionFunctions {
             switch call.value(0) {
             case .number(let number): seconds = unixSeconds(number)
             case .string(let text):
-                if let number = JSONNumber(text: text) { seconds = unixSeconds(number) } else { seconds = try ISO8601.seconds(text, call) }
+                if let number = number(reading: text) { seconds = unixSeconds(number) } else { seconds = try ISO8601.seconds(text, call) }
             default: seconds = nil
             }
             guard let seconds, let text = try ISO8601.text(seconds, call) else { return .null }
@@ -60,6 +60,38 @@ extension ExpressionFunctions {
     /// 10^11 is seconds — until the year 5138 —, below 10^14 milliseconds, otherwise
     /// microseconds) as seconds: an integer when exact, a decimal fraction otherwise.
     static func unixSeconds(_ number: JSONNumber) -> JSONNumber {
+        integerUnixSeconds(number) ?? arithmeticUnixSeconds(number)
+    }
+
+    /// ``unixSeconds(_:)`` of an integer written plainly in at most 18 digits, worked out on its
+    /// text: the magnitude is the digit count, and dividing by 10^3 or 10^6 moves the point.
+    /// `nil` for any other number.
+    static func integerUnixSeconds(_ number: JSONNumber) -> JSONNumber? {
+        number.text.withBytes { bytes -> JSONNumber? in
+            let negative = bytes.first == UInt8(ascii: "-")
+            let digits = bytes.count - (negative ? 1 : 0)
+            guard digits >= 1, digits <= 18 else { return nil }
+            for position in (bytes.count - digits)..<bytes.count where bytes[position] &- UInt8(ascii: "0") > 9 { return nil }
+            // `0` is the only integer with a leading zero; `-0` is left to the arithmetic, which drops its sign.
+            if bytes[bytes.count - digits] == UInt8(ascii: "0") { return digits == 1 && !negative ? number : nil }
+            let power = digits < 12 ? 0 : digits < 15 ? 3 : 6
+            guard power > 0 else { return number }
+            // At least 9 digits stay before the point, so no `0.` is ever needed.
+            let point = bytes.count - power
+            var end = bytes.count
+            while end > point, bytes[end - 1] == UInt8(ascii: "0") { end -= 1 }
+            return JSONNumber(uncheckedText: String(unsafeUninitializedCapacity: end == point ? point : end + 1) { buffer in
+                var length = buffer.copy(UnsafeBufferPointer(rebasing: bytes[..<point]), at: 0)
+                guard end > point else { return length }
+                buffer[length] = UInt8(ascii: ".")
+                length += 1
+                return buffer.copy(UnsafeBufferPointer(rebasing: bytes[point..<end]), at: length)
+            })
+        }
+    }
+
+    /// ``unixSeconds(_:)`` by exact arithmetic, for any number.
+    static func arithmeticUnixSeconds(_ number: JSONNumber) -> JSONNumber {
         if let value = Int64(number.text) {
             let magnitude = value.magnitude
             return ExpressionArithmetic.shifted(value, down: magnitude < 100_000_000_000 ? 0 : magnitude < 100_000_000_000_000 ? 3 : 6)
@@ -72,7 +104,47 @@ extension ExpressionFunctions {
     /// Lower case ASCII letters, digits and `_`; any other run becomes one `_` (none next to an
     /// `_` already there, none at either end). Latin letters with diacritics fold to their base letter first (`á`→`a`, `č`→`c`,
     /// `ß`→`ss`, `ł`→`l`); other scripts count as separators.
-    static func slug(_ text: String) -> String {
+    static func slug(_ text: String) -> String { asciiSlug(text) ?? foldedSlug(text) }
+
+    /// ``slug(_:)`` of ASCII text, worked out on its bytes in one pass; `nil` when `text` holds a
+    /// non-ASCII character.
+    static func asciiSlug(_ text: String) -> String? {
+        text.withBytes { bytes -> String? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            // Never longer than the text: a `_` is only added in place of the separators it stands for.
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                let underscore = UInt8(ascii: "_")
+                var end = 0
+                var pendingSeparator = false
+                for byte in bytes {
+                    var kept = byte
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): kept = byte | 0x20
+                    // Leading `_`s would be trimmed; skipping them changes no separator either,
+                    // since none is added at the start.
+                    case underscore where end == 0: continue
+                    case underscore: break
+                    default:
+                        pendingSeparator = true
+                        continue
+                    }
+                    if pendingSeparator, end > 0, buffer[end - 1] != underscore {
+                        buffer[end] = underscore
+                        end += 1
+                    }
+                    pendingSeparator = false
+                    buffer[end] = kept
+                    end += 1
+                }
+                while end > 0, buffer[end - 1] == underscore { end -= 1 }
+                return end
+            }
+        }
+    }
+
+    /// ``slug(_:)`` scalar by scalar, folding Latin letters with diacritics.
+    static func foldedSlug(_ text: String) -> String {
         // Built as bytes: every character of a slug is ASCII.
         var result: [UInt8] = []
         result.reserveCapacity(text.utf8.count)
@@ -130,34 +202,36 @@ enum UUIDText {
     /// The 16 bytes of a UUID written `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (any case), or of one
     /// of RFC 4122's predefined namespaces by name.
     static func namespace(_ text: String) -> [UInt8]? {
+        // A UUID's 36 bytes cannot lowercase to a 3- or 4-letter name: it is read as it is.
+        if text.utf8.count == 36 { return parse(text) }
         switch text.lowercased() {
         case "dns": return parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
         case "url": return parse("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
         case "oid": return parse("6ba7b812-9dad-11d1-80b4-00c04fd430c8")
         case "x500": return parse("6ba7b814-9dad-11d1-80b4-00c04fd430c8")
-        default: return parse(text)
+        default: return nil
         }
     }
 
     static func parse(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 36 else { return nil }
-        var bytes: [UInt8] = []
-        var high: UInt8?
-        for (position, character) in utf8.enumerated() {
-            if [8, 13, 18, 23].contains(position) {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
+        guard text.utf8.count == 36 else { return nil }
+        return text.withBytes { utf8 -> [UInt8]? in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(16)
+            var position = 0
+            // Groups of 8, 4, 4, 4 and 12 digits: no byte's two digits straddle a dash.
+            while position < utf8.count {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard utf8[position] == UInt8(ascii: "-") else { return nil }
+                    position += 1
+                    continue
+                }
+                guard let high = Hex.value(of: utf8[position]), let low = Hex.value(of: utf8[position + 1]) else { return nil }
+                bytes.append(high << 4 | low)
+                position += 2
             }
-            guard let nibble = Hex.value(of: character) else { return nil }
-            if let first = high {
-                bytes.append(first << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
+            return bytes
         }
-        return bytes
     }
 
     /// SHA-1 of namespace + UTF-8 name, truncated to 16 bytes, version 5 and RFC 4122 variant.
@@ -165,10 +239,23 @@ enum UUIDText {
         var sha = SHA1()
         sha.update(namespace)
         sha.update(name.utf8)
-        var bytes = Array(sha.finish().prefix(16))
-        bytes[6] = bytes[6] & 0x0F | 0x50
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { Hex.lowercase(bytes[$0]) }.joined(separator: "-")
+        let digest = sha.finish()
+        // Written digit by digit at its final length: hexadecimal pieces joined cost several times more.
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var end = 0
+            for (index, byte) in digest.prefix(16).enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[end] = UInt8(ascii: "-")
+                    end += 1
+                }
+                let value = index == 6 ? byte & 0x0F | 0x50 : index == 8 ? byte & 0x3F | 0x80 : byte
+                for nibble in [value >> 4, value & 0x0F] {
+                    text[end] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+                    end += 1
+                }
+            }
+            return end
+        }
     }
 }
 

@@ -255,18 +255,19 @@ enum ExpressionFunctions {
             .number(ExpressionArithmetic.floor(try call.number(0)))
         },
         ExpressionFunction("join", [.string, .arrayOfStrings]) { call, _ throws(ExpressionError) in
-            let glue = try call.string(0)
-            let parts = try call.array(1).compactMap(\.stringValue)
-            return .string(try limited(parts.joined(separator: glue), call))
+            guard let joined = String.joining(try call.array(1), separator: try call.string(0), maxBytes: ExpressionLimits.maxStringBytes) else {
+                throw tooLong(call)
+            }
+            return .string(joined)
         },
         ExpressionFunction("keys", [.object]) { call, _ throws(ExpressionError) in
             .array(try call.object(0).keys.map { .string($0) })
         },
         ExpressionFunction("length", [[.string, .array, .object]]) { call, _ throws(ExpressionError) in
             switch call.value(0) {
-            case .string(let string): return .number(JSONNumber(string.unicodeScalars.count))
-            case .object(let object): return .number(JSONNumber(object.keys.count))
-            default: return .number(JSONNumber(try call.array(0).count))
+            case .string(let string): return .position(string.scalarCount)
+            case .object(let object): return .position(object.keys.count)
+            default: return .position(try call.array(0).count)
             }
         },
         ExpressionFunction("map", [.expression, .array]) { call, evaluator throws(ExpressionError) in
@@ -316,7 +317,7 @@ enum ExpressionFunctions {
             return .array(sorted(elements, keys: try sortKeys(elements, call, &evaluator)))
         },
         ExpressionFunction("starts_with", [.string, .string]) { call, _ throws(ExpressionError) in
-            .bool(try call.string(0).utf8.starts(with: try call.string(1).utf8))
+            .bool(try call.string(0).startsWithBytes(of: try call.string(1)))
         },
         ExpressionFunction("sum", [.arrayOfNumbers]) { call, _ throws(ExpressionError) in
             .number(try sum(try call.array(0), call))
@@ -328,7 +329,7 @@ enum ExpressionFunctions {
         ExpressionFunction("to_number") { value in
             switch value {
             case .number: return value
-            case .string(let text): return JSONNumber(text: text).map(JSONValue.number) ?? .null
+            case .string(let text): return number(reading: text).map(JSONValue.number) ?? .null
             default: return .null
             }
         },
@@ -353,12 +354,22 @@ enum ExpressionFunctions {
         return total
     }
 
+    /// `text` as a number when it is JSON number text, as `JSONNumber(text:)` reads it, but checked
+    /// in place rather than copied into an array first.
+    static func number(reading text: String) -> JSONNumber? {
+        let valid = text.withBytes { JSONNumberSyntax.length(of: UnsafeRawBufferPointer($0), at: 0) == $0.count }
+        return valid ? JSONNumber(uncheckedText: text) : nil
+    }
+
     /// `string`, unless it is longer than the expression language lets a function build.
     static func limited(_ string: String, _ call: FunctionCall) throws(ExpressionError) -> String {
-        guard string.utf8.count <= ExpressionLimits.maxStringBytes else {
-            throw call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
-        }
+        guard string.utf8.count <= ExpressionLimits.maxStringBytes else { throw tooLong(call) }
         return string
+    }
+
+    /// Why a function stops rather than build a string longer than the language allows.
+    static func tooLong(_ call: FunctionCall) -> ExpressionError {
+        call.error(.limitExceeded, "result is longer than \(ExpressionLimits.maxStringBytes) bytes")
     }
 
     /// What `sort`, `max` and the `_by` functions order by: numbers or strings, never a mix.

@@ -15,84 +15,244 @@ extension String {
         return needle.isEmpty || found
     }
 
-    /// The UTF-8 offsets where occurrences of `needle` (not empty) start, left to right and not
-    /// overlapping, at most `limit` of them.
-    func byteOffsets(of needle: String, limit: Int) -> [Int] {
-        var offsets: [Int] = []
-        forEachOccurrence(of: needle, limit: limit) { offsets.append($0) }
-        return offsets
-    }
-
     /// Calls `visit` with the UTF-8 offset of each occurrence of `needle` (not empty), left to
     /// right and not overlapping, at most `limit` times.
     private func forEachOccurrence(of needle: String, limit: Int, _ visit: (Int) -> Void) {
-        var subject = self
-        var needle = needle
-        subject.withUTF8 { haystack in
-            needle.withUTF8 { pattern in
-                guard !pattern.isEmpty, pattern.count <= haystack.count, let h = haystack.baseAddress, let p = pattern.baseAddress else { return }
-                // memchr finds each candidate first byte; memcmp checks the rest (Glibc hides memmem).
-                let lastStart = haystack.count - pattern.count
+        withBytes { haystack in
+            needle.withBytes { pattern in Self.forEachOccurrence(of: pattern, in: haystack, limit: limit, visit) }
+        }
+    }
+
+    /// Calls `body` with this string's UTF-8 bytes as one contiguous buffer: iterating `utf8`
+    /// costs several times more per byte.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        // Borrowed in place when it can be (every native string): `withUTF8` needs a variable.
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        var string = self
+        return string.withUTF8(body)
+    }
+
+    /// The occurrences of `pattern` in `haystack`, as ``forEachOccurrence(of:limit:_:)`` finds them.
+    private static func forEachOccurrence(of pattern: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>,
+                                          limit: Int, _ visit: (Int) -> Void) {
+        guard !pattern.isEmpty, pattern.count <= haystack.count, let h = haystack.baseAddress, let p = pattern.baseAddress else { return }
+        // memchr finds each candidate first byte; memcmp checks the rest (Glibc hides memmem).
+        let lastStart = haystack.count - pattern.count
+        var start = 0
+        var found = 0
+        while found < limit, start <= lastStart {
+            guard let hit = memchr(h + start, Int32(p.pointee), lastStart - start + 1) else { break }
+            let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
+            if pattern.count == 1 || memcmp(h + offset, p, pattern.count) == 0 {
+                visit(offset)
+                found += 1
+                start = offset + pattern.count
+            } else {
+                start = offset + 1
+            }
+        }
+    }
+
+    /// The pieces between the first `limit` occurrences of `separator` (not empty), as `split()`
+    /// gives them. Occurrences are counted first, so the array is allocated once at its size.
+    func pieces(separatedBy separator: String, limit: Int) -> [JSONValue] {
+        withBytes { bytes in
+            separator.withBytes { pattern in
+                var count = 0
+                Self.forEachOccurrence(of: pattern, in: bytes, limit: limit) { _ in count += 1 }
+                var pieces: [JSONValue] = []
+                pieces.reserveCapacity(count + 1)
                 var start = 0
-                var found = 0
-                while found < limit, start <= lastStart {
-                    guard let hit = memchr(h + start, Int32(p.pointee), lastStart - start + 1) else { break }
-                    let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
-                    if memcmp(h + offset, p, pattern.count) == 0 {
-                        visit(offset)
-                        found += 1
-                        start = offset + pattern.count
-                    } else {
-                        start = offset + 1
+                Self.forEachOccurrence(of: pattern, in: bytes, limit: limit) { offset in
+                    pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)))
+                    start = offset + pattern.count
+                }
+                pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)))
+                return pieces
+            }
+        }
+    }
+
+    /// The string with its first `limit` occurrences of `old` (not empty) replaced by `new`, or
+    /// `nil` when the result would be longer than `maxBytes`. Written once, at its final length.
+    func replacing(_ old: String, with new: String, limit: Int, maxBytes: Int) -> String? {
+        withBytes { bytes in
+            old.withBytes { pattern in
+                new.withBytes { replacement -> String? in
+                    var count = 0
+                    Self.forEachOccurrence(of: pattern, in: bytes, limit: limit) { _ in count += 1 }
+                    let length = bytes.count + count * (replacement.count - pattern.count)
+                    guard length <= maxBytes else { return nil }
+                    guard count > 0 else { return self }
+                    return String(unsafeUninitializedCapacity: length) { buffer in
+                        var end = 0
+                        var start = 0
+                        Self.forEachOccurrence(of: pattern, in: bytes, limit: limit) { offset in
+                            end = buffer.copy(UnsafeBufferPointer(rebasing: bytes[start..<offset]), at: end)
+                            end = buffer.copy(replacement, at: end)
+                            start = offset + pattern.count
+                        }
+                        return buffer.copy(UnsafeBufferPointer(rebasing: bytes[start...]), at: end)
                     }
                 }
             }
         }
     }
 
-    /// The text between `offsets` (where `separatorLength`-byte separators start), as strings.
-    func pieces(between offsets: [Int], separatorLength: Int) -> [String] {
-        var subject = self
-        return subject.withUTF8 { bytes in
-            var pieces: [String] = []
-            pieces.reserveCapacity(offsets.count + 1)
-            var start = 0
-            for offset in offsets + [bytes.count] {
-                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
-                start = offset + separatorLength
+    /// `parts` (strings; anything else is skipped) joined by `separator`, or `nil` when the
+    /// result would be longer than `maxBytes`. Written once, at its final length.
+    static func joining(_ parts: [JSONValue], separator: String, maxBytes: Int) -> String? {
+        var length = 0
+        var count = 0
+        for case .string(let part) in parts {
+            length += part.utf8.count
+            count += 1
+        }
+        guard count > 0 else { return "" }
+        length += (count - 1) * separator.utf8.count
+        guard length <= maxBytes else { return nil }
+        return separator.withBytes { glue in
+            String(unsafeUninitializedCapacity: length) { buffer in
+                var end = 0
+                var first = true
+                for case .string(let part) in parts {
+                    if !first { end = buffer.copy(glue, at: end) }
+                    first = false
+                    end = part.withBytes { buffer.copy($0, at: end) }
+                }
+                return end
             }
-            return pieces
         }
     }
 
-    /// Whether this string ends with `suffix`, compared byte by byte.
-    func endsWithBytes(of suffix: String) -> Bool {
-        let own = utf8, other = suffix.utf8
-        guard other.count <= own.count else { return false }
-        return own[own.index(own.endIndex, offsetBy: -other.count)...].elementsEqual(other)
+    /// The string without the characters of `set` (Unicode white space when it is empty) at its
+    /// start and/or end, worked out on bytes; `nil` when that needs Unicode: `set` holds a
+    /// non-ASCII character, or white space is stripped and a non-ASCII character is at an end.
+    func asciiTrimmed(stripping set: String, leading: Bool, trailing: Bool) -> String? {
+        guard let strip = set.isEmpty ? ASCIISet.whiteSpace : ASCIISet(set) else { return nil }
+        return withBytes { bytes -> String? in
+            var start = 0
+            var end = bytes.count
+            if leading { while start < end, strip.contains(bytes[start]) { start += 1 } }
+            if trailing { while end > start, strip.contains(bytes[end - 1]) { end -= 1 } }
+            // An ASCII set never holds a non-ASCII character; white space may (U+00A0, U+3000, …).
+            if set.isEmpty, start < end, leading && bytes[start] >= 0x80 || trailing && bytes[end - 1] >= 0x80 { return nil }
+            if start == 0 && end == bytes.count { return self }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 
-    /// The string with its ASCII letters upper- or lower-cased, or `nil` when it holds a
-    /// non-ASCII byte (the caller then applies full Unicode case mapping). Returns `self`, without
-    /// copying, when no letter needs mapping.
-    func asciiCaseMapped(upper: Bool) -> String? {
-        let (first, last): (UInt8, UInt8) = upper ? (0x61, 0x7A) : (0x41, 0x5A)
-        // Read as one contiguous buffer: iterating `utf8` costs several times more per byte.
-        var source = self
-        return source.withUTF8 { bytes -> String? in
-            var needsMapping = false
-            for byte in bytes {
-                if byte >= 0x80 { return nil }
-                if byte >= first && byte <= last { needsMapping = true }
+    /// How many Unicode scalars the string holds (`unicodeScalars.count`): its bytes that do not
+    /// continue a scalar.
+    var scalarCount: Int {
+        withBytes { bytes in bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+    }
+
+    /// Whether this string starts with `prefix`, compared byte by byte.
+    func startsWithBytes(of prefix: String) -> Bool { hasBytes(of: prefix, atEnd: false) }
+
+    /// Whether this string ends with `suffix`, compared byte by byte.
+    func endsWithBytes(of suffix: String) -> Bool { hasBytes(of: suffix, atEnd: true) }
+
+    private func hasBytes(of other: String, atEnd: Bool) -> Bool {
+        let count = other.utf8.count
+        guard count <= utf8.count else { return false }
+        guard count > 0 else { return true }
+        return withBytes { own in
+            other.withBytes { part in
+                guard let start = own.baseAddress, let bytes = part.baseAddress else { return false }
+                return memcmp(start + (atEnd ? own.count - count : 0), bytes, count) == 0
             }
-            guard needsMapping else { return self }
-            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
-                for position in bytes.indices {
+        }
+    }
+
+    /// The string upper- or lower-cased as `uppercased()` / `lowercased()` give it, when every
+    /// character is ASCII or two UTF-8 bytes (Latin, Greek, Cyrillic, …) with a simple mapping;
+    /// `nil` otherwise (the caller then applies the stdlib's). Returns `self`, without copying,
+    /// when the string is ASCII and no letter needs mapping.
+    func caseMapped(upper: Bool) -> String? {
+        let (first, last): (UInt8, UInt8) = upper ? (0x61, 0x7A) : (0x41, 0x5A)
+        return withBytes { bytes -> String? in
+            var needsMapping = false
+            // Bit `b` for each lead byte of two-byte scalars whose low five bits are `b`.
+            var leads: UInt32 = 0
+            for byte in bytes {
+                if byte >= 0xE0 { return nil }
+                if byte >= 0xC0 { leads |= 1 << (byte & 0x1F) } else if byte >= first && byte <= last { needsMapping = true }
+            }
+            if leads == 0 {
+                guard needsMapping else { return self }
+                return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                    for position in bytes.indices {
+                        let byte = bytes[position]
+                        buffer[position] = byte >= first && byte <= last ? byte ^ 0x20 : byte
+                    }
+                    return bytes.count
+                }
+            }
+            let table = (upper ? TwoByteCaseMapping.upper : TwoByteCaseMapping.lower).table(mapping: leads)
+            var simple = true
+            let mapped = String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                var position = 0
+                while position < bytes.count {
                     let byte = bytes[position]
-                    buffer[position] = byte >= first && byte <= last ? byte ^ 0x20 : byte
+                    if byte < 0x80 {
+                        buffer[position] = byte >= first && byte <= last ? byte ^ 0x20 : byte
+                        position += 1
+                        continue
+                    }
+                    guard position + 1 < bytes.count, let scalar = table.mapping(byte, bytes[position + 1]) else {
+                        simple = false
+                        return 0
+                    }
+                    buffer[position] = UInt8(0xC0 | scalar >> 6)
+                    buffer[position + 1] = UInt8(0x80 | scalar & 0x3F)
+                    position += 2
                 }
                 return bytes.count
             }
+            return simple ? mapped : nil
         }
+    }
+}
+
+extension UnsafeMutableBufferPointer<UInt8> {
+    /// Copies `bytes` to `offset`, which leaves room for them; returns the offset after them.
+    func copy(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int {
+        if let target = baseAddress, let source = bytes.baseAddress, !bytes.isEmpty {
+            (target + offset).initialize(from: source, count: bytes.count)
+        }
+        return offset + bytes.count
+    }
+}
+
+/// A set of ASCII bytes as a bit mask, for stripping without decoding scalars.
+struct ASCIISet {
+    private var bits: (low: UInt64, high: UInt64) = (0, 0)
+
+    /// The bytes of `string`; `nil` when it holds a non-ASCII character.
+    init?(_ string: String) {
+        for byte in string.utf8 {
+            guard byte < 0x80 else { return nil }
+            insert(byte)
+        }
+    }
+
+    /// The ASCII characters with the Unicode White_Space property, taken from the stdlib's own
+    /// scalar properties so that the two trims cannot disagree.
+    static let whiteSpace: ASCIISet = {
+        var set = ASCIISet()
+        for byte in UInt8(0)..<0x80 where Unicode.Scalar(byte).properties.isWhitespace { set.insert(byte) }
+        return set
+    }()
+
+    private init() {}
+
+    private mutating func insert(_ byte: UInt8) {
+        if byte < 64 { bits.low |= 1 << byte } else { bits.high |= 1 << (byte - 64) }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? bits.low >> byte & 1 != 0 : byte < 128 && bits.high >> (byte - 64) & 1 != 0
     }
 }

@@ -59,4 +59,58 @@ struct NumberFastPathTests {
             #expect(value.description == writer.string)
         }
     }
+
+    /// Timestamps at every magnitude boundary `seconds()` draws (10^11 and 10^14), with trailing
+    /// zeros, both signs, and beyond the 18 digits the text path reads.
+    static let timestamps = [
+        "0", "-0", "1", "-1", "10", "99999999999", "100000000000", "-100000000000", "100000000001", "99999999999999",
+        "100000000000000", "100000000000010", "1714521600995", "1714521600000", "1714521600900", "-1714521600995",
+        "1714521600995123", "1714521600000000", "171452160099512345", "1714521600995123456", "17145216009951234567",
+        "-9223372036854775808", "1714521600.995", "1714521600995.5", "-0.5", "1.7e12", "1714521600995e0", "1E-3",
+    ].map { JSONNumber(text: $0)! } + numbers
+
+    @Test func integerSecondsAreTheArithmeticsText() {
+        for number in Self.timestamps {
+            let exact = ExpressionFunctions.arithmeticUnixSeconds(number).text
+            if let fast = ExpressionFunctions.integerUnixSeconds(number) { #expect(fast.text == exact, "seconds(\(number.text))") }
+            #expect(ExpressionFunctions.unixSeconds(number).text == exact, "seconds(\(number.text))")
+        }
+        // The usual timestamps take the text path.
+        #expect(ExpressionFunctions.integerUnixSeconds(JSONNumber(text: "1714521600995")!)?.text == "1714521600.995")
+        #expect(ExpressionFunctions.integerUnixSeconds(JSONNumber(text: "1714521600000")!)?.text == "1714521600")
+        #expect(ExpressionFunctions.integerUnixSeconds(JSONNumber(text: "1e3")!) == nil)
+    }
+
+    @Test func numbersReadInPlaceAreWhatJSONNumberReads() {
+        let texts = Self.numbers.map(\.text) + [
+            "", "-", "+1", "01", "-01", "1.", ".5", "1e", "1e+", "1E-7", " 1", "1 ", "0x10", "1_000", "٣", "１", "NaN",
+            "Infinity", "-0.0e-0", "29.90", "1714521600995", "1.5\u{0}", "é1",
+        ]
+        for text in texts {
+            #expect(ExpressionFunctions.number(reading: text)?.text == JSONNumber(text: text)?.text, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func floorOfTextWithLeadingZerosIsTheArithmeticsToo() {
+        for text in ["007.5", "00.5", "-007.5", "0.5", "10.5", "-0.5"] {
+            let number = JSONNumber(uncheckedText: text)
+            #expect(ExpressionArithmetic.floor(number).text == number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber.text, "floor(\(text))")
+        }
+    }
+
+    @Test(arguments: [
+        ("floor(seconds(@))", JSONValue.number(JSONNumber(text: "1714521600995")!), "1714521600"),
+        ("floor(seconds(@))", "1714521600995", "1714521600"),
+        ("seconds(@)", "1714521600995", "1714521600.995"),
+        ("seconds(@)", "-1714521600995", "-1714521600.995"),
+        ("floor(seconds(@))", "-1714521600995", "-1714521601"),
+        ("seconds(@)", "2024-05-01T00:00:00.995Z", "1714521600.995"),
+        ("floor(seconds(@))", "2024-05-01T02:00:00.5+02:00", "1714521600"),
+        ("seconds(@)", "1714521600995123", "1714521600.995123"),
+        ("seconds(@)", "1.714521600995e12", "1714521600.995"),
+        ("seconds(@)", "soon", "null"),
+    ])
+    func secondsOfNumbersAndText(source: String, input: JSONValue, expected: String) throws {
+        #expect(try Expression(source).evaluate(input).description == expected)
+    }
 }
