@@ -174,13 +174,12 @@ extension String {
         let (first, last): (UInt8, UInt8) = upper ? (0x61, 0x7A) : (0x41, 0x5A)
         return withBytes { bytes -> String? in
             var needsMapping = false
-            // Bit `b` for each lead byte of two-byte scalars whose low five bits are `b`.
-            var leads: UInt32 = 0
+            var hasTwoByteScalars = false
             for byte in bytes {
                 if byte >= 0xE0 { return nil }
-                if byte >= 0xC0 { leads |= 1 << (byte & 0x1F) } else if byte >= first && byte <= last { needsMapping = true }
+                if byte >= 0xC0 { hasTwoByteScalars = true } else if byte >= first && byte <= last { needsMapping = true }
             }
-            if leads == 0 {
+            if !hasTwoByteScalars {
                 guard needsMapping else { return self }
                 return String(unsafeUninitializedCapacity: bytes.count) { buffer in
                     for position in bytes.indices {
@@ -190,7 +189,7 @@ extension String {
                     return bytes.count
                 }
             }
-            let table = (upper ? TwoByteCaseMapping.upper : TwoByteCaseMapping.lower).table(mapping: leads)
+            let table = (upper ? TwoByteCaseMapping.upper : TwoByteCaseMapping.lower).table
             var simple = true
             let mapped = String(unsafeUninitializedCapacity: bytes.count) { buffer in
                 var position = 0

@@ -7,54 +7,35 @@
 /// of the same range (`İ` → `i̇`, `ß` → `SS`, `ı` → `I`) are marked, and a string holding one
 /// is left to the stdlib.
 ///
-/// The 64 scalars that share a lead byte are mapped together the first time a string needs one of
-/// them: a run meets a few scripts, and mapping all 1,920 scalars up front costs ≈ 1.5 M instructions.
+/// All 1,920 scalars are mapped when the table is first used (≈ 1.5 M instructions, once per
+/// process, and only if a string needs it): a table filled block by block on demand would take a
+/// lock on every call, and the library takes none on its hot path.
 final class TwoByteCaseMapping: @unchecked Sendable {
     static let lower = TwoByteCaseMapping { $0.lowercased() }
     static let upper = TwoByteCaseMapping { $0.uppercased() }
 
-    private let map: @Sendable (String) -> String
-    private let lock = ConditionLock()
-    /// Written under `lock`; a block is read only once ``table(mapping:)`` has seen it mapped. By
-    /// lead byte's low five bits × 64 + continuation byte's low six bits: the mapped scalar's value,
-    /// or 0 for a mapping the table cannot hold. Unsafe pointers, so reads cost no exclusivity check.
+    /// By lead byte's low five bits × 64 + continuation byte's low six bits: the mapped scalar's
+    /// value, or 0 for a mapping the table cannot hold. Written once in `init`, only read after;
+    /// an unsafe pointer, so reads cost no exclusivity check.
     private let mapped = UnsafeMutablePointer<UInt16>.allocate(capacity: 32 * 64)
-    /// Guarded by `lock`: bit `b` is set once the block of lead byte's low five bits `b` is mapped.
-    private let mappedBlocks = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
 
-    private init(_ map: @escaping @Sendable (String) -> String) {
-        self.map = map
-        mappedBlocks.initialize(to: 0)
+    private init(_ map: (String) -> String) {
+        for value in 0..<32 * 64 { (mapped + value).initialize(to: Self.mapping(of: UInt32(value), map)) }
     }
 
     deinit {
         mapped.deallocate()
-        mappedBlocks.deallocate()
     }
 
-    /// The table, with the blocks of the lead bytes in `leads` (bit `b` for a lead byte whose low
-    /// five bits are `b`) mapped. What the mutex published is only read after taking it, and a
-    /// block never changes once mapped, so the caller reads the table without holding the lock.
-    func table(mapping leads: UInt32) -> Table {
-        lock.withLock {
-            var missing = leads & ~mappedBlocks.pointee
-            while missing != 0 {
-                let block = missing.trailingZeroBitCount
-                for offset in 0..<64 { (mapped + (block << 6 | offset)).initialize(to: mapping(of: UInt32(block << 6 | offset))) }
-                missing &= missing - 1
-            }
-            mappedBlocks.pointee |= leads
-        }
-        return Table(mapped: mapped)
-    }
+    /// The mappings, to read.
+    var table: Table { Table(mapped: mapped) }
 
-    /// Mappings of the blocks asked for, to read.
+    /// The mappings of two-byte scalars.
     struct Table {
         fileprivate let mapped: UnsafeMutablePointer<UInt16>
 
-        /// The mapped scalar's value for the scalar that starts with `lead` (one of the lead bytes
-        /// asked for) and continues with `continuation`; `nil` when the bytes are not such a scalar
-        /// or its mapping is not simple.
+        /// The mapped scalar's value for the scalar that starts with `lead` and continues with
+        /// `continuation`; `nil` when the bytes are not such a scalar or its mapping is not simple.
         func mapping(_ lead: UInt8, _ continuation: UInt8) -> UInt16? {
             guard lead & 0xE0 == 0xC0, continuation & 0xC0 == 0x80 else { return nil }
             let value = mapped[Int(lead & 0x1F) << 6 | Int(continuation & 0x3F)]
@@ -62,7 +43,7 @@ final class TwoByteCaseMapping: @unchecked Sendable {
         }
     }
 
-    private func mapping(of value: UInt32) -> UInt16 {
+    private static func mapping(of value: UInt32, _ map: (String) -> String) -> UInt16 {
         // Values below 0x80 come from overlong lead bytes, which valid UTF-8 never holds.
         guard value >= 0x80, let scalar = Unicode.Scalar(value) else { return 0 }
         // Two UTF-8 bytes that start with a two-byte lead are exactly one scalar of this range
