@@ -165,6 +165,17 @@ import DataLayerBridge
         #expect(throws: MappingError.self) { try Bridge() }
     }
 
+    @Test func anIndependentCopyConvertsEveryPushAsTheOriginal() throws {
+        let bridge = try Bridge(builtIn: "ga4-to-luigisbox", variables: ["tracker_id": "1234-5678"])
+        let copy = bridge.independentCopy()
+        let text = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Examples/mixed-export.ndjson"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map { String($0) }
+        #expect(lines.count > 60)
+        for (offset, line) in lines.enumerated() {
+            #expect(copy.convert(line, ordinal: offset + 1) == bridge.convert(line, ordinal: offset + 1), "line \(offset + 1)")
+        }
+    }
+
     @Test func validateFindsErrorsInEnvelopes() throws {
         let fixture = try Case("add-to-cart")
         for envelope in fixture.envelopes {

@@ -28,6 +28,13 @@ struct IndependentCopyTests {
         }
     }
 
+    @Test func aBridgesCopyHasRulesOfItsOwn() throws {
+        let bridge = try Bridge(builtIn: "ga4-to-luigisbox", variables: ["tracker_id": "1234-5678"])
+        let copy = bridge.independentCopy()
+        #expect(copy.mapping.rules.count == bridge.mapping.rules.count)
+        for (original, copied) in zip(bridge.mapping.rules, copy.mapping.rules) { #expect(original !== copied, "rule '\(original.name)'") }
+    }
+
     @Test func aMappingCompiledFromTextIsCopiedFromTheSameTextAndVariables() throws {
         let source = """
             { "name": "tiny", "variables": { "site": { "required": true, "type": "string" } },

@@ -8,6 +8,8 @@ import DataLayerBridge
 // latency CORPUS: median and p99 of Bridge.convert for one select_item and one 24-item view_item_list
 // push of the bench corpus, each call timed on its own; then 8 tasks × 10,000 corpus pushes through one
 // shared bridge, compared with the sequential results.
+// latency CORPUS --shared-vs-copies: two tasks converting the corpus through one shared bridge against
+// a copy each (run it on two cores).
 
 func fail(_ message: String) -> Never {
     print("latency: \(message)")
@@ -35,7 +37,9 @@ func readLines(_ path: String) -> [[UInt8]] {
     return lines
 }
 
-guard CommandLine.arguments.count == 2 else { fail("usage: latency CORPUS.ndjson") }
+guard (2...3).contains(CommandLine.arguments.count), CommandLine.arguments.count == 2 || CommandLine.arguments[2] == "--shared-vs-copies" else {
+    fail("usage: latency CORPUS.ndjson [--shared-vs-copies]")
+}
 let lines = readLines(CommandLine.arguments[1])
 let bridge: Bridge
 do throws(MappingError) {
@@ -75,6 +79,34 @@ func measure(_ name: String, _ push: [UInt8], iterations: Int) {
     print("\(name) (\(push.count) B in, \(envelopeBytes) B out), \(iterations) calls:")
     print("  convert          median \(quantile(convertTimes, 0.5)) µs  p99 \(quantile(convertTimes, 0.99)) µs")
     print("  convert + bytes  median \(quantile(withBytesTimes, 0.5)) µs  p99 \(quantile(withBytesTimes, 0.99)) µs")
+}
+
+/// Throughput of two tasks, on the two cores: through one shared bridge, and through a copy each
+/// (`Bridge.independentCopy()`), alternated, medians of 5 rounds.
+func sharedAgainstCopies() async {
+    let load = Array(lines.prefix(30_000))
+    func twoTasks(_ bridges: [Bridge]) async -> UInt64 {
+        let start = nanoseconds()
+        await withTaskGroup(of: Int.self) { group in
+            for bridge in bridges {
+                group.addTask { load.reduce(0) { count, push in count + bridge.convert(push).envelopes.count } }
+            }
+            for await _ in group {}
+        }
+        return nanoseconds() - start
+    }
+    var shared: [UInt64] = [], copies: [UInt64] = []
+    for _ in 0..<5 {
+        shared.append(await twoTasks([bridge, bridge]))
+        copies.append(await twoTasks([bridge.independentCopy(), bridge.independentCopy()]))
+    }
+    func median(_ times: [UInt64]) -> String { "\(times.sorted()[times.count / 2] / 1_000_000) ms" }
+    print("2 tasks × \(load.count) pushes: one shared bridge \(median(shared)), a copy each \(median(copies)) (medians of 5)")
+}
+
+if CommandLine.arguments.count == 3 {
+    await sharedAgainstCopies()
+    exit(0)
 }
 
 measure("select_item", sample("select_item"), iterations: 100_000)
