@@ -68,9 +68,9 @@ struct TapePush: PushMembers {
     let tape: JSONTape
     let object: Int
     /// The value nodes of the last `event`, `"0"` and `ecommerce` members.
-    private(set) var eventNode: Int?
-    private(set) var zeroNode: Int?
-    private(set) var ecommerceNode: Int?
+    let eventNode: Int?
+    let zeroNode: Int?
+    let ecommerceNode: Int?
 
     init(tape: JSONTape, object: Int) {
         self.tape = tape
