@@ -5,5 +5,6 @@
 # Usage: Benchmarks/ceiling.sh [ROUNDS]   (run from anywhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --package-path Benchmarks/Ceiling --scratch-path .build-bench/ceiling
+source Benchmarks/build-harness.sh
+build_harness Ceiling
 exec python3 ../shared/bench/compare.py --bridge .build-bench/ceiling/release/ceiling --peers node --rounds "${1:-5}"

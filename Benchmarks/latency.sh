@@ -9,7 +9,8 @@ corpus=.build-bench/corpus.ndjson
 if [ ! -s "$corpus" ]; then
     python3 ../shared/bench/gen_corpus.py --lines 20000 --seed 42 > "$corpus"
 fi
-swift build -c release --package-path Benchmarks/Latency --scratch-path .build-bench/latency
+source Benchmarks/build-harness.sh
+build_harness Latency
 taskset -c 0 .build-bench/latency/release/latency "$corpus"
 # Both cores: two tasks through one shared bridge against a copy each.
 .build-bench/latency/release/latency "$corpus" --shared-vs-copies

@@ -10,5 +10,6 @@ corpus=${1:-.build-bench/corpus-180000-s42.ndjson}
 if [ ! -s "$corpus" ]; then
     python3 ../shared/bench/gen_corpus.py --lines 180000 --seed 42 > "$corpus"
 fi
-swift build -c release --package-path Benchmarks/Stages --scratch-path .build-bench/stages
+source Benchmarks/build-harness.sh
+build_harness Stages
 exec taskset -c 0 .build-bench/stages/release/stages "$corpus" "${2:-5}"
