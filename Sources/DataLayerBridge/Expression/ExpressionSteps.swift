@@ -119,6 +119,7 @@ extension ExpressionNode {
             if let step = SubstringStep(function, arguments, column: column) { return step }
             if let step = CoalesceStep(function, arguments) { return step }
             if let step = CompactObjectStep(function, arguments, column: column) { return step }
+            if let step = MapEnumeratedStep(function, arguments, column: column) { return step }
             if let step = MemberLookupStep(function, arguments, column: column) { return step }
             if let step = TransformStep(function, arguments) { return step }
             if let step = StringPassStep(function, arguments, column: column) { return step }
@@ -548,6 +549,39 @@ final class CompactObjectStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if value.isNull { return try call.applying(.null, nil, &evaluator) }
         return try object.evaluate(value, &evaluator)
+    }
+}
+
+/// `map(&body, enumerate(xs))`: the body sees each `[index, element]` pair that `enumerate` would
+/// make, but the pairs are made one at a time in one buffer instead of all at once. A body that
+/// keeps no pair (`{index: [0], item: [1]}`, a list item's fields) leaves the buffer to the next
+/// element, so no pair is allocated per element; one that keeps it gets a copy, as copy-on-write
+/// has it. Anything but an array goes to the general calls, for their errors.
+final class MapEnumeratedStep: ExpressionStep {
+    private let body: any ExpressionStep
+    private let elements: any ExpressionStep
+    private let call: any ExpressionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function.name == "map", arguments.count == 2, case .expressionReference(let body) = arguments[0],
+              case .function(let enumerate, let inner, _) = arguments[1], enumerate.name == "enumerate", inner.count == 1,
+              !inner[0].isExpressionReference else { return nil }
+        self.body = body.step()
+        elements = inner[0].step()
+        call = FunctionStep(function, arguments.map { $0.step() }, column: column)
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
+        var results: [JSONValue] = []
+        results.reserveCapacity(items.count)
+        var pair: [JSONValue] = [.null, .null]
+        for index in items.indices {
+            pair[0] = .position(index)
+            pair[1] = items[index]
+            results.append(try body.evaluate(.array(pair), &evaluator))
+        }
+        return .array(results)
     }
 }
 

@@ -123,6 +123,25 @@ struct ExpressionTests {
         }
     }
 
+    @Test(arguments: [
+        "{index: [0], item: [1]}",
+        "@",
+        "[[0], @, [1].a]",
+        "[1].a + `1`",
+        "[0]",
+    ])
+    func aMapOverEnumerateGivesWhatTheWrittenCallsGive(_ body: String) throws {
+        let fused = try Expression("map(&(\(body)), enumerate(xs))")
+        let written = try Expression("map(&(\(body)), enumerate(xs) | @)")
+        for input in [#"{"xs":[{"a":1},{"a":2},{"a":"x"}]}"#, #"{"xs":[]}"#, #"{"xs":[{"a":5}]}"#, "{}", #"{"xs":"s"}"#, #"{"xs":{"a":1}}"#] {
+            let document = try JSONValue(parsing: input)
+            #expect(Self.describe { _ = try fused.evaluate(document) } == Self.describe { _ = try written.evaluate(document) }, "\(input)")
+            #expect((try? fused.evaluate(document)) == (try? written.evaluate(document)), "\(input)")
+        }
+        // A body that keeps its pair keeps the pair it was given, not the buffer's later contents.
+        #expect(try Expression("map(&@, enumerate(xs))").evaluate(["xs": ["a", "b"]]) == [[0, "a"], [1, "b"]])
+    }
+
     @Test func aListOfLiteralStringsIsSearchedWithTheAnswersAndErrorsOfTheCall() throws {
         let source = "contains(['a', 'b', 'caf\u{e9}', 'view_search_results'], x)"
         #expect(try Expression.tree(source).step() is StringMembershipStep)
