@@ -41,8 +41,11 @@ enum ExpressionArithmetic {
         case .multiply: (result, overflow) = x.multipliedReportingOverflow(by: y)
         case .divide, .modulo, .integerDivide: return nil
         }
-        // Zero is left to the decimal path, which owns the sign of zero.
-        return overflow || result == 0 ? nil : JSONNumber(uncheckedText: String(result))
+        // Zero is left to the decimal path, which owns the sign of zero. Small positive results
+        // (list positions) come from the table `enumerate` uses, not written as text each time.
+        if overflow || result == 0 { return nil }
+        if result > 0, result < 256, case .number(let small) = JSONValue.position(Int(result)) { return small }
+        return JSONNumber(uncheckedText: String(result))
     }
 
     /// How many significant digits the exact result spans, where that can outgrow the operands;

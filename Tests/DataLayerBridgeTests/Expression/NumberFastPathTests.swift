@@ -32,6 +32,24 @@ struct NumberFastPathTests {
         return texts.map { JSONNumber(text: $0)! }
     }()
 
+    /// Integer sums, differences and products are worked out on machine integers, the small
+    /// positive ones taken from a table: the text must be the exact arithmetic's, either side of
+    /// the table's bounds and for negative results.
+    @Test func integerResultsAreTheTextOfExactArithmetic() throws {
+        for x in -300...300 {
+            for y in [-256, -255, -1, 0, 1, 2, 254, 255, 256] {
+                let (a, b) = (JSONNumber(x), JSONNumber(y))
+                let exact: [(ExpressionNode.ArithmeticOperator, ExactDecimal)] = [
+                    (.add, a.decimalValue + b.decimalValue), (.subtract, a.decimalValue - b.decimalValue),
+                    (.multiply, a.decimalValue * b.decimalValue),
+                ]
+                for (operation, result) in exact {
+                    #expect(try ExpressionArithmetic.apply(operation, a, b, column: 1).text == result.jsonNumber.text, "\(x) \(operation) \(y)")
+                }
+            }
+        }
+    }
+
     @Test func floorAndCeilingGiveTheTextOfExactRounding() {
         for number in Self.numbers {
             #expect(ExpressionArithmetic.floor(number).text == number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber.text
