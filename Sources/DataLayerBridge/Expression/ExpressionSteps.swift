@@ -564,11 +564,12 @@ final class MapEnumeratedStep: ExpressionStep {
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard function.name == "map", arguments.count == 2, case .expressionReference(let body) = arguments[0],
-              case .function(let enumerate, let inner, _) = arguments[1], enumerate.name == "enumerate", inner.count == 1,
-              !inner[0].isExpressionReference else { return nil }
+              case .function(let enumerate, let inner, let enumerateColumn) = arguments[1], enumerate.name == "enumerate",
+              inner.count == 1, !inner[0].isExpressionReference else { return nil }
         self.body = body.step()
         elements = inner[0].step()
-        call = FunctionStep(function, arguments.map { $0.step() }, column: column)
+        // The general calls over the same steps: the body is built once.
+        call = FunctionStep(function, [ReferenceStep(self.body), FunctionStep(enumerate, [elements], column: enumerateColumn)], column: column)
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
