@@ -90,8 +90,7 @@ public struct Bridge: Sendable {
 
     /// Converts one push given as text; see ``convert(_:ordinal:)-(UnsafeRawBufferPointer,_)``.
     public func convert(_ push: String, ordinal: Int = 1) -> ConversionResult {
-        var text = push
-        return text.withUTF8 { convert(UnsafeRawBufferPointer($0), ordinal: ordinal) }
+        push.withBytes { convert(UnsafeRawBufferPointer($0), ordinal: ordinal) }
     }
 
     /// Converts the next push of a client: numbers it after the session's earlier pushes, stores

@@ -92,9 +92,7 @@ public struct InputNormalizer: Sendable {
     }
 
     private static func isEcommerceParameter(_ key: String) -> Bool {
-        if let found = key.utf8.withContiguousStorageIfAvailable({ isEcommerceParameter(UnsafeRawBufferPointer($0)) }) { return found }
-        var key = key
-        return key.withUTF8 { isEcommerceParameter(UnsafeRawBufferPointer($0)) }
+        key.withBytes { isEcommerceParameter(UnsafeRawBufferPointer($0)) }
     }
 
     /// Creates a normaliser.
