@@ -72,6 +72,27 @@ struct ConvertCommandTests {
         #expect(rejected.map { $0["input"]?.stringValue } == [lines[1], lines[2], lines[3]])
     }
 
+    /// Met in session 7: `convert` skipped this record as an `ecommerce` reset, deciding on the tape
+    /// before it looked at the event name, while `Bridge` rejected it. It is rejected by both now.
+    @Test(.scratchDirectory) func anEventNameThatIsNotAStringIsRejectedNotSkippedAsAReset() throws {
+        let (rejects, stats) = (try ScratchDirectory.path("rejects.ndjson"), try ScratchDirectory.path("stats.json"))
+        let lines = [Self.pushes[1], #"{"event":[],"ecommerce":null}"#, Self.pushes[3]]
+        let run = try CommandRunner.run(Self.base + ["--rejects", rejects, "--stats", stats], stdin: Data(lines.joined(separator: "\n").utf8))
+        #expect(run.status == 0)
+        #expect(run.lines.count == 2)
+        let rejected = try JSONValue(parsing: try String(contentsOfFile: rejects, encoding: .utf8))
+        #expect(rejected["reason"] == "invalid-event-name")
+        #expect(rejected["detail"] == "event is an array, not a string")
+        #expect(rejected["line"] == 2)
+        #expect(rejected["input"]?.stringValue == lines[1])
+        let counts = try JSONValue(parsing: try String(contentsOfFile: stats, encoding: .utf8))
+        #expect(counts["records"] == 3)
+        #expect(counts["converted"] == 2)
+        #expect(counts["skipped"] == 0)
+        #expect(counts["rejected"] == 1)
+        #expect(counts["rejected_by_reason"] == ["invalid-event-name": 1])
+    }
+
     @Test(.scratchDirectory) func aRecordOverTheSizeLimitIsRejectedAndTheStreamGoesOn() throws {
         let rejects = try ScratchDirectory.path("rejects.ndjson")
         let huge = #"{"event":"view_item","padding":""# + String(repeating: "x", count: 5000) + #""}"#
