@@ -61,10 +61,17 @@ struct ExpressionEvaluator {
 
     var scopeDepth: Int { scopes.count }
 
-    mutating func pushScope(_ value: JSONValue) { scopes.append(value) }
+    mutating func pushScope(_ value: JSONValue) {
+        // Room for a few `let`s at once: growing one slot at a time reallocated at the second.
+        if scopes.capacity == 0 { scopes.reserveCapacity(4) }
+        scopes.append(value)
+    }
 
     /// Drops the `let` values above `depth`: a `let` leaving its body.
-    mutating func popScopes(to depth: Int) { scopes.removeSubrange(depth...) }
+    mutating func popScopes(to depth: Int) {
+        // A `let` pops one or two values: `removeLast` each costs a fraction of `removeSubrange`'s general path.
+        while scopes.count > depth { scopes.removeLast() }
+    }
 
     /// `name` of `value`: null unless `value` is an object with that member.
     @inline(__always)

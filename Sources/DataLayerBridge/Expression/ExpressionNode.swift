@@ -162,6 +162,28 @@ extension ExpressionNode {
         return false
     }
 
+    /// Whether evaluating the node can never fail, whatever it is evaluated against: reads of
+    /// the current node and its members, literals, comparisons, logic, and calls of functions that
+    /// take any value (`to_number`, `type`). Conservative: anything else counts as able to fail.
+    /// A fused step may stop early over such a node's results, as no later one could have failed.
+    var cannotFail: Bool {
+        switch self {
+        case .current, .root, .field, .index, .literal:
+            return true
+        case .subexpression(let left, let right), .pipe(let left, let right), .or(let left, let right),
+             .and(let left, let right), .comparison(_, let left, let right):
+            return left.cannotFail && right.cannotFail
+        case .not(let inner):
+            return inner.cannotFail
+        case .ternary(let condition, let then, let otherwise):
+            return condition.cannotFail && then.cannotFail && otherwise.cannotFail
+        case .function(let function, let arguments, _):
+            return function.transform != nil && arguments.count == 1 && !arguments[0].isExpressionReference && arguments[0].cannotFail
+        default:
+            return false
+        }
+    }
+
     /// Free variables that `layout` names read by slot.
     func bindingGlobals(to layout: VariableLayout) -> ExpressionNode {
         if case .variable(let name, let column) = self {

@@ -120,6 +120,7 @@ extension ExpressionNode {
             if let step = CoalesceStep(function, arguments) { return step }
             if let step = CompactObjectStep(function, arguments, column: column) { return step }
             if let step = MapEnumeratedStep(function, arguments, column: column) { return step }
+            if let step = MapContainsStep(function, arguments, column: column) { return step }
             if let step = MemberLookupStep(function, arguments, column: column) { return step }
             if let step = TransformStep(function, arguments) { return step }
             if let step = StringPassStep(function, arguments, column: column) { return step }
@@ -459,6 +460,8 @@ final class LiteralStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
 
+    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? { literal }
+
     func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         try ExpressionLimits.count(size, into: &total)
         return literal
@@ -549,6 +552,36 @@ final class CompactObjectStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if value.isNull { return try call.applying(.null, nil, &evaluator) }
         return try object.evaluate(value, &evaluator)
+    }
+}
+
+/// `contains(map(&body, xs), literal)` whose body cannot fail (``ExpressionNode/cannotFail``), such
+/// as `contains(map(&to_number(index), $items), `0`)`, "does any item have index 0?": each value
+/// of the body is compared as it comes and the first equal one ends the search, where the calls
+/// map every element into an array first. Stopping early gives the calls' answer because no later
+/// element could have failed. Anything but an array is left to the calls, for their errors.
+final class MapContainsStep: ExpressionStep {
+    private let body: any ExpressionStep
+    private let elements: any ExpressionStep
+    private let needle: JSONValue
+    private let call: any ExpressionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function.name == "contains", arguments.count == 2, case .literal(let needle) = arguments[1],
+              case .function(let map, let mapArguments, let mapColumn) = arguments[0], map.name == "map", mapArguments.count == 2,
+              case .expressionReference(let body) = mapArguments[0], body.cannotFail, !mapArguments[1].isExpressionReference
+        else { return nil }
+        self.body = body.step()
+        elements = mapArguments[1].step()
+        self.needle = needle
+        // The general calls over the same steps: the body is built once.
+        call = FunctionStep(function, [FunctionStep(map, [ReferenceStep(self.body), elements], column: mapColumn), LiteralStep(needle)], column: column)
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
+        for item in items where try body.evaluate(item, &evaluator) == needle { return true }
+        return false
     }
 }
 

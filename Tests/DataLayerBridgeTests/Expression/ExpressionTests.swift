@@ -145,6 +145,32 @@ struct ExpressionTests {
         #expect(try Expression("map(&@, enumerate(xs))").evaluate(["xs": ["a", "b"]]) == [[0, "a"], [1, "b"]])
     }
 
+    /// `contains(map(&body, xs), literal)` stops at the first match only when the body cannot
+    /// fail; a body that can (`abs`, `length`) keeps the calls, whose error a later element raises.
+    @Test(arguments: [
+        ("to_number(index)", true), ("type(@)", true), ("a.b == `1` || !c", true), ("c ? a : [0]", true),
+        ("abs(index)", false), ("length(@)", false), ("$x", false), ("to_number(index) + `1`", false),
+    ] as [(String, Bool)])
+    func aSearchOverAMapStopsEarlyOnlyWhenTheBodyCannotFail(_ body: String, _ fused: Bool) throws {
+        let source = "contains(map(&(\(body)), xs), `0`)"
+        #expect((try Expression.tree(source).step() is MapContainsStep) == fused, "\(body)")
+        guard fused else { return }
+        try Self.expectSameOutcomes(
+            of: source, as: "contains(map(&(\(body)), xs) | @, `0`)",
+            on: [#"{"xs":[{"index":0},{"index":"x"}]}"#, #"{"xs":[{"index":"3"},{"index":"0"}]}"#, #"{"xs":[]}"#, "{}",
+                 #"{"xs":"s"}"#, #"{"xs":{"index":0}}"#, #"{"xs":[0,"0",[0],{"a":{"b":1}},null]}"#, "null"])
+    }
+
+    @Test func aSearchOverAMapThatStopsEarlyMissesNoLaterFailure() throws {
+        // The calls would fail on the second element: that search is not fused, so it still fails.
+        let failing = try Expression("contains(map(&abs(@), xs), `1`)")
+        #expect(Self.describe { _ = try failing.evaluate(["xs": [1, "s"]]) }.contains("abs()"))
+        // A body that cannot fail finds the first element and never looks at the rest.
+        #expect(try Expression("contains(map(&to_number(@), xs), `1`)").evaluate(["xs": [1, "s"]]) == true)
+        #expect(try Expression("contains(map(&to_number(@), xs), `1`)").evaluate(["xs": ["1.0", 2]]) == true, "exact numbers")
+        #expect(try Expression("contains(map(&to_number(@), xs), `1`)").evaluate(["xs": ["x", 2]]) == false)
+    }
+
     @Test func aListOfLiteralStringsIsSearchedWithTheAnswersAndErrorsOfTheCall() throws {
         let source = "contains(['a', 'b', 'caf\u{e9}', 'view_search_results'], x)"
         #expect(try Expression.tree(source).step() is StringMembershipStep)
