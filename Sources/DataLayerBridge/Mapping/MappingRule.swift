@@ -50,6 +50,9 @@ final class MappingRule: Sendable {
     let match: Expression
     let matchLocation: MappingLocation
     let bindings: [Binding]
+    /// `bindings` read without reference counting (``StepArray``'s reason): iterating the array
+    /// retained and released every binding of every push.
+    private let unretainedBindings: [Unmanaged<Binding>]
     let skipIf: SkipCondition?
     let remember: RememberSpec?
     let action: Action
@@ -60,6 +63,7 @@ final class MappingRule: Sendable {
         self.match = match
         self.matchLocation = matchLocation
         self.bindings = bindings
+        unretainedBindings = bindings.map(Unmanaged.passUnretained)
         self.skipIf = skipIf
         self.remember = remember
         self.action = action
@@ -72,7 +76,9 @@ final class MappingRule: Sendable {
 
     /// Runs the matched rule. `scope` gains the `let` bindings and `$output`.
     func apply(_ scope: inout TemplateScope) throws(MappingRuntimeError) -> MappingOutcome {
-        for binding in bindings { try binding.bind(in: &scope) }
+        for binding in unretainedBindings {
+            try binding._withUnsafeGuaranteedRef { binding in Result { () throws(MappingRuntimeError) in try binding.bind(in: &scope) } }.get()
+        }
         // Computed, not stored: a rule that emits never reads it.
         var detail: String { "rule '\(name)'" }
         if let skipIf, try skipIf.when.evaluate(scope, at: skipIf.location, in: "skipIf").isTruthy {

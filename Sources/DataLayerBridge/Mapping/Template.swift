@@ -6,7 +6,7 @@ indirect enum Template: Sendable {
     /// A subtree with no directive anywhere: returned as is, never rebuilt.
     case literal(JSONValue)
     /// An object with at least one directive below it, members in source order.
-    case object([Member])
+    case object(Members)
     /// An array with at least one directive below it.
     case array([Template])
     /// An object with one `@` key.
@@ -23,9 +23,46 @@ indirect enum Template: Sendable {
         init(_ directive: any Directive) { self.directive = directive }
     }
 
-    struct Member: Sendable {
+    /// A member of an object template. A class, read through ``Members`` without reference
+    /// counting: copying a struct member out of its array retained its key and its template.
+    final class Member: Sendable {
         let key: String
         let value: Template
+        /// `key`'s ``JSONObject/Member/keyLength``, worked out once rather than per envelope.
+        let keyLength: UInt32
+
+        init(key: String, value: Template) {
+            self.key = key
+            self.value = value
+            keyLength = JSONObject.Member.storedLength(key.utf8.count)
+        }
+    }
+
+    /// The members of an object template, in source order, read without reference counting (as
+    /// ``StepArray`` reads steps): an envelope template resolves a dozen members for every push.
+    struct Members: Sendable {
+        /// Keeps the members alive for as long as the template.
+        private let members: [Member]
+        private let unretained: [Unmanaged<Member>]
+
+        init(_ members: [Member]) {
+            self.members = members
+            unretained = members.map(Unmanaged.passUnretained)
+        }
+
+        /// The object these members resolve to for `scope`, missing members left out.
+        func resolve(_ scope: TemplateScope) throws(MappingRuntimeError) -> JSONObject {
+            var object = JSONObject(capacity: unretained.count)
+            for member in unretained {
+                let resolved = member._withUnsafeGuaranteedRef { member in
+                    Result { () throws(MappingRuntimeError) in
+                        try member.value.resolve(scope).map { JSONObject.Member(key: member.key, value: $0, keyLength: member.keyLength) }
+                    }
+                }
+                if let resolved = try resolved.get() { object.append(resolved) }
+            }
+            return object
+        }
     }
 
     /// The template's value for `scope`, or `nil` when it is missing.
@@ -34,11 +71,7 @@ indirect enum Template: Sendable {
         case .literal(let value):
             return value
         case .object(let members):
-            var object = JSONObject(capacity: members.count)
-            for index in members.indices {
-                if let value = try members[index].value.resolve(scope) { object.append(key: members[index].key, value: value) }
-            }
-            return .object(object)
+            return .object(try members.resolve(scope))
         case .array(let elements):
             var values: [JSONValue] = []
             values.reserveCapacity(elements.count)
@@ -126,7 +159,7 @@ struct TemplateCompiler {
                 if case .literal = value {} else { allLiteral = false }
                 compiled.append(Template.Member(key: member.key, value: value))
             }
-            return allLiteral ? .literal(node.value) : .object(compiled)
+            return allLiteral ? .literal(node.value) : .object(Template.Members(compiled))
         case .array:
             let elements = try node.elements.map { (element) throws(MappingError) in try template(element) }
             let allLiteral = elements.allSatisfy { if case .literal = $0 { true } else { false } }
