@@ -146,13 +146,23 @@ extension ExpressionNode {
 
     /// The tree with every `from_items(items(X)[?[1] != `null`])` replaced by one call of
     /// ``ExpressionFunctions/nonNullMembers`` on X, at the column of `items`: the same value and
-    /// the same errors, in one step.
+    /// the same errors, in one step. On a ternary X (`c ? {…} : {…}`) the call moves into each
+    /// branch, where a literal object is built without its null members in the first place
+    /// (``CompactObjectStep``); the condition, then the branch, then the call run as before.
     func fusingNonNullMembers() -> ExpressionNode {
         let node = mappingChildren { $0.fusingNonNullMembers() }
         guard case .function(let fromItems, let arguments, _) = node, fromItems.name == "from_items", arguments.count == 1,
               case .filterProjection(let pairs, .comparison(.notEqual, .index(1), .literal(.null)), .current) = arguments[0],
               case .function(let items, let object, let column) = pairs, items.name == "items", object.count == 1 else { return node }
-        return .function(ExpressionFunctions.nonNullMembers, object, column: column)
+        return Self.nonNullMembers(of: object[0], column: column)
+    }
+
+    /// ``ExpressionFunctions/nonNullMembers`` of `object`, moved into the branches of a ternary.
+    private static func nonNullMembers(of object: ExpressionNode, column: Int) -> ExpressionNode {
+        if case .ternary(let condition, let then, let otherwise) = object {
+            return .ternary(condition, nonNullMembers(of: then, column: column), nonNullMembers(of: otherwise, column: column))
+        }
+        return .function(ExpressionFunctions.nonNullMembers, [object], column: column)
     }
 
     /// Whether the node is an `&expression` argument: a fused call step leaves those to the call,

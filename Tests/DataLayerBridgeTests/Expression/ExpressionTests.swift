@@ -112,6 +112,9 @@ struct ExpressionTests {
         "{only: missing}",
         "{a: a, a: c}",
         "{x: a, y: {z: missing}}",
+        "a ? {p: a, q: missing} : {r: c.d}",
+        "missing ? {p: a} : c.d == 'x' ? {q: c, r: missing} : a",
+        "c ? c : {p: a}",
     ])
     func anObjectBuiltWithoutItsNullMembersGivesWhatTheWrittenChainGives(_ object: String) throws {
         try Self.expectSameOutcomes(
