@@ -17,6 +17,8 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         let root: ExpressionNode
         /// `root` in the form evaluation walks.
         let step: any ExpressionStep
+        /// `root` when it is one read that needs no evaluator.
+        let single: SingleRead?
         let referencedVariables: Set<String>
         let functionNames: Set<String>
 
@@ -24,8 +26,36 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
             self.source = source
             self.root = root
             step = root.step()
+            single = SingleRead(root)
             self.referencedVariables = referencedVariables
             self.functionNames = functionNames
+        }
+    }
+
+    /// An expression that is one member of the document, one mapping variable or one literal
+    /// (`user_agent`, `$type`: most emit fields), answered without setting up an evaluator.
+    /// Known when the expression compiles, so that every other expression goes straight to one.
+    private enum SingleRead: Sendable {
+        case field(MemberName)
+        case global(name: String, slot: Int, column: Int)
+        case literal(JSONValue)
+
+        init?(_ node: ExpressionNode) {
+            switch node {
+            case .field(let name): self = .field(MemberName(name))
+            case .global(let name, let slot, let column): self = .global(name: name, slot: slot, column: column)
+            case .literal(let value): self = .literal(value)
+            default: return nil
+            }
+        }
+
+        func value(_ inputs: EvaluationInputs) throws(ExpressionError) -> JSONValue {
+            switch self {
+            case .field(let name): return ExpressionEvaluator.field(name, of: inputs.root)
+            case .global(let name, let slot, let column):
+                return try ExpressionEvaluator.global(name, slot: slot, column: column, in: inputs.globals, deferred: inputs.deferred)
+            case .literal(let value): return value
+            }
         }
     }
 
@@ -77,9 +107,8 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 
     /// Evaluates against `inputs.root`, with `inputs` lent to the evaluation rather than copied.
     func evaluate(_ inputs: EvaluationInputs) throws(ExpressionError) -> JSONValue {
-        // A mapping's many one-step expressions (`$.user_agent`, `$type`) skip setting up an evaluator.
+        if let single = compiled.single { return try single.value(inputs) }
         let step = compiled.step
-        if let result = try step.evaluateAlone(inputs.root, variables: inputs.globals, deferred: inputs.deferred) { return result }
         return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(inputs.root, &evaluator) }
     }
 

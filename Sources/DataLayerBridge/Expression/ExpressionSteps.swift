@@ -16,10 +16,6 @@ protocol ExpressionStep: AnyObject, Sendable {
     /// The step's value as a function argument: null for an `&expression`, which the function
     /// reads from its ``FunctionStep`` instead.
     func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
-
-    /// The value when the step needs no evaluator (a member, a mapping variable), else `nil`: a
-    /// mapping's many one-step expressions then skip setting one up.
-    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue?
 }
 
 extension ExpressionStep {
@@ -33,8 +29,6 @@ extension ExpressionStep {
     func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluate(value, &evaluator)
     }
-
-    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? { nil }
 }
 
 /// Steps held in an array (multi-select members, `let` bindings), read without reference
@@ -184,10 +178,6 @@ final class GlobalStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluator.global(name, slot: slot, column: column)
     }
-
-    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? {
-        try ExpressionEvaluator.global(name, slot: slot, column: column, in: variables, deferred: deferred)
-    }
 }
 
 /// `name`.
@@ -197,10 +187,6 @@ final class FieldStep: ExpressionStep {
     init(name: String) { self.name = MemberName(name) }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        ExpressionEvaluator.field(name, of: value)
-    }
-
-    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? {
         ExpressionEvaluator.field(name, of: value)
     }
 }
@@ -459,8 +445,6 @@ final class LiteralStep: ExpressionStep {
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
-
-    func evaluateAlone(_ value: JSONValue, variables: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue? { literal }
 
     func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         try ExpressionLimits.count(size, into: &total)

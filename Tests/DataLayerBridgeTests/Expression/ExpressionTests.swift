@@ -174,6 +174,15 @@ struct ExpressionTests {
         #expect(try Expression("contains(map(&to_number(@), xs), `1`)").evaluate(["xs": ["x", 2]]) == false)
     }
 
+    /// One member, one variable or one literal is answered without an evaluator: the same
+    /// values and the same errors as when a pipe makes the evaluator run.
+    @Test(arguments: ["a", #""café""#, "$x", "`{\"k\": [1]}`", "'text'"])
+    func aSingleReadGivesWhatTheEvaluatorGives(_ read: String) throws {
+        try Self.expectSameOutcomes(of: read, as: "\(read) | @", on: [#"{"a":1,"café":"é"}"#, #"{"a":{"b":2}}"#, "{}", "null", "[1]"])
+        let variables = ExpressionVariables(["x": ["y": 1]])
+        #expect(try Expression(read).evaluate(["a": 3], variables: variables) == Expression("\(read) | @").evaluate(["a": 3], variables: variables))
+    }
+
     @Test func aListOfLiteralStringsIsSearchedWithTheAnswersAndErrorsOfTheCall() throws {
         let source = "contains(['a', 'b', 'caf\u{e9}', 'view_search_results'], x)"
         #expect(try Expression.tree(source).step() is StringMembershipStep)
