@@ -58,6 +58,20 @@ struct ExpressionTests {
         #expect(try Expression("let $index = `1` in $index").evaluate(nil, variables: variables) == 1)
     }
 
+    @Test func variablesAreAValueEachCopyChangedOnItsOwn() throws {
+        let original = ExpressionVariables(["a": 1, "b": "x"])
+        var changed = original
+        changed["a"] = 2
+        changed["c"] = [true]
+        changed["b"] = nil
+        #expect(original["a"] == 1 && original["b"] == "x" && original["c"] == nil && original.names == ["a", "b"])
+        #expect(changed["a"] == 2 && changed["b"] == nil && changed["c"] == [true] && changed.names == ["a", "c"])
+        // A copy made after the change shares nothing that a later change of either reaches.
+        var again = changed
+        again["c"] = nil
+        #expect(changed["c"] == [true] && again["c"] == nil && again["a"] == 2)
+    }
+
     @Test func unboundVariableIsAnEvaluationErrorWithItsColumn() throws {
         let error = try Self.evaluationError("[a, $event.name]", ["a": 1])
         #expect(error?.kind == .undefinedVariable)
