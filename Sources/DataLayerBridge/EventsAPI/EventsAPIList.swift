@@ -6,6 +6,23 @@ enum EventsAPIListName: String, CaseIterable, Sendable {
     case productListing = "Product Listing"
     case recommendation = "Recommendation"
 
+    /// The list named `name`, as ``init(rawValue:)`` finds it: the one name of `name`'s length
+    /// is compared first (inline when it is equal) instead of every name in turn.
+    init?(name: String) {
+        let candidate: Self? = switch name.utf8.count {
+        case 12: .autocomplete
+        case 14: name.utf8.first == UInt8(ascii: "S") ? .searchResults : .recommendation
+        case 15: .productListing
+        default: nil
+        }
+        if let candidate, name == candidate.rawValue {
+            self = candidate
+        } else {
+            // A name of another length can still be canonically equivalent to one of the lists.
+            self.init(rawValue: name)
+        }
+    }
+
     /// Where a list of this name and its parts are.
     var pointers: EventsAPIListPointers {
         switch self {
@@ -61,7 +78,7 @@ struct EventsAPIList: Sendable {
     static func lists(of envelope: JSONObject) -> [EventsAPIList] {
         guard let lists = envelope["lists"]?.objectValue else { return [] }
         return lists.uniqueMembers.compactMap { member in
-            guard let name = EventsAPIListName(rawValue: member.key), let body = member.value.objectValue else { return nil }
+            guard let name = EventsAPIListName(name: member.key), let body = member.value.objectValue else { return nil }
             return EventsAPIList(name: name, body: body, pointers: name.pointers)
         }
     }

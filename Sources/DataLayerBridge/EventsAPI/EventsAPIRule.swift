@@ -32,16 +32,40 @@ enum EventsAPIType: Sendable {
     /// A number, or `null`: list item `price`, `null` in the Events API guide's own examples.
     case numberOrNull
 
-    /// `nil` when `value` fits, else why not.
-    func mismatch(_ value: JSONValue) -> String? {
+    /// Whether `value` fits: the whole check for the usual, valid member, with no text made and,
+    /// since no payload is bound but an integer's, nothing retained.
+    @inline(__always)
+    func accepts(_ value: JSONValue) -> Bool {
+        switch self {
+        case .string: if case .string = value { return true }
+        case .object: if case .object = value { return true }
+        case .array: if case .array = value { return true }
+        case .boolean: if case .bool = value { return true }
+        case .number: if case .number = value { return true }
+        case .numberOrNull:
+            switch value {
+            case .number, .null: return true
+            default: break
+            }
+        case .identifier: if case .string(let text) = value { return !text.isEmpty }
+        case .identifierOrInteger:
+            switch value {
+            case .string(let text): return !text.isEmpty
+            case .number(let number): return number.isInteger
+            default: break
+            }
+        case .integer: if case .number(let number) = value { return number.isInteger }
+        }
+        return false
+    }
+
+    /// Why `value`, which ``accepts(_:)`` refuses, does not fit.
+    func reason(rejecting value: JSONValue) -> String {
         switch (self, value) {
-        case (.string, .string), (.object, .object), (.array, .array), (.boolean, .bool),
-            (.number, .number), (.numberOrNull, .number), (.numberOrNull, .null):
-            return nil
-        case (.identifier, .string(let text)), (.identifierOrInteger, .string(let text)):
-            return text.isEmpty ? "must not be empty" : nil
+        case (.identifier, .string), (.identifierOrInteger, .string):
+            return "must not be empty"
         case (.integer, .number(let number)), (.identifierOrInteger, .number(let number)):
-            return number.isInteger ? nil : "\(expectation), not \(number.text)"
+            return "\(expectation), not \(number.text)"
         default:
             return "\(expectation), not \(value.typeName)"
         }
@@ -108,27 +132,37 @@ struct EventsAPIFindings: Sendable {
     /// Member `key` of `object` (at `pointer`) when present and of `type`; otherwise reports it (a
     /// missing member as `presence` says) and returns `nil`.
     mutating func member(
-        _ key: String, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
+        _ key: MemberName, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
     ) -> JSONValue? {
+        guard let index = validate(key, of: object, at: pointer, type, presence) else { return nil }
+        return object.members[index].value
+    }
+
+    /// ``member(_:of:at:_:_:)`` for a caller that needs no value back: the member's position. The
+    /// value is looked at in place, so a valid member costs no copy of it.
+    @discardableResult
+    mutating func validate(
+        _ key: MemberName, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
+    ) -> Int? {
         // The member's pointer is spelled out only for a finding: most members are fine.
-        guard let value = object[key] else {
+        guard let index = object.lastIndex(named: key) else {
             switch presence {
-            case .required: error(pointer.appending(key), "required member is missing")
-            case .recommended(let reason): warning(pointer.appending(key), "missing; \(reason)")
+            case .required: error(pointer.appending(key.string), "required member is missing")
+            case .recommended(let reason): warning(pointer.appending(key.string), "missing; \(reason)")
             case .optional: break
             }
             return nil
         }
-        if let mismatch = type.mismatch(value) {
-            error(pointer.appending(key), mismatch)
+        guard type.accepts(object.members[index].value) else {
+            error(pointer.appending(key.string), type.reason(rejecting: object.members[index].value))
             return nil
         }
-        return value
+        return index
     }
 
     /// The object member `key` that an envelope of `type` requires; `nil` for envelopes of other
     /// types, and (reported) when the member is missing or not an object.
-    mutating func payload(_ key: String, of envelope: JSONObject, for type: EventsAPIEventType) -> JSONObject? {
+    mutating func payload(_ key: MemberName, of envelope: JSONObject, for type: EventsAPIEventType) -> JSONObject? {
         guard eventType(of: envelope) == type else { return nil }
         return object(key, of: envelope, at: .root, .required)
     }
@@ -139,17 +173,18 @@ struct EventsAPIFindings: Sendable {
         in array: [JSONValue], at pointer: JSONPointer,
         _ body: (inout EventsAPIFindings, _ index: Int, _ object: JSONObject, _ pointer: JSONPointer) -> Void
     ) {
-        for (index, element) in array.enumerated() {
-            if let object = element.objectValue {
+        // By index, so that no element is copied just to be looked at.
+        for index in array.indices {
+            if case .object(let object) = array[index] {
                 body(&self, index, object, pointer.appending(index))
             } else {
-                error(pointer.appending(index), "must be an object, not \(element.typeName)")
+                error(pointer.appending(index), "must be an object, not \(array[index].typeName)")
             }
         }
     }
 
     /// Like ``member(_:of:at:_:_:)`` for members that must be objects.
-    mutating func object(_ key: String, of object: JSONObject, at pointer: JSONPointer, _ presence: Presence) -> JSONObject? {
+    mutating func object(_ key: MemberName, of object: JSONObject, at pointer: JSONPointer, _ presence: Presence) -> JSONObject? {
         member(key, of: object, at: pointer, .object, presence)?.objectValue
     }
 }
@@ -164,6 +199,23 @@ enum EventsAPIEventType: String, CaseIterable, Sendable {
     /// The type of `envelope`, when its `type` member names a known one.
     init?(of envelope: JSONObject) {
         guard let name = envelope["type"]?.stringValue else { return nil }
-        self.init(rawValue: name)
+        self.init(name: name)
+    }
+
+    /// The type named `name`, as ``init(rawValue:)`` finds it: the one name of `name`'s length is
+    /// compared first (one comparison, inline when it is equal) instead of every name in turn.
+    init?(name: String) {
+        let candidate: Self? = switch name.utf8.count {
+        case 2: .pageView
+        case 5: name.utf8.first == UInt8(ascii: "c") ? .click : .event
+        case 11: .transaction
+        default: nil
+        }
+        if let candidate, name == candidate.rawValue {
+            self = candidate
+        } else {
+            // A name of another length can still be canonically equivalent to one of the types.
+            self.init(rawValue: name)
+        }
     }
 }

@@ -1,7 +1,8 @@
 /// The types of the optional envelope members (v1, "Common parameters"; `app_version` from the
 /// guide, which v1 replaces with `platform`).
 struct OptionalMembersRule: EventsAPIRule {
-    static let types: [(key: String, type: EventsAPIType)] = [
+    /// The members and their types, the names prepared once per validator (see ``MemberName``).
+    private let types: [(name: MemberName, type: EventsAPIType)] = [
         ("user_agent", .string),
         ("referer", .string),
         ("context", .object),
@@ -9,15 +10,16 @@ struct OptionalMembersRule: EventsAPIRule {
         ("consent_granted", .boolean),
         ("recommendation_id", .string),
         ("app_version", .string),
-    ]
+    ].map { (MemberName($0), $1) }
+    private let platform = MemberName("platform")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        if let platform = envelope["platform"], !Self.isPlatform(platform) {
+        if let index = envelope.lastIndex(named: platform), !Self.isPlatform(envelope.members[index].value) {
             findings.error(
                 JSONPointer.root.appending("platform"), "must be a string or a [platform, version] array of two strings")
         }
-        for (key, type) in Self.types {
-            _ = findings.member(key, of: envelope, at: .root, type, .optional)
+        for (name, type) in types {
+            findings.validate(name, of: envelope, at: .root, type, .optional)
         }
     }
 
