@@ -21,6 +21,13 @@ public struct JSONWriter: Sendable {
     /// Creates a writer with an empty buffer.
     public init(style: Style = .compact) { self.style = style }
 
+    /// A compact writer whose buffer starts with room for `capacity` bytes, for a caller that knows
+    /// about how much it will write: growing by doubling copies everything written so far each time.
+    init(capacity: Int) {
+        style = .compact
+        buffer = GrowableBuffer(capacity: capacity)
+    }
+
     /// A copy of the bytes written so far.
     public var bytes: [UInt8] { Array(buffer.elements) }
 
