@@ -1,25 +1,17 @@
 /// The list names the Events API accepts in an `event`'s `lists`, exactly as written there: the
 /// names are case-sensitive.
-enum EventsAPIListName: String, CaseIterable, Sendable {
+enum EventsAPIListName: String, CaseIterable, Sendable, GuessedName {
     case searchResults = "Search Results"
     case autocomplete = "Autocomplete"
     case productListing = "Product Listing"
     case recommendation = "Recommendation"
 
-    /// The list named `name`, as ``init(rawValue:)`` finds it: the one name of `name`'s length
-    /// is compared first (inline when it is equal) instead of every name in turn.
-    init?(name: String) {
-        let candidate: Self? = switch name.utf8.count {
+    static func guess(for name: String) -> Self? {
+        switch name.utf8.count {
         case 12: .autocomplete
         case 14: name.utf8.first == UInt8(ascii: "S") ? .searchResults : .recommendation
         case 15: .productListing
         default: nil
-        }
-        if let candidate, name == candidate.rawValue {
-            self = candidate
-        } else {
-            // A name of another length can still be canonically equivalent to one of the lists.
-            self.init(rawValue: name)
         }
     }
 

@@ -190,7 +190,7 @@ struct EventsAPIFindings: Sendable {
 }
 
 /// The event types the Events API v1 defines.
-enum EventsAPIEventType: String, CaseIterable, Sendable {
+enum EventsAPIEventType: String, CaseIterable, Sendable, GuessedName {
     case pageView = "pv"
     case event
     case click
@@ -202,19 +202,32 @@ enum EventsAPIEventType: String, CaseIterable, Sendable {
         self.init(name: name)
     }
 
-    /// The type named `name`, as ``init(rawValue:)`` finds it: the one name of `name`'s length is
-    /// compared first (one comparison, inline when it is equal) instead of every name in turn.
-    init?(name: String) {
-        let candidate: Self? = switch name.utf8.count {
+    static func guess(for name: String) -> Self? {
+        switch name.utf8.count {
         case 2: .pageView
         case 5: name.utf8.first == UInt8(ascii: "c") ? .click : .event
         case 11: .transaction
         default: nil
         }
-        if let candidate, name == candidate.rawValue {
-            self = candidate
+    }
+}
+
+/// A set of names (event types, list names) recognised by a cheap guess before the general
+/// `init(rawValue:)`: `init(rawValue:)` compares `name` with every name in turn, out of line,
+/// while the guess picks the one name of `name`'s length, and one comparison (inline when equal)
+/// settles the usual, known name.
+protocol GuessedName: RawRepresentable<String> {
+    /// The one case that `name` can be by its length (and at most a byte of it), or `nil`.
+    static func guess(for name: String) -> Self?
+}
+
+extension GuessedName {
+    /// The case named `name`, as ``init(rawValue:)`` finds it.
+    init?(name: String) {
+        if let guess = Self.guess(for: name), name == guess.rawValue {
+            self = guess
         } else {
-            // A name of another length can still be canonically equivalent to one of the types.
+            // A wrong guess, or a name of another length that is canonically equivalent to one.
             self.init(rawValue: name)
         }
     }
