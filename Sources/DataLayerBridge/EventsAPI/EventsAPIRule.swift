@@ -86,6 +86,20 @@ enum EventsAPIType: Sendable {
     }
 }
 
+/// A member name, prepared for lookup, with the type its value must have: the rows of the rules
+/// that check a table of members. The tables are `static`, built at their first use rather than
+/// with every validator (their array types are made from mangled names, which costs more than a
+/// single push's checks); a struct, not a tuple, keeps that cheaper too.
+struct TypedMemberName: Sendable {
+    let name: MemberName
+    let type: EventsAPIType
+
+    init(_ name: String, _ type: EventsAPIType) {
+        self.name = MemberName(name)
+        self.type = type
+    }
+}
+
 /// What a missing member means.
 enum Presence: Sendable {
     /// An error: the documents mark the member required.

@@ -1,16 +1,16 @@
 /// The types of the optional envelope members (v1, "Common parameters"; `app_version` from the
 /// guide, which v1 replaces with `platform`).
 struct OptionalMembersRule: EventsAPIRule {
-    /// The members and their types, the names prepared once per validator (see ``MemberName``).
-    private let types: [(name: MemberName, type: EventsAPIType)] = [
-        ("user_agent", .string),
-        ("referer", .string),
-        ("context", .object),
-        ("ab_test_variant", .string),
-        ("consent_granted", .boolean),
-        ("recommendation_id", .string),
-        ("app_version", .string),
-    ].map { (MemberName($0), $1) }
+    /// The members and their types, the names prepared once (see ``TypedMemberName``).
+    static let types = [
+        TypedMemberName("user_agent", .string),
+        TypedMemberName("referer", .string),
+        TypedMemberName("context", .object),
+        TypedMemberName("ab_test_variant", .string),
+        TypedMemberName("consent_granted", .boolean),
+        TypedMemberName("recommendation_id", .string),
+        TypedMemberName("app_version", .string),
+    ]
     private let platform = MemberName("platform")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
@@ -18,8 +18,8 @@ struct OptionalMembersRule: EventsAPIRule {
             findings.error(
                 JSONPointer.root.appending("platform"), "must be a string or a [platform, version] array of two strings")
         }
-        for (name, type) in types {
-            findings.validate(name, of: envelope, at: .root, type, .optional)
+        for member in Self.types {
+            findings.validate(member.name, of: envelope, at: .root, member.type, .optional)
         }
     }
 

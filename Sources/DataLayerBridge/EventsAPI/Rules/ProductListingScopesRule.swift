@@ -7,11 +7,18 @@
 /// without its `_identity` key is accepted when some scope key is not `_`-prefixed, that is, names a
 /// filter.
 struct ProductListingScopesRule: EventsAPIRule {
-    /// The label and identity keys, the names prepared once per validator (see ``MemberName``).
-    private let pairs: [(label: MemberName, identity: MemberName)] = [
-        ("_category_label", "_category_identity"),
-        ("_brand_label", "_brand_identity"),
-    ].map { (MemberName($0), MemberName($1)) }
+    /// A scope's label key and the identity key that goes with it (a struct, not a tuple: see
+    /// ``TypedMemberName``).
+    private struct ScopeKeys: Sendable {
+        let label: MemberName
+        let identity: MemberName
+    }
+
+    /// The label and identity keys, the names prepared once (see ``TypedMemberName``).
+    private static let pairs = [
+        ScopeKeys(label: MemberName("_category_label"), identity: MemberName("_category_identity")),
+        ScopeKeys(label: MemberName("_brand_label"), identity: MemberName("_brand_identity")),
+    ]
     private let query = MemberName("query")
     private let filters = MemberName("filters")
     private let scopes = MemberName("scopes")
@@ -26,7 +33,8 @@ struct ProductListingScopesRule: EventsAPIRule {
                 findings.error(pointer, "must name a category, a brand or custom filters")
             }
             let hasFilterScope = scopes.keys.contains { !$0.hasPrefix("_") }
-            for (label, identity) in pairs {
+            for keys in Self.pairs {
+                let (label, identity) = (keys.label, keys.identity)
                 let hasLabel = scopes.lastIndex(named: label) != nil
                 let hasIdentity = scopes.lastIndex(named: identity) != nil
                 findings.validate(label, of: scopes, at: pointer, .identifier, hasIdentity ? .required : .optional)

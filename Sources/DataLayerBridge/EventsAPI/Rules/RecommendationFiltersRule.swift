@@ -2,12 +2,12 @@
 /// name the returned set in `RecommendationId` (v1, "Recommendation events": "Strongly
 /// recommended"; the guide calls it required for new integrations, so its absence is a warning).
 struct RecommendationFiltersRule: EventsAPIRule {
-    /// The optional filters and their types, the names prepared once per validator (see ``MemberName``).
-    private let optionalFilters: [(name: MemberName, type: EventsAPIType)] = [
-        ("ItemIds", .array),
-        ("Recommender", .string),
-        ("Type", .string),
-    ].map { (MemberName($0), $1) }
+    /// The optional filters and their types, the names prepared once (see ``TypedMemberName``).
+    static let optionalFilters = [
+        TypedMemberName("ItemIds", .array),
+        TypedMemberName("Recommender", .string),
+        TypedMemberName("Type", .string),
+    ]
     private let query = MemberName("query")
     private let filters = MemberName("filters")
     private let recommenderClientID = MemberName("RecommenderClientId")
@@ -26,8 +26,8 @@ struct RecommendationFiltersRule: EventsAPIRule {
             findings.validate(
                 recommendationID, of: filters, at: pointer, .identifier,
                 .recommended("strongly recommended (required for new integrations)"))
-            for (name, type) in optionalFilters {
-                findings.validate(name, of: filters, at: pointer, type, .optional)
+            for filter in Self.optionalFilters {
+                findings.validate(filter.name, of: filters, at: pointer, filter.type, .optional)
             }
         }
     }

@@ -7,7 +7,8 @@
 /// both documents say to include every purchased item, and a purchase has at least one.
 struct TransactionItemsRule: EventsAPIRule {
     // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
-    private let flags = [MemberName("was_discounted"), MemberName("was_volume_discounted")]
+    private let wasDiscounted = MemberName("was_discounted")
+    private let wasVolumeDiscounted = MemberName("was_volume_discounted")
     private let items = MemberName("items")
     private let url = MemberName("url")
     private let count = MemberName("count")
@@ -35,10 +36,9 @@ struct TransactionItemsRule: EventsAPIRule {
                 findings.error(pointer.appending("total_price"), "must be 0 or more, not \(price.text)")
             }
             findings.validate(title, of: item, at: pointer, .string, .optional)
-            for flag in flags {
-                findings.validate(
-                    flag, of: item, at: pointer, .boolean, .recommended("should be true or false (required by the Events API guide)"))
-            }
+            let flagMissing = Presence.recommended("should be true or false (required by the Events API guide)")
+            findings.validate(wasDiscounted, of: item, at: pointer, .boolean, flagMissing)
+            findings.validate(wasVolumeDiscounted, of: item, at: pointer, .boolean, flagMissing)
         }
     }
 }
