@@ -1,10 +1,19 @@
 /// The list names the Events API accepts in an `event`'s `lists`, exactly as written there: the
 /// names are case-sensitive.
-enum EventsAPIListName: String, CaseIterable, Sendable {
+enum EventsAPIListName: String, CaseIterable, Sendable, GuessedName {
     case searchResults = "Search Results"
     case autocomplete = "Autocomplete"
     case productListing = "Product Listing"
     case recommendation = "Recommendation"
+
+    static func guess(for name: String) -> Self? {
+        switch name.utf8.count {
+        case 12: .autocomplete
+        case 14: name.utf8.first == UInt8(ascii: "S") ? .searchResults : .recommendation
+        case 15: .productListing
+        default: nil
+        }
+    }
 
     /// Where a list of this name and its parts are.
     var pointers: EventsAPIListPointers {
@@ -61,7 +70,7 @@ struct EventsAPIList: Sendable {
     static func lists(of envelope: JSONObject) -> [EventsAPIList] {
         guard let lists = envelope["lists"]?.objectValue else { return [] }
         return lists.uniqueMembers.compactMap { member in
-            guard let name = EventsAPIListName(rawValue: member.key), let body = member.value.objectValue else { return nil }
+            guard let name = EventsAPIListName(name: member.key), let body = member.value.objectValue else { return nil }
             return EventsAPIList(name: name, body: body, pointers: name.pointers)
         }
     }

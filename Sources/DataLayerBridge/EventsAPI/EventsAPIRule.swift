@@ -32,16 +32,40 @@ enum EventsAPIType: Sendable {
     /// A number, or `null`: list item `price`, `null` in the Events API guide's own examples.
     case numberOrNull
 
-    /// `nil` when `value` fits, else why not.
-    func mismatch(_ value: JSONValue) -> String? {
+    /// Whether `value` fits: the whole check for the usual, valid member, with no text made and,
+    /// since no payload is bound but an integer's, nothing retained.
+    @inline(__always)
+    func accepts(_ value: JSONValue) -> Bool {
+        switch self {
+        case .string: if case .string = value { return true }
+        case .object: if case .object = value { return true }
+        case .array: if case .array = value { return true }
+        case .boolean: if case .bool = value { return true }
+        case .number: if case .number = value { return true }
+        case .numberOrNull:
+            switch value {
+            case .number, .null: return true
+            default: break
+            }
+        case .identifier: if case .string(let text) = value { return !text.isEmpty }
+        case .identifierOrInteger:
+            switch value {
+            case .string(let text): return !text.isEmpty
+            case .number(let number): return number.isInteger
+            default: break
+            }
+        case .integer: if case .number(let number) = value { return number.isInteger }
+        }
+        return false
+    }
+
+    /// Why `value`, which ``accepts(_:)`` refuses, does not fit.
+    func reason(rejecting value: JSONValue) -> String {
         switch (self, value) {
-        case (.string, .string), (.object, .object), (.array, .array), (.boolean, .bool),
-            (.number, .number), (.numberOrNull, .number), (.numberOrNull, .null):
-            return nil
-        case (.identifier, .string(let text)), (.identifierOrInteger, .string(let text)):
-            return text.isEmpty ? "must not be empty" : nil
+        case (.identifier, .string), (.identifierOrInteger, .string):
+            return "must not be empty"
         case (.integer, .number(let number)), (.identifierOrInteger, .number(let number)):
-            return number.isInteger ? nil : "\(expectation), not \(number.text)"
+            return "\(expectation), not \(number.text)"
         default:
             return "\(expectation), not \(value.typeName)"
         }
@@ -59,6 +83,20 @@ enum EventsAPIType: Sendable {
         case .number: return "must be a number"
         case .numberOrNull: return "must be a number or null"
         }
+    }
+}
+
+/// A member name, prepared for lookup, with the type its value must have: the rows of the rules
+/// that check a table of members. The tables are `static`, built at their first use rather than
+/// with every validator (their array types are made from mangled names, which costs more than a
+/// single push's checks); a struct, not a tuple, keeps that cheaper too.
+struct TypedMemberName: Sendable {
+    let name: MemberName
+    let type: EventsAPIType
+
+    init(_ name: String, _ type: EventsAPIType) {
+        self.name = MemberName(name)
+        self.type = type
     }
 }
 
@@ -108,27 +146,37 @@ struct EventsAPIFindings: Sendable {
     /// Member `key` of `object` (at `pointer`) when present and of `type`; otherwise reports it (a
     /// missing member as `presence` says) and returns `nil`.
     mutating func member(
-        _ key: String, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
+        _ key: MemberName, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
     ) -> JSONValue? {
+        guard let index = validate(key, of: object, at: pointer, type, presence) else { return nil }
+        return object.members[index].value
+    }
+
+    /// ``member(_:of:at:_:_:)`` for a caller that needs no value back: the member's position. The
+    /// value is looked at in place, so a valid member costs no copy of it.
+    @discardableResult
+    mutating func validate(
+        _ key: MemberName, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
+    ) -> Int? {
         // The member's pointer is spelled out only for a finding: most members are fine.
-        guard let value = object[key] else {
+        guard let index = object.lastIndex(named: key) else {
             switch presence {
-            case .required: error(pointer.appending(key), "required member is missing")
-            case .recommended(let reason): warning(pointer.appending(key), "missing; \(reason)")
+            case .required: error(pointer.appending(key.string), "required member is missing")
+            case .recommended(let reason): warning(pointer.appending(key.string), "missing; \(reason)")
             case .optional: break
             }
             return nil
         }
-        if let mismatch = type.mismatch(value) {
-            error(pointer.appending(key), mismatch)
+        guard type.accepts(object.members[index].value) else {
+            error(pointer.appending(key.string), type.reason(rejecting: object.members[index].value))
             return nil
         }
-        return value
+        return index
     }
 
     /// The object member `key` that an envelope of `type` requires; `nil` for envelopes of other
     /// types, and (reported) when the member is missing or not an object.
-    mutating func payload(_ key: String, of envelope: JSONObject, for type: EventsAPIEventType) -> JSONObject? {
+    mutating func payload(_ key: MemberName, of envelope: JSONObject, for type: EventsAPIEventType) -> JSONObject? {
         guard eventType(of: envelope) == type else { return nil }
         return object(key, of: envelope, at: .root, .required)
     }
@@ -139,23 +187,24 @@ struct EventsAPIFindings: Sendable {
         in array: [JSONValue], at pointer: JSONPointer,
         _ body: (inout EventsAPIFindings, _ index: Int, _ object: JSONObject, _ pointer: JSONPointer) -> Void
     ) {
-        for (index, element) in array.enumerated() {
-            if let object = element.objectValue {
+        // By index, so that no element is copied just to be looked at.
+        for index in array.indices {
+            if case .object(let object) = array[index] {
                 body(&self, index, object, pointer.appending(index))
             } else {
-                error(pointer.appending(index), "must be an object, not \(element.typeName)")
+                error(pointer.appending(index), "must be an object, not \(array[index].typeName)")
             }
         }
     }
 
     /// Like ``member(_:of:at:_:_:)`` for members that must be objects.
-    mutating func object(_ key: String, of object: JSONObject, at pointer: JSONPointer, _ presence: Presence) -> JSONObject? {
+    mutating func object(_ key: MemberName, of object: JSONObject, at pointer: JSONPointer, _ presence: Presence) -> JSONObject? {
         member(key, of: object, at: pointer, .object, presence)?.objectValue
     }
 }
 
 /// The event types the Events API v1 defines.
-enum EventsAPIEventType: String, CaseIterable, Sendable {
+enum EventsAPIEventType: String, CaseIterable, Sendable, GuessedName {
     case pageView = "pv"
     case event
     case click
@@ -164,6 +213,36 @@ enum EventsAPIEventType: String, CaseIterable, Sendable {
     /// The type of `envelope`, when its `type` member names a known one.
     init?(of envelope: JSONObject) {
         guard let name = envelope["type"]?.stringValue else { return nil }
-        self.init(rawValue: name)
+        self.init(name: name)
+    }
+
+    static func guess(for name: String) -> Self? {
+        switch name.utf8.count {
+        case 2: .pageView
+        case 5: name.utf8.first == UInt8(ascii: "c") ? .click : .event
+        case 11: .transaction
+        default: nil
+        }
+    }
+}
+
+/// A set of names (event types, list names) recognised by a cheap guess before the general
+/// `init(rawValue:)`: `init(rawValue:)` compares `name` with every name in turn, out of line,
+/// while the guess picks the one name of `name`'s length, and one comparison (inline when equal)
+/// settles the usual, known name.
+protocol GuessedName: RawRepresentable<String> {
+    /// The one case that `name` can be by its length (and at most a byte of it), or `nil`.
+    static func guess(for name: String) -> Self?
+}
+
+extension GuessedName {
+    /// The case named `name`, as ``init(rawValue:)`` finds it.
+    init?(name: String) {
+        if let guess = Self.guess(for: name), name == guess.rawValue {
+            self = guess
+        } else {
+            // A wrong guess, or a name of another length that is canonically equivalent to one.
+            self.init(rawValue: name)
+        }
     }
 }

@@ -62,8 +62,16 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// `true` when the value is a whole number (`3`, `3.0`, `3e2`).
     public var isInteger: Bool {
         // Text without a fraction or an exponent is an integer; only the rest needs its digits.
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) { return true }
-        return DecimalParts(self).exponent >= 0
+        // The bytes are searched in place: through the generic `UTF8View` iterator the search cost
+        // as much as the rest of an envelope's type checks.
+        let isPlain = text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: Self.isFractionOrExponent) }
+            ?? !text.utf8.contains(where: Self.isFractionOrExponent)
+        return isPlain || DecimalParts(self).exponent >= 0
+    }
+
+    /// `.`, `e` or `E`: the bytes that make number text more than an integer's digits.
+    private static func isFractionOrExponent(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ".") || byte | 0x20 == UInt8(ascii: "e")
     }
 
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {

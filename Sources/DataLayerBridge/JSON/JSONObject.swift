@@ -112,6 +112,19 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// steps, which run it most and whose names are prepared when the expression compiles.
     @inline(__always)
     func value(named name: MemberName) -> JSONValue? {
+        withLastMember(named: name) { member, _ in member.pointee.value }
+    }
+
+    /// The position of the last member named `name`, for a caller that only looks at the value
+    /// (the Events API checks): reading `members[index]` in place copies (retains) nothing.
+    @inline(__always)
+    func lastIndex(named name: MemberName) -> Int? {
+        withLastMember(named: name) { _, index in index }
+    }
+
+    /// `body` applied to the last member named `name` and its index, or `nil` when there is none.
+    @inline(__always)
+    private func withLastMember<Result>(named name: MemberName, _ body: (UnsafePointer<Member>, Int) -> Result) -> Result? {
         // Comparing stored lengths first skips String's out-of-line comparison for most members;
         // the buffer is read in place, so no member is copied (retained) to be looked at.
         members.withUnsafeBufferPointer { buffer in
@@ -120,7 +133,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
             var member = base + buffer.count
             while member != base {
                 member -= 1
-                if member.pointee.hasKey(name) { return member.pointee.value }
+                if member.pointee.hasKey(name) { return body(member, member - base) }
             }
             return nil
         }

@@ -21,6 +21,13 @@ public struct JSONWriter: Sendable {
     /// Creates a writer with an empty buffer.
     public init(style: Style = .compact) { self.style = style }
 
+    /// A compact writer whose buffer starts with room for `capacity` bytes, for a caller that knows
+    /// about how much it will write: growing by doubling copies everything written so far each time.
+    init(capacity: Int) {
+        style = .compact
+        buffer = GrowableBuffer(capacity: capacity)
+    }
+
     /// A copy of the bytes written so far.
     public var bytes: [UInt8] { Array(buffer.elements) }
 
@@ -58,27 +65,46 @@ public struct JSONWriter: Sendable {
         emit(value)
     }
 
+    /// Writes `value`, out of line: the one recursive step, taken only for containers.
     private mutating func emit(_ value: JSONValue) {
+        switch value {
+        case .array(let elements):
+            emitOpen(UInt8(ascii: "["))
+            for position in elements.indices {
+                emitSeparator(first: position == 0)
+                switch elements[position] {
+                case .array, .object: emit(elements[position])
+                default: emit(scalar: elements[position])
+                }
+            }
+            emitClose(UInt8(ascii: "]"), empty: elements.isEmpty)
+        case .object(let object):
+            emitOpen(UInt8(ascii: "{"))
+            for position in object.members.indices {
+                emitSeparator(first: position == 0)
+                emit(key: object.members[position].key)
+                switch object.members[position].value {
+                case .array, .object: emit(object.members[position].value)
+                default: emit(scalar: object.members[position].value)
+                }
+            }
+            emitClose(UInt8(ascii: "}"), empty: object.isEmpty)
+        default:
+            emit(scalar: value)
+        }
+    }
+
+    /// Writes a value that is not a container. Inline where elements and members are read, and
+    /// outside the recursion so that it can be: passing each value to the out-of-line ``emit(_:)``
+    /// copied it (a retain and a release), while a scalar written in place is only borrowed.
+    @inline(always)
+    private mutating func emit(scalar value: JSONValue) {
         switch value {
         case .null: appendASCII("null")
         case .bool(let flag): appendASCII(flag ? "true" : "false")
         case .number(let number): emit(number: number)
         case .string(let string): emit(string: string)
-        case .array(let elements):
-            emitOpen(UInt8(ascii: "["))
-            for (position, element) in elements.enumerated() {
-                emitSeparator(first: position == 0)
-                emit(element)
-            }
-            emitClose(UInt8(ascii: "]"), empty: elements.isEmpty)
-        case .object(let object):
-            emitOpen(UInt8(ascii: "{"))
-            for (position, member) in object.members.enumerated() {
-                emitSeparator(first: position == 0)
-                emit(key: member.key)
-                emit(member.value)
-            }
-            emitClose(UInt8(ascii: "}"), empty: object.isEmpty)
+        case .array, .object: break
         }
     }
 
@@ -118,7 +144,7 @@ public struct JSONWriter: Sendable {
         emit(key: key as? String ?? String(key))
     }
 
-    @inline(__always)
+    @inline(always)
     private mutating func emit(key: String) {
         emit(string: key)
         buffer.append(UInt8(ascii: ":"))
@@ -184,8 +210,14 @@ public struct JSONWriter: Sendable {
         buffer.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// Nothing in compact style, decided inline: a call per element and member to find that out
+    /// cost more than writing most of them.
+    @inline(__always)
     private mutating func newlineAndIndent() {
-        guard case .pretty(let indent) = style else { return }
+        if case .pretty(let indent) = style { writeNewline(indent: indent) }
+    }
+
+    private mutating func writeNewline(indent: Int) {
         buffer.append(UInt8(ascii: "\n"))
         for _ in 0..<(indent * depth) { buffer.append(UInt8(ascii: " ")) }
     }

@@ -107,7 +107,7 @@ public struct StreamConverter: Sendable {
                     if window.isEmpty { break }
                     let results = model != nil ? convert(window, ordinalBase: ordinalBase, model: &model!) : convert(window, ordinalBase: ordinalBase)
                     for (batch, outcomes) in zip(window, results) {
-                        writer.write(batch, written: WrittenBatch(outcomes, mapping: converter.mapping), inputName: input.name,
+                        writer.write(batch, written: WrittenBatch(outcomes, mapping: converter.mapping, inputBytes: batch.bytes.count), inputName: input.name,
                                      ordinalBase: ordinalBase, stats: &stats)
                     }
                     after(&stats, reader.bytesRead)
@@ -140,7 +140,7 @@ public struct StreamConverter: Sendable {
                     Self.outcome(of: span, UnsafeRawBufferPointer(rebasing: bytes[span.range]), converter: converter, ordinalBase: ordinalBase, parser: &parser)
                 }
             }
-            return WrittenBatch(outcomes, mapping: converter.mapping)
+            return WrittenBatch(outcomes, mapping: converter.mapping, inputBytes: batch.bytes.count)
         }
         defer { pipeline.finish() }
         var submitted = 0

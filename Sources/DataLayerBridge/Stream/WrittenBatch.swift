@@ -32,9 +32,12 @@ struct WrittenBatch: Sendable {
     /// One per record of the batch, in order.
     let outcomes: [Outcome]
 
-    /// The outcomes of one batch's records under `mapping`, their envelopes written.
-    init(_ outcomes: [MappingOutcome], mapping: Mapping) {
-        var writer = JSONWriter()
+    /// The outcomes of one batch's records under `mapping`, their envelopes written into a buffer
+    /// that starts at `inputBytes`, the size of the batch's records: envelopes are mostly smaller
+    /// than the pushes they come from, so the buffer seldom grows (each growth copied all the lines
+    /// written before it).
+    init(_ outcomes: [MappingOutcome], mapping: Mapping, inputBytes: Int) {
+        var writer = JSONWriter(capacity: inputBytes)
         var envelopes: [Envelope] = []
         self.outcomes = outcomes.map { outcome in
             switch outcome {

@@ -41,6 +41,8 @@ struct MemberLookupTests {
             let object = JSONObject(members)
             #expect(object[needle] == Self.reference(members, needle), "\(members.map(\.key)) [\(needle)]")
             #expect(object[MemberName(needle)] == Self.reference(members, needle))
+            let index = object.lastIndex(named: MemberName(needle))
+            #expect(index == members.lastIndex { $0.key.utf8.count == needle.utf8.count && $0.key == needle })
         }
     }
 

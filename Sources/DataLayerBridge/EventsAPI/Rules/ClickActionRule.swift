@@ -5,9 +5,14 @@ struct ClickActionRule: EventsAPIRule {
     /// Spelled once, not for every click.
     static let pointer = JSONPointer.root.appending("action")
 
+    // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
+    private let action = MemberName("action")
+    private let type = MemberName("type")
+    private let resourceIdentifier = MemberName("resource_identifier")
+
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard let action = findings.payload("action", of: envelope, for: .click) else { return }
-        _ = findings.member("type", of: action, at: Self.pointer, .identifier, .required)
-        _ = findings.member("resource_identifier", of: action, at: Self.pointer, .identifier, .required)
+        guard let action = findings.payload(action, of: envelope, for: .click) else { return }
+        findings.validate(type, of: action, at: Self.pointer, .identifier, .required)
+        findings.validate(resourceIdentifier, of: action, at: Self.pointer, .identifier, .required)
     }
 }

@@ -2,16 +2,26 @@
 /// positions are positive integers (absolute across pages, so not necessarily from 1) and unique
 /// within the list (v1, "Search result item fields"; guide, "Search results" and "Results").
 struct ListItemsRule: EventsAPIRule {
+    // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
+    private let items = MemberName("items")
+    private let title = MemberName("title")
+    private let type = MemberName("type")
+    private let url = MemberName("url")
+    private let position = MemberName("position")
+    private let price = MemberName("price")
+
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) {
-            guard let items = findings.member("items", of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
+            guard let items = findings.member(items, of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
             else { continue }
             var firstIndexOfPosition = FirstIndexOfPosition()
             findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item, pointer in
-                _ = findings.member("title", of: item, at: pointer, .string, .required)
-                _ = findings.member("type", of: item, at: pointer, .identifier, .required)
-                _ = findings.member("url", of: item, at: pointer, .identifier, .required)
-                if let position = findings.member("position", of: item, at: pointer, .integer, .required)?.numberValue {
+                findings.validate(title, of: item, at: pointer, .string, .required)
+                findings.validate(type, of: item, at: pointer, .identifier, .required)
+                findings.validate(url, of: item, at: pointer, .identifier, .required)
+                if let found = findings.validate(position, of: item, at: pointer, .integer, .required),
+                    case .number(let position) = item.members[found].value
+                {
                     let key = PositionKey(position)
                     if !key.isPositive {
                         findings.error(pointer.appending("position"), "must be a positive integer, not \(position.text)")
@@ -19,7 +29,7 @@ struct ListItemsRule: EventsAPIRule {
                         findings.error(pointer.appending("position"), "duplicate position \(position.text) (also at item \(first))")
                     }
                 }
-                _ = findings.member("price", of: item, at: pointer, .numberOrNull, .optional)
+                findings.validate(price, of: item, at: pointer, .numberOrNull, .optional)
             }
         }
     }

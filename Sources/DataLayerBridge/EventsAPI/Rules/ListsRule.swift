@@ -1,14 +1,17 @@
 /// An `event` reports at least one list in `lists`, under one of the four exact, case-sensitive
 /// names (v1, "Search events" and the sections after it).
 struct ListsRule: EventsAPIRule {
+    /// Prepared once per validator (see ``MemberName``), not at every lookup.
+    private let lists = MemberName("lists")
+
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard let lists = findings.payload("lists", of: envelope, for: .event) else { return }
+        guard let lists = findings.payload(lists, of: envelope, for: .event) else { return }
         let pointer = EventsAPIListPointers.lists
         if lists.isEmpty {
             findings.error(pointer, "must contain at least one list")
         }
         for member in lists.uniqueMembers {
-            if EventsAPIListName(rawValue: member.key) == nil {
+            if EventsAPIListName(name: member.key) == nil {
                 findings.error(pointer.appending(member.key), Self.unknownNameReason(member.key))
             } else if member.value.objectValue == nil {
                 findings.error(pointer.appending(member.key), "must be an object, not \(member.value.typeName)")

@@ -6,9 +6,12 @@ struct LocalTimestampRule: EventsAPIRule {
     /// from here up is a millisecond (or finer) timestamp.
     static let millisecondThreshold: Int64 = 100_000_000_000
 
+    /// Prepared once per validator (see ``MemberName``), not at every lookup.
+    private let localTimestamp = MemberName("local_timestamp")
+
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard let timestamp = findings.member("local_timestamp", of: envelope, at: .root, .integer, .optional)?
-            .numberValue
+        guard let index = findings.validate(localTimestamp, of: envelope, at: .root, .integer, .optional),
+            case .number(let timestamp) = envelope.members[index].value
         else { return }
         // Compared as a machine integer (comparing `JSONNumber`s parses both texts each time); an
         // integer beyond Int64 is far past both bounds, so its sign alone says which.

@@ -1,23 +1,25 @@
 /// The types of the optional envelope members (v1, "Common parameters"; `app_version` from the
 /// guide, which v1 replaces with `platform`).
 struct OptionalMembersRule: EventsAPIRule {
-    static let types: [(key: String, type: EventsAPIType)] = [
-        ("user_agent", .string),
-        ("referer", .string),
-        ("context", .object),
-        ("ab_test_variant", .string),
-        ("consent_granted", .boolean),
-        ("recommendation_id", .string),
-        ("app_version", .string),
+    /// The members and their types, the names prepared once (see ``TypedMemberName``).
+    static let types = [
+        TypedMemberName("user_agent", .string),
+        TypedMemberName("referer", .string),
+        TypedMemberName("context", .object),
+        TypedMemberName("ab_test_variant", .string),
+        TypedMemberName("consent_granted", .boolean),
+        TypedMemberName("recommendation_id", .string),
+        TypedMemberName("app_version", .string),
     ]
+    private let platform = MemberName("platform")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        if let platform = envelope["platform"], !Self.isPlatform(platform) {
+        if let index = envelope.lastIndex(named: platform), !Self.isPlatform(envelope.members[index].value) {
             findings.error(
                 JSONPointer.root.appending("platform"), "must be a string or a [platform, version] array of two strings")
         }
-        for (key, type) in Self.types {
-            _ = findings.member(key, of: envelope, at: .root, type, .optional)
+        for member in Self.types {
+            findings.validate(member.name, of: envelope, at: .root, member.type, .optional)
         }
     }
 

@@ -7,28 +7,40 @@
 /// without its `_identity` key is accepted when some scope key is not `_`-prefixed, that is, names a
 /// filter.
 struct ProductListingScopesRule: EventsAPIRule {
-    static let pairs: [(label: String, identity: String)] = [
-        ("_category_label", "_category_identity"),
-        ("_brand_label", "_brand_identity"),
+    /// A scope's label key and the identity key that goes with it (a struct, not a tuple: see
+    /// ``TypedMemberName``).
+    private struct ScopeKeys: Sendable {
+        let label: MemberName
+        let identity: MemberName
+    }
+
+    /// The label and identity keys, the names prepared once (see ``TypedMemberName``).
+    private static let pairs = [
+        ScopeKeys(label: MemberName("_category_label"), identity: MemberName("_category_identity")),
+        ScopeKeys(label: MemberName("_brand_label"), identity: MemberName("_brand_identity")),
     ]
+    private let query = MemberName("query")
+    private let filters = MemberName("filters")
+    private let scopes = MemberName("scopes")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) where list.name == .productListing {
-            guard let query = findings.object("query", of: list.body, at: list.pointers.list, .required) else { continue }
-            _ = findings.object("filters", of: query, at: list.pointers.query, .optional)
-            guard let scopes = findings.object("scopes", of: query, at: list.pointers.query, .required) else { continue }
+            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { continue }
+            findings.validate(filters, of: query, at: list.pointers.query, .object, .optional)
+            guard let scopes = findings.object(scopes, of: query, at: list.pointers.query, .required) else { continue }
             let pointer = list.pointers.scopes
             if scopes.isEmpty {
                 findings.error(pointer, "must name a category, a brand or custom filters")
             }
             let hasFilterScope = scopes.keys.contains { !$0.hasPrefix("_") }
-            for (label, identity) in Self.pairs {
-                let hasLabel = scopes[label] != nil
-                let hasIdentity = scopes[identity] != nil
-                _ = findings.member(label, of: scopes, at: pointer, .identifier, hasIdentity ? .required : .optional)
-                _ = findings.member(identity, of: scopes, at: pointer, .identifier, .optional)
+            for keys in Self.pairs {
+                let (label, identity) = (keys.label, keys.identity)
+                let hasLabel = scopes.lastIndex(named: label) != nil
+                let hasIdentity = scopes.lastIndex(named: identity) != nil
+                findings.validate(label, of: scopes, at: pointer, .identifier, hasIdentity ? .required : .optional)
+                findings.validate(identity, of: scopes, at: pointer, .identifier, .optional)
                 if hasLabel, !hasIdentity, !hasFilterScope {
-                    findings.error(pointer.appending(identity), "required with \(label) (or a filter name carrying the identity)")
+                    findings.error(pointer.appending(identity.string), "required with \(label.string) (or a filter name carrying the identity)")
                 }
             }
         }

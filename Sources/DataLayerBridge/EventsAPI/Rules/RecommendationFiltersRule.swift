@@ -2,27 +2,32 @@
 /// name the returned set in `RecommendationId` (v1, "Recommendation events": "Strongly
 /// recommended"; the guide calls it required for new integrations, so its absence is a warning).
 struct RecommendationFiltersRule: EventsAPIRule {
-    static let optionalFilters: [(key: String, type: EventsAPIType)] = [
-        ("ItemIds", .array),
-        ("Recommender", .string),
-        ("Type", .string),
+    /// The optional filters and their types, the names prepared once (see ``TypedMemberName``).
+    static let optionalFilters = [
+        TypedMemberName("ItemIds", .array),
+        TypedMemberName("Recommender", .string),
+        TypedMemberName("Type", .string),
     ]
+    private let query = MemberName("query")
+    private let filters = MemberName("filters")
+    private let recommenderClientID = MemberName("RecommenderClientId")
+    private let recommendationID = MemberName("RecommendationId")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) where list.name == .recommendation {
-            guard let query = findings.object("query", of: list.body, at: list.pointers.list, .required) else { continue }
-            guard let filters = findings.object("filters", of: query, at: list.pointers.query, .required) else { continue }
+            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { continue }
+            guard let filters = findings.object(filters, of: query, at: list.pointers.query, .required) else { continue }
             let pointer = list.pointers.filters
-            if let placement = findings.member("RecommenderClientId", of: filters, at: pointer, .identifier, .required)?
+            if let placement = findings.member(recommenderClientID, of: filters, at: pointer, .identifier, .required)?
                 .stringValue, !Self.isPlainIdentifier(placement)
             {
                 findings.warning(pointer.appending("RecommenderClientId"), "should use only a-z and _ (Events API guide)")
             }
-            _ = findings.member(
-                "RecommendationId", of: filters, at: pointer, .identifier,
+            findings.validate(
+                recommendationID, of: filters, at: pointer, .identifier,
                 .recommended("strongly recommended (required for new integrations)"))
-            for (key, type) in Self.optionalFilters {
-                _ = findings.member(key, of: filters, at: pointer, type, .optional)
+            for filter in Self.optionalFilters {
+                findings.validate(filter.name, of: filters, at: pointer, filter.type, .optional)
             }
         }
     }

@@ -1,12 +1,17 @@
 /// `Search Results` and `Autocomplete` lists carry the user's text in `query.string`; `filters`,
 /// when present, is an object (v1, "Search events" and "Autocomplete events").
 struct SearchQueryRule: EventsAPIRule {
+    // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
+    private let query = MemberName("query")
+    private let string = MemberName("string")
+    private let filters = MemberName("filters")
+
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) where list.name == .searchResults || list.name == .autocomplete {
-            guard let query = findings.object("query", of: list.body, at: list.pointers.list, .required) else { continue }
+            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { continue }
             let pointer = list.pointers.query
-            _ = findings.member("string", of: query, at: pointer, .string, .required)
-            _ = findings.object("filters", of: query, at: pointer, .optional)
+            findings.validate(string, of: query, at: pointer, .string, .required)
+            findings.validate(filters, of: query, at: pointer, .object, .optional)
         }
     }
 }
