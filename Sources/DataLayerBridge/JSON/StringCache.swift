@@ -17,9 +17,7 @@ struct StringCache: @unchecked Sendable {
     private static let slotBits = 10
 
     private struct Entry {
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        var length = -1
+        var text = ShortText.none
         var string = ""
     }
 
@@ -69,22 +67,19 @@ struct StringCache: @unchecked Sendable {
     @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
-        guard table != nil, length <= 16, utf8.baseAddress != nil else { return otherString(utf8) }
-        let words = Self.words(of: utf8)
-        let hash = (words.low &* 0x9E37_79B9_7F4A_7C15) ^ (words.high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
-        let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
+        guard table != nil, length <= ShortText.maxLength, utf8.baseAddress != nil else { return otherString(utf8) }
+        let text = ShortText(unchecked: utf8)
+        let slot = Int(truncatingIfNeeded: text.hash >> (64 - Self.slotBits))
         let entry = table.unsafelyUnwrapped.entries + slot
-        if entry.pointee.length == length, entry.pointee.low == words.low, entry.pointee.high == words.high {
-            return entry.pointee.string
-        }
-        return Self.miss(utf8, words: words, entry: entry)
+        if entry.pointee.text == text { return entry.pointee.string }
+        return Self.miss(utf8, text: text, entry: entry)
     }
 
     /// A short string not in the table: made and remembered in `entry`.
     @inline(never)
-    private static func miss(_ utf8: UnsafeRawBufferPointer, words: (low: UInt64, high: UInt64), entry: UnsafeMutablePointer<Entry>) -> String {
+    private static func miss(_ utf8: UnsafeRawBufferPointer, text: ShortText, entry: UnsafeMutablePointer<Entry>) -> String {
         let string = String(validatedUTF8: utf8)
-        entry.pointee = Entry(low: words.low, high: words.high, length: utf8.count, string: string)
+        entry.pointee = Entry(text: text, string: string)
         return string
     }
 
@@ -93,28 +88,6 @@ struct StringCache: @unchecked Sendable {
     private func otherString(_ utf8: UnsafeRawBufferPointer) -> String {
         guard table != nil, utf8.count <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
         return longString(utf8)
-    }
-
-    /// Up to 16 bytes as two words, which with the length tell every such text apart: the comparison
-    /// and the hash in a few instructions. Read with overlapping loads inside the text (never past
-    /// its end), not copied byte by byte.
-    @inline(__always)
-    private static func words(of utf8: UnsafeRawBufferPointer) -> (low: UInt64, high: UInt64) {
-        let length = utf8.count
-        switch length {
-        case 8...16:
-            // Bytes 8..<length, from the last 8 bytes shifted down past those already in `low`.
-            let tail = utf8.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-            return (utf8.loadUnaligned(as: UInt64.self), length == 8 ? 0 : tail >> UInt64(8 * (16 - length)))
-        case 4..<8:
-            let head = UInt64(utf8.loadUnaligned(as: UInt32.self))
-            let tail = UInt64(utf8.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
-            return (head | tail << 32, 0)
-        default:
-            var low: UInt64 = 0
-            for index in 0..<length { low |= UInt64(utf8[index]) << UInt64(8 * index) }
-            return (low, 0)
-        }
     }
 
     /// The string of `utf8` (17 to 128 bytes), from the cache when it was made recently: found by a
@@ -139,4 +112,58 @@ struct StringCache: @unchecked Sendable {
         entry.pointee = LongEntry(hash: hash, string: string)
         return string
     }
+}
+
+/// A text of up to 16 UTF-8 bytes as two words and its length, which tell every such text apart:
+/// compared and hashed in a few instructions. Read with overlapping loads inside the text (never
+/// past its end), not copied byte by byte.
+struct ShortText: Equatable {
+    /// The longest text a ``ShortText`` holds.
+    static let maxLength = 16
+    /// No text: the length of none is -1.
+    static let none = ShortText(low: 0, high: 0, length: -1)
+
+    let low: UInt64
+    let high: UInt64
+    let length: Int
+
+    private init(low: UInt64, high: UInt64, length: Int) {
+        self.low = low
+        self.high = high
+        self.length = length
+    }
+
+    /// The text of `utf8`, or `nil` when it is longer than ``maxLength``.
+    @inline(__always)
+    init?(_ utf8: UnsafeRawBufferPointer) {
+        guard utf8.count <= Self.maxLength else { return nil }
+        self.init(unchecked: utf8)
+    }
+
+    /// The text of `utf8`, at most ``maxLength`` bytes.
+    @inline(__always)
+    init(unchecked utf8: UnsafeRawBufferPointer) {
+        length = utf8.count
+        switch length {
+        case 8...16:
+            // Bytes 8..<length, from the last 8 bytes shifted down past those already in `low`.
+            let tail = utf8.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            low = utf8.loadUnaligned(as: UInt64.self)
+            high = length == 8 ? 0 : tail >> UInt64(8 * (16 - length))
+        case 4..<8:
+            let head = UInt64(utf8.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(utf8.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
+            low = head | tail << 32
+            high = 0
+        default:
+            var bytes: UInt64 = 0
+            for index in 0..<length { bytes |= UInt64(utf8[index]) << UInt64(8 * index) }
+            low = bytes
+            high = 0
+        }
+    }
+
+    /// A hash whose top bits pick a table slot.
+    @inline(__always)
+    var hash: UInt64 { (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length) }
 }

@@ -75,20 +75,9 @@ public struct InputNormalizer: Sendable {
         "filters", "scopes",
     ]
 
-    /// ``ecommerceParameters`` as UTF-8, grouped by length (the index).
-    private static let ecommerceParametersByLength: [[[UInt8]]] = {
-        var table = [[[UInt8]]](repeating: [], count: (ecommerceParameters.map(\.utf8.count).max() ?? 0) + 1)
-        for name in ecommerceParameters { table[name.utf8.count].append(Array(name.utf8)) }
-        return table
-    }()
-
-    /// Whether the UTF-8 `key` is one of ``ecommerceParameters``: its length picks the few names to
-    /// compare it with, where hashing would read every byte of every key of every push.
+    /// Whether the UTF-8 `key` is one of ``ecommerceParameters``.
     static func isEcommerceParameter(_ key: UnsafeRawBufferPointer) -> Bool {
-        guard key.count < ecommerceParametersByLength.count else { return false }
-        return ecommerceParametersByLength[key.count].contains { name in
-            name.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
-        }
+        PushKeyNames.shared.isEcommerceParameter(key)
     }
 
     private static func isEcommerceParameter(_ key: String) -> Bool {
@@ -201,13 +190,24 @@ public struct InputNormalizer: Sendable {
     /// (`null` or `[]`) with nothing else that carries data; `nil` for a push with data.
     private static func skip(_ push: some PushMembers) -> NormalizedRecord? {
         let event = push.event
-        if case .string(let name)? = event, name.hasPrefix("gtm.") {
+        if case .string(let name)? = event, isGTMEventName(name) {
             return .skip(reason: Reason.gtmSystemEvent, detail: "event \"\(name)\"")
         }
         guard let ecommerce = push.ecommerce, ecommerce.isResetMarker else { return nil }
         let named = if case .string? = event { true } else { false }
         let carriesData = named ? push.carriesNonGTMMember : push.carriesEcommerceParameter
         return carriesData ? nil : .skip(reason: Reason.ecommerceReset, detail: "ecommerce: \(ecommerce == .null ? "null" : "[]")")
+    }
+
+    /// `name.hasPrefix("gtm.")`, which compares characters (`gtm.` followed by a combining mark is
+    /// no prefix), decided on the first five bytes when they are ASCII: then each is a character of
+    /// its own.
+    static func isGTMEventName(_ name: String) -> Bool {
+        let decided: Bool? = name.withBytes { bytes in
+            for index in 0..<min(bytes.count, 5) where bytes[index] >= 0x80 { return nil }
+            return startsWithGTM(UnsafeRawBufferPointer(bytes))
+        }
+        return decided ?? name.hasPrefix("gtm.")
     }
 
     /// The push with top-level ecommerce parameters moved under `ecommerce` (created at the end when

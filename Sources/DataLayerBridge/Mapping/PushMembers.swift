@@ -45,7 +45,7 @@ enum MemberShape: Equatable {
 
 /// Whether the UTF-8 `key` starts with `gtm.`: four bytes compared as one word, where a generic
 /// `starts(with:)` costs ten times more.
-private func startsWithGTM(_ key: UnsafeRawBufferPointer) -> Bool {
+func startsWithGTM(_ key: UnsafeRawBufferPointer) -> Bool {
     key.count >= 4 && key.loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0x2E6D_7467)
 }
 
@@ -66,81 +66,61 @@ struct ObjectPush: PushMembers {
     }
 }
 
-/// The object at `object` of a parsed record, read in place. One pass over the keys finds the
-/// members every decision reads; the questions about the other members are asked only of the
-/// records that need them (resets, pushes to map), not of the GTM events that are most of a log.
+/// The object at `object` of a parsed record, read in place. One pass over the keys answers every
+/// question the decisions ask, each key compared as a ``ShortText`` (a few instructions) rather
+/// than byte by byte against each name.
 struct TapePush: PushMembers {
-    let tape: JSONTape
-    let object: Int
     /// The value nodes of the last `event`, `"0"` and `ecommerce` members.
     let eventNode: Int?
     let zeroNode: Int?
     let ecommerceNode: Int?
+    let event: MemberShape?
+    let ecommerce: MemberShape?
+    let carriesEcommerceParameter: Bool
+    let carriesNonGTMMember: Bool
+    /// Whether any key, whatever its value, is an ecommerce parameter: normalising moves those.
+    let hasEcommerceParameter: Bool
 
     init(tape: JSONTape, object: Int) {
-        self.tape = tape
-        self.object = object
+        let names = PushKeyNames.shared
         var event: Int?, zero: Int?, ecommerce: Int?
-        Self.forEachMember(of: object, in: tape) { key, value in
-            switch key.count {
-            case 5 where Self.equals(key, "event"): event = value
-            case 9 where Self.equals(key, "ecommerce"): ecommerce = value
-            case 1 where key[0] == UInt8(ascii: "0"): zero = value
-            default: break
-            }
-            return false
-        }
-        (eventNode, zeroNode, ecommerceNode) = (event, zero, ecommerce)
-    }
-
-    var carriesEcommerceParameter: Bool {
-        anyOtherMember { key, value in tape.kind(value) != .null && InputNormalizer.isEcommerceParameter(key) }
-    }
-
-    var carriesNonGTMMember: Bool {
-        anyOtherMember { key, value in tape.kind(value) != .null && !startsWithGTM(key) }
-    }
-
-    /// Whether any key, whatever its value, is an ecommerce parameter: normalising moves those.
-    var hasEcommerceParameter: Bool {
-        anyOtherMember { key, _ in InputNormalizer.isEcommerceParameter(key) }
-    }
-
-    /// Whether `test` holds for a member other than `event` and `ecommerce`.
-    private func anyOtherMember(_ test: (UnsafeRawBufferPointer, Int) -> Bool) -> Bool {
-        var found = false
-        Self.forEachMember(of: object, in: tape) { key, value in
-            guard !Self.equals(key, "event"), !Self.equals(key, "ecommerce") else { return false }
-            found = test(key, value)
-            return found
-        }
-        return found
-    }
-
-    /// Calls `body` with each member's key (decoded when it has escapes) and value node, in
-    /// order, until it returns `true`.
-    private static func forEachMember(of object: Int, in tape: JSONTape, _ body: (UnsafeRawBufferPointer, Int) -> Bool) {
+        var carriesEcommerceParameter = false, carriesNonGTMMember = false, hasEcommerceParameter = false
         // Walked by index rather than through `children`, whose iterator holds (retains) a copy
         // of the tape.
         var keyNode = object + 1
         let end = tape.skip(object)
         while keyNode < end {
-            let stop: Bool
+            let value = keyNode + 1
+            let role: PushKeyNames.Role
             if tape.stringNeedsDecoding(keyNode) {
                 var name = tape.string(keyNode)
-                stop = name.withUTF8 { body(UnsafeRawBufferPointer($0), keyNode + 1) }
+                role = name.withUTF8 { names.role(of: UnsafeRawBufferPointer($0)) }
             } else {
-                stop = body(tape.rawText(keyNode), keyNode + 1)
+                role = names.role(of: tape.rawText(keyNode))
             }
-            if stop { return }
-            keyNode = tape.skip(keyNode + 1)
+            switch role {
+            case .event: event = value
+            case .ecommerce: ecommerce = value
+            case .other(let isZero, let isParameter, let isGTM):
+                if isZero { zero = value }
+                hasEcommerceParameter = hasEcommerceParameter || isParameter
+                if tape.kind(value) != .null {
+                    carriesEcommerceParameter = carriesEcommerceParameter || isParameter
+                    carriesNonGTMMember = carriesNonGTMMember || !isGTM
+                }
+            }
+            keyNode = tape.skip(value)
         }
+        (eventNode, zeroNode, ecommerceNode) = (event, zero, ecommerce)
+        // Not `map` with a closure, which would keep a copy (a retain) of the tape.
+        if let event { self.event = Self.shape(tape, event) } else { self.event = nil }
+        if let ecommerce { self.ecommerce = Self.shape(tape, ecommerce) } else { self.ecommerce = nil }
+        self.carriesEcommerceParameter = carriesEcommerceParameter
+        self.carriesNonGTMMember = carriesNonGTMMember
+        self.hasEcommerceParameter = hasEcommerceParameter
     }
 
-    var event: MemberShape? { eventNode.map(shape) }
-    var ecommerce: MemberShape? { ecommerceNode.map(shape) }
-
-    private func shape(_ node: Int) -> MemberShape {
+    private static func shape(_ tape: JSONTape, _ node: Int) -> MemberShape {
         switch tape.kind(node) {
         case .null: return .null
         case .string: return .string(tape.string(node))
@@ -148,8 +128,75 @@ struct TapePush: PushMembers {
         default: return .other
         }
     }
+}
 
-    private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-        bytes.count == text.utf8CodeUnitCount && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
+/// The key names the tape decisions look for, as ``ShortText``s: made once, read once per push.
+struct PushKeyNames: Sendable {
+    static let shared = PushKeyNames()
+
+    /// What a key is to the decisions.
+    enum Role {
+        case event
+        case ecommerce
+        /// Any other key: whether it is `"0"`, one of ``InputNormalizer/ecommerceParameters``, or
+        /// starts with `gtm.`.
+        case other(isZero: Bool, isParameter: Bool, isGTM: Bool)
+    }
+
+    private let event = Self.text("event")
+    private let ecommerce = Self.text("ecommerce")
+    private let zero = Self.text("0")
+    /// ``InputNormalizer/ecommerceParameters`` in an open-addressed table of 64 slots (a third
+    /// full), empty slots holding ``ShortText/none``: most keys that are none of them stop at an
+    /// empty slot after one comparison.
+    private let parameters: [ShortText]
+    private static let parameterSlotBits = 6
+
+    private init() {
+        var slots = [ShortText](repeating: .none, count: 1 << Self.parameterSlotBits)
+        for name in InputNormalizer.ecommerceParameters {
+            var slot = Self.slot(of: Self.text(name))
+            while slots[slot] != .none { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = Self.text(name)
+        }
+        parameters = slots
+    }
+
+    private static func text(_ name: String) -> ShortText {
+        Array(name.utf8).withUnsafeBytes { ShortText($0)! }
+    }
+
+    @inline(__always)
+    private static func slot(of text: ShortText) -> Int {
+        Int(truncatingIfNeeded: text.hash >> (64 - UInt64(parameterSlotBits)))
+    }
+
+    /// Whether `text` is one of ``InputNormalizer/ecommerceParameters``.
+    @inline(__always)
+    func isEcommerceParameter(_ text: ShortText) -> Bool {
+        parameters.withUnsafeBufferPointer { slots in
+            var slot = Self.slot(of: text)
+            while true {
+                let entry = slots[slot]
+                if entry == text { return true }
+                if entry.length < 0 { return false }
+                slot = (slot + 1) & (slots.count - 1)
+            }
+        }
+    }
+
+    /// Whether the UTF-8 `key` is one of ``InputNormalizer/ecommerceParameters``.
+    func isEcommerceParameter(_ key: UnsafeRawBufferPointer) -> Bool {
+        guard let text = ShortText(key) else { return false }
+        return isEcommerceParameter(text)
+    }
+
+    /// The role of the UTF-8 `key`.
+    @inline(__always)
+    func role(of key: UnsafeRawBufferPointer) -> Role {
+        guard let text = ShortText(key) else { return .other(isZero: false, isParameter: false, isGTM: startsWithGTM(key)) }
+        if text == event { return .event }
+        if text == ecommerce { return .ecommerce }
+        return .other(isZero: text == zero, isParameter: isEcommerceParameter(text), isGTM: startsWithGTM(key))
     }
 }
