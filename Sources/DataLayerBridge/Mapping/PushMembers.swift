@@ -130,7 +130,8 @@ struct TapePush: PushMembers {
     }
 }
 
-/// The key names the tape decisions look for, as ``ShortText``s: made once, read once per push.
+/// The key names the tape decisions look for, as ``ShortText``s in one small hash table: a key is
+/// classified by one probe, made once and read once per push.
 struct PushKeyNames: Sendable {
     static let shared = PushKeyNames()
 
@@ -143,43 +144,55 @@ struct PushKeyNames: Sendable {
         case other(isZero: Bool, isParameter: Bool, isGTM: Bool)
     }
 
-    private let event = Self.text("event")
-    private let ecommerce = Self.text("ecommerce")
-    private let zero = Self.text("0")
-    /// ``InputNormalizer/ecommerceParameters`` in an open-addressed table of 64 slots (a third
-    /// full), empty slots holding ``ShortText/none``: most keys that are none of them stop at an
-    /// empty slot after one comparison.
-    private let parameters: [ShortText]
-    private static let parameterSlotBits = 6
+    private struct Slot {
+        var text: ShortText
+        var role: Role
+    }
+
+    /// `event`, `ecommerce`, `"0"` and ``InputNormalizer/ecommerceParameters`` in an open-addressed
+    /// table of 64 slots (a third full), empty slots holding ``ShortText/none``: most other keys
+    /// stop at an empty slot after one comparison.
+    private let slots: [Slot]
+    private static let slotBits = 6
+    /// For each length up to ``ShortText/maxLength``, a bit for the low six bits of the first byte
+    /// of each name of that length: most keys (`client_id`, `page_location`, `timestamp`) are
+    /// told to be none of the names by this one test, without their text hashed.
+    private let firstBytes: [UInt64]
 
     private init() {
-        var slots = [ShortText](repeating: .none, count: 1 << Self.parameterSlotBits)
-        for name in InputNormalizer.ecommerceParameters {
-            var slot = Self.slot(of: Self.text(name))
-            while slots[slot] != .none { slot = (slot + 1) & (slots.count - 1) }
-            slots[slot] = Self.text(name)
+        let roles = [("event", Role.event), ("ecommerce", .ecommerce), ("0", .other(isZero: true, isParameter: false, isGTM: false))]
+            + InputNormalizer.ecommerceParameters.map { ($0, Role.other(isZero: false, isParameter: true, isGTM: false)) }
+        var firstBytes = [UInt64](repeating: 0, count: ShortText.maxLength + 1)
+        for (name, _) in roles { firstBytes[name.utf8.count] |= Self.bit(of: name.utf8.first ?? 0) }
+        self.firstBytes = firstBytes
+        var slots = [Slot](repeating: Slot(text: .none, role: .other(isZero: false, isParameter: false, isGTM: false)),
+                           count: 1 << Self.slotBits)
+        for (name, role) in roles {
+            let text = Array(name.utf8).withUnsafeBytes { ShortText($0)! }
+            var slot = Self.slot(of: text)
+            while slots[slot].text != .none { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = Slot(text: text, role: role)
         }
-        parameters = slots
+        self.slots = slots
     }
 
-    private static func text(_ name: String) -> ShortText {
-        Array(name.utf8).withUnsafeBytes { ShortText($0)! }
-    }
+    @inline(__always)
+    private static func bit(of firstByte: UInt8) -> UInt64 { 1 << (firstByte & 63) }
 
     @inline(__always)
     private static func slot(of text: ShortText) -> Int {
-        Int(truncatingIfNeeded: text.hash >> (64 - UInt64(parameterSlotBits)))
+        Int(truncatingIfNeeded: text.hash >> (64 - UInt64(slotBits)))
     }
 
-    /// Whether `text` is one of ``InputNormalizer/ecommerceParameters``.
+    /// The role of the name `text` when it is one the decisions look for.
     @inline(__always)
-    func isEcommerceParameter(_ text: ShortText) -> Bool {
-        parameters.withUnsafeBufferPointer { slots in
+    private func knownRole(_ text: ShortText) -> Role? {
+        slots.withUnsafeBufferPointer { slots in
             var slot = Self.slot(of: text)
             while true {
                 let entry = slots[slot]
-                if entry == text { return true }
-                if entry.length < 0 { return false }
+                if entry.text == text { return entry.role }
+                if entry.text.length < 0 { return nil }
                 slot = (slot + 1) & (slots.count - 1)
             }
         }
@@ -187,16 +200,18 @@ struct PushKeyNames: Sendable {
 
     /// Whether the UTF-8 `key` is one of ``InputNormalizer/ecommerceParameters``.
     func isEcommerceParameter(_ key: UnsafeRawBufferPointer) -> Bool {
-        guard let text = ShortText(key) else { return false }
-        return isEcommerceParameter(text)
+        if case .other(_, true, _)? = ShortText(key).flatMap(knownRole) { return true }
+        return false
     }
 
     /// The role of the UTF-8 `key`.
     @inline(__always)
     func role(of key: UnsafeRawBufferPointer) -> Role {
-        guard let text = ShortText(key) else { return .other(isZero: false, isParameter: false, isGTM: startsWithGTM(key)) }
-        if text == event { return .event }
-        if text == ecommerce { return .ecommerce }
-        return .other(isZero: text == zero, isParameter: isEcommerceParameter(text), isGTM: startsWithGTM(key))
+        // No name looked for is empty or starts with `gtm.`.
+        if key.count <= ShortText.maxLength, key.count > 0, firstBytes[key.count] & Self.bit(of: key[0]) != 0,
+           let role = knownRole(ShortText(unchecked: key)) {
+            return role
+        }
+        return .other(isZero: false, isParameter: false, isGTM: startsWithGTM(key))
     }
 }
