@@ -236,8 +236,9 @@ public struct JSONTape: @unchecked Sendable {
             size += 1
             return .bool(false)
         case .number:
+            // Through the cache too, which makes short numbers without copying and checking them.
             size += 1
-            return .number(number(node))
+            return .number(JSONNumber(uncheckedText: strings.string(rawText(node))))
         case .string:
             let (string, length) = self.string(node, strings: &strings)
             size += 1 + length

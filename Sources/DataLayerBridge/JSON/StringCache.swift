@@ -10,7 +10,9 @@ import Darwin
 /// repeat from push to push). Direct-mapped: 4,096 entries of up to 16 bytes, and 4,096 of up to
 /// 256 bytes found by a hash of their bytes. A catalogue's product names need that many slots to
 /// stay cached between their occurrences (1,024 found 4 % fewer of a log's long strings again; 16,384
-/// cost more to set up than they saved); browsers' user agents run to 140 bytes.
+/// cost more to set up than they saved); browsers' user agents run to 140 bytes. Strings of up to
+/// 15 bytes (most keys, numbers, currencies, ids) bypass the tables: they are made from the words
+/// of their text as the stdlib lays out a small string, which costs less than a lookup.
 ///
 /// A value type: a worker keeps one beside its parser and passes it to
 /// ``JSONTape/value(_:strings:)``. The table is written only while uniquely referenced (a copy
@@ -34,6 +36,10 @@ struct StringCache: @unchecked Sendable {
     private final class Table {
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
         let longEntries = UnsafeMutablePointer<LongEntry>.allocate(capacity: 1 << StringCache.slotBits)
+        /// Whether strings of up to 15 bytes are made from their words (``ShortText/smallString``)
+        /// rather than looked up: read here, where every lookup has the table at hand, rather than
+        /// from the static, whose every read would cost a `swift_once`.
+        let makesSmallStrings = ShortText.smallStringLayoutHolds
 
         init() {
             entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
@@ -64,13 +70,15 @@ struct StringCache: @unchecked Sendable {
 
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
     /// The table must have been prepared (``prepare()``) since this cache was last copied; without a
-    /// table the string is made afresh. A hit on a short string is inlined into the caller; the rest
-    /// costs a call.
+    /// table the string is made afresh. Up to 15 bytes, the string is made from the words of its
+    /// text (no allocation, no lookup, no retain); a hit on a 16-byte string is inlined into the
+    /// caller; the rest costs a call.
     @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
         guard table != nil, length <= ShortText.maxLength, utf8.baseAddress != nil else { return otherString(utf8) }
         let text = ShortText(unchecked: utf8)
+        if length < ShortText.maxLength, table.unsafelyUnwrapped.makesSmallStrings { return text.smallString }
         let slot = Int(truncatingIfNeeded: text.hash >> (64 - Self.slotBits))
         let entry = table.unsafelyUnwrapped.entries + slot
         if entry.pointee.text == text { return entry.pointee.string }
@@ -116,9 +124,10 @@ struct StringCache: @unchecked Sendable {
     }
 }
 
-/// A text of up to 16 UTF-8 bytes as two words and its length, which tell every such text apart:
-/// compared and hashed in a few instructions. Read with overlapping loads inside the text (never
-/// past its end), not copied byte by byte.
+/// A text of up to 16 UTF-8 bytes as two little-endian words (the bytes in order, zeros after
+/// them) and its length, which tell every such text apart: compared and hashed in a few
+/// instructions. Read with overlapping loads inside the text (never past its end), not copied byte
+/// by byte.
 struct ShortText: Equatable {
     /// The longest text a ``ShortText`` holds.
     static let maxLength = 16
@@ -153,9 +162,10 @@ struct ShortText: Equatable {
             low = utf8.loadUnaligned(as: UInt64.self)
             high = length == 8 ? 0 : tail >> UInt64(8 * (16 - length))
         case 4..<8:
+            // Bytes 4..<length, from the last 4 bytes shifted down past those already in `head`.
             let head = UInt64(utf8.loadUnaligned(as: UInt32.self))
             let tail = UInt64(utf8.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
-            low = head | tail << 32
+            low = head | (tail >> UInt64(8 * (8 - length))) << 32
             high = 0
         default:
             var bytes: UInt64 = 0
@@ -164,6 +174,37 @@ struct ShortText: Equatable {
             high = 0
         }
     }
+
+    /// The bits of the small string of this text (at most 15 bytes), as Swift lays one out on
+    /// 64-bit platforms: the bytes in order, then in the last byte a discriminator (immortal, small,
+    /// and ASCII when it is) and the count.
+    var smallStringBits: (UInt64, UInt64) {
+        let isASCII = (low | high) & 0x8080_8080_8080_8080 == 0
+        let discriminator: UInt64 = isASCII ? 0xE0 : 0xA0
+        return (low, high | (discriminator | UInt64(truncatingIfNeeded: length)) << 56)
+    }
+
+    /// The string of this text, which must be valid UTF-8 of at most 15 bytes, made from its words:
+    /// what the stdlib would make after copying and validating the bytes again. Only where
+    /// ``smallStringLayoutHolds``.
+    @inline(__always)
+    var smallString: String { unsafeBitCast(smallStringBits, to: String.self) }
+
+    /// Whether ``smallStringBits`` are the bits of the strings the stdlib makes, checked on texts
+    /// of every length up to 15, ASCII and not (reading a real string's bits is safe; making one
+    /// from bits is done only when they agree, so a different layout turns the shortcut off rather
+    /// than making bad strings).
+    static let smallStringLayoutHolds: Bool = {
+        guard MemoryLayout<String>.size == 16 else { return false }
+        let samples = (0..<ShortText.maxLength).flatMap { length in
+            [Array("abcdefghijklmnop".utf8.prefix(length)), length < 2 ? [] : Array("é".utf8) + Array("0123456789abcd".utf8.prefix(length - 2))]
+        }
+        return samples.allSatisfy { bytes in
+            let made = unsafeBitCast(String(decoding: bytes, as: UTF8.self), to: (UInt64, UInt64).self)
+            let ours = bytes.withUnsafeBytes { ShortText(unchecked: $0).smallStringBits }
+            return made == ours
+        }
+    }()
 
     /// A hash whose top bits pick a table slot.
     @inline(__always)

@@ -42,6 +42,33 @@ struct StringCacheTests {
         }
     }
 
+    /// Strings of up to 15 bytes are made from their words: each must be, bit for bit, the string
+    /// the stdlib makes of the same bytes (then it compares, hashes, counts and frees as that one
+    /// does), for every length, ASCII or with letters of two, three and four bytes anywhere.
+    @Test func shortStringsAreTheStdlibsBitForBit() {
+        #expect(ShortText.smallStringLayoutHolds)
+        var cache = StringCache()
+        cache.prepare()
+        let pieces = ["a", "Z", "0", " ", "é", "ř", "€", "😀", "\u{7F}"]
+        var texts = [""]
+        var last = [""]
+        for _ in 0..<4 {
+            last = last.flatMap { prefix in pieces.map { prefix + $0 } }
+            texts += last
+        }
+        texts += ["abcdefghijklmno", "1714521611524", "39.63", "Oblečení", "bílá / L", "čokoláda 😀", "https://a.cz/x"]
+        for length in 0...15 { texts.append(String(repeating: "x", count: length)) }
+        var checked = 0
+        for text in texts where text.utf8.count <= 15 {
+            let made = Self.string(text, &cache)
+            let expected = String(decoding: Array(text.utf8), as: UTF8.self)
+            #expect(unsafeBitCast(made, to: (UInt64, UInt64).self) == unsafeBitCast(expected, to: (UInt64, UInt64).self), "\(text)")
+            #expect(made == text && made.count == text.count && made.hashValue == text.hashValue, "\(text)")
+            checked += 1
+        }
+        #expect(checked > 5_000)
+    }
+
     @Test func aCopyDoesNotWriteTheTableItShares() {
         var original = StringCache()
         _ = Self.string("item_name", &original)
