@@ -5,14 +5,14 @@ import Darwin
 #endif
 
 /// Recently made strings, so that materialising a stream's documents validates and builds each
-/// repeated key or value once rather than at every occurrence (a GA4 push repeats `item_id`,
-/// `item_name`, `price`, its currency… for every item; list names, product names and page URLs
-/// repeat from push to push). Direct-mapped: 4,096 entries of up to 16 bytes, and 4,096 of up to
-/// 256 bytes found by a hash of their bytes. A catalogue's product names need that many slots to
-/// stay cached between their occurrences (1,024 found 4 % fewer of a log's long strings again; 16,384
-/// cost more to set up than they saved); browsers' user agents run to 140 bytes. Strings of up to
-/// 15 bytes (most keys, numbers, currencies, ids) bypass the tables: they are made from the words
-/// of their text as the stdlib lays out a small string, which costs less than a lookup.
+/// repeated string once rather than at every occurrence (list names, product names and page URLs
+/// repeat from item to item and push to push). Strings of up to 15 bytes (most keys, numbers,
+/// currencies, ids) are not looked up: they are made from the words of their text as the stdlib
+/// lays out a small string, which costs less than a lookup. Longer ones, up to 256 bytes, are
+/// found in a direct-mapped table of 4,096 entries by a hash of their bytes. A catalogue's product
+/// names need that many slots to stay cached between their occurrences (1,024 found 4 % fewer of a
+/// log's long strings again; 16,384 cost more to set up than they saved); browsers' user agents
+/// run to 140 bytes.
 ///
 /// A value type: a worker keeps one beside its parser and passes it to
 /// ``JSONTape/value(_:strings:)``. The table is written only while uniquely referenced (a copy
@@ -21,11 +21,6 @@ struct StringCache: @unchecked Sendable {
     private static let slotBits = 12
 
     private struct Entry {
-        var text = ShortText.none
-        var string = ""
-    }
-
-    private struct LongEntry {
         var hash: UInt64 = 0
         var string = ""
     }
@@ -35,27 +30,23 @@ struct StringCache: @unchecked Sendable {
 
     private final class Table {
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
-        let longEntries = UnsafeMutablePointer<LongEntry>.allocate(capacity: 1 << StringCache.slotBits)
-        /// Whether strings of up to 15 bytes are made from their words (``ShortText/smallString``)
-        /// rather than looked up: read here, where every lookup has the table at hand, rather than
-        /// from the static, whose every read would cost a `swift_once`.
+        /// Whether strings of up to 15 bytes are made from their words (``ShortText/smallString``):
+        /// read here, where every lookup has the table at hand, rather than from the static, whose
+        /// every read would cost a `swift_once`.
         let makesSmallStrings = ShortText.smallStringLayoutHolds
 
         init() {
             entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
-            longEntries.initialize(repeating: LongEntry(), count: 1 << StringCache.slotBits)
         }
 
         deinit {
             entries.deinitialize(count: 1 << StringCache.slotBits)
             entries.deallocate()
-            longEntries.deinitialize(count: 1 << StringCache.slotBits)
-            longEntries.deallocate()
         }
     }
 
     private let enabled: Bool
-    /// Allocated on first use (256 KiB), so a cache that is never used costs nothing.
+    /// Allocated on first use (96 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
     /// A cache, or with `enabled` false a pass-through: one-off conversions gain nothing from a
@@ -71,36 +62,23 @@ struct StringCache: @unchecked Sendable {
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
     /// The table must have been prepared (``prepare()``) since this cache was last copied; without a
     /// table the string is made afresh. Up to 15 bytes, the string is made from the words of its
-    /// text (no allocation, no lookup, no retain); a hit on a 16-byte string is inlined into the
-    /// caller; the rest costs a call.
+    /// text (no allocation, no lookup, no retain), inlined into the caller; the rest costs a call.
     @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
-        let length = utf8.count
-        guard table != nil, length <= ShortText.maxLength, utf8.baseAddress != nil else { return otherString(utf8) }
-        let text = ShortText(unchecked: utf8)
-        if length < ShortText.maxLength, table.unsafelyUnwrapped.makesSmallStrings { return text.smallString }
-        let slot = Int(truncatingIfNeeded: text.hash >> (64 - Self.slotBits))
-        let entry = table.unsafelyUnwrapped.entries + slot
-        if entry.pointee.text == text { return entry.pointee.string }
-        return Self.miss(utf8, text: text, entry: entry)
-    }
-
-    /// A short string not in the table: made and remembered in `entry`.
-    @inline(never)
-    private static func miss(_ utf8: UnsafeRawBufferPointer, text: ShortText, entry: UnsafeMutablePointer<Entry>) -> String {
-        let string = String(validatedUTF8: utf8)
-        entry.pointee = Entry(text: text, string: string)
-        return string
+        if utf8.count < ShortText.maxLength, table?.makesSmallStrings == true { return ShortText(unchecked: utf8).smallString }
+        return otherString(utf8)
     }
 
     /// ``string(_:)`` of a longer string, or of any without a table.
     @inline(never)
     private func otherString(_ utf8: UnsafeRawBufferPointer) -> String {
-        guard table != nil, utf8.count <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
+        guard table != nil, utf8.count >= ShortText.maxLength, utf8.count <= Self.longLimit, utf8.baseAddress != nil else {
+            return String(validatedUTF8: utf8)
+        }
         return longString(utf8)
     }
 
-    /// The string of `utf8` (17 to 256 bytes), from the cache when it was made recently: found by a
+    /// The string of `utf8` (16 to 256 bytes), from the cache when it was made recently: found by a
     /// hash of its bytes and confirmed by comparing them.
     private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
@@ -113,13 +91,13 @@ struct StringCache: @unchecked Sendable {
         // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
         hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
-        let entry = table.unsafelyUnwrapped.longEntries + slot
+        let entry = table.unsafelyUnwrapped.entries + slot
         if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
            entry.pointee.string.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, utf8.baseAddress!, length) == 0 }) == true {
             return entry.pointee.string
         }
         let string = String(decoding: utf8, as: UTF8.self)
-        entry.pointee = LongEntry(hash: hash, string: string)
+        entry.pointee = Entry(hash: hash, string: string)
         return string
     }
 }

@@ -4,14 +4,16 @@ import Testing
 /// The cache of short strings that materialisation goes through: it must return exactly the
 /// string of the bytes asked for, whatever was cached before.
 struct StringCacheTests {
+    /// `text` through `cache`, prepared first as materialisation prepares it for each document.
     static func string(_ text: String, _ cache: inout StringCache) -> String {
-        Array(text.utf8).withUnsafeBytes { cache.string($0) }
+        cache.prepare()
+        return Array(text.utf8).withUnsafeBytes { cache.string($0) }
     }
 
     @Test func everyLookupGivesTheStringOfItsBytes() {
         var cache = StringCache()
-        // Enough distinct keys to collide in 1,024 slots many times over, each asked for twice,
-        // with lengths 0 to 16 (cached by their bytes), 17 to 256 (cached by a hash of them) and
+        // Enough distinct keys to collide in 4,096 slots many times over, each asked for twice,
+        // with lengths 0 to 15 (made from their words), 16 to 256 (cached by a hash of them) and
         // beyond (made afresh), ASCII and not.
         let keys = (0..<5_000).map { number in
             ["", "a", "item_id", "Košile", "x\(number)", String(repeating: "k", count: number % 20) + "\(number)",
@@ -27,8 +29,9 @@ struct StringCacheTests {
         for ending in ["a", "b", "a", "ž"] { #expect(Self.string(long + ending, &cache) == long + ending) }
     }
 
-    /// Short texts are told apart by two words read with overlapping loads: texts of every length up
-    /// to 16 that differ in a single byte, at every position, must each come back as themselves.
+    /// Short texts are made from two words read with overlapping loads, longer ones are cached by a
+    /// hash of their words: texts of every length up to 17 that differ in a single byte, at every
+    /// position, must each come back as themselves.
     @Test func textsDifferingInOneByteAreToldApart() {
         var cache = StringCache()
         for length in 1...17 {
@@ -48,7 +51,6 @@ struct StringCacheTests {
     @Test func shortStringsAreTheStdlibsBitForBit() {
         #expect(ShortText.smallStringLayoutHolds)
         var cache = StringCache()
-        cache.prepare()
         let pieces = ["a", "Z", "0", " ", "é", "ř", "€", "😀", "\u{7F}"]
         var texts = [""]
         var last = [""]
