@@ -166,7 +166,14 @@ struct ShortText: Equatable {
     /// what the stdlib would make after copying and validating the bytes again. Only where
     /// ``smallStringLayoutHolds``.
     @inline(__always)
-    var smallString: String { unsafeBitCast(smallStringBits, to: String.self) }
+    var smallString: String {
+        // Moved out of the bits rather than bit-cast, which would copy the string and so retain it
+        // (a call into the runtime, for a small string that nothing owns).
+        var bits = smallStringBits
+        return withUnsafeMutablePointer(to: &bits) { pointer in
+            UnsafeMutableRawPointer(pointer).bindMemory(to: String.self, capacity: 1).move()
+        }
+    }
 
     /// Whether ``smallStringBits`` are the bits of the strings the stdlib makes, checked on texts
     /// of every length up to 15, ASCII and not (reading a real string's bits is safe; making one
