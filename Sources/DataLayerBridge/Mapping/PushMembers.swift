@@ -13,6 +13,9 @@ protocol PushMembers {
     var event: MemberShape? { get }
     /// The last member named `ecommerce`; `nil` when there is none.
     var ecommerce: MemberShape? { get }
+    /// The last `event` member's name when it starts with `gtm.` (``InputNormalizer/isGTMEventName(_:)``):
+    /// GTM's own events, which are skipped. Only their names are made into strings.
+    var gtmSystemEventName: String? { get }
     /// Whether a member other than `event` and `ecommerce`, whose value is not null, is one of
     /// ``InputNormalizer/ecommerceParameters``.
     var carriesEcommerceParameter: Bool { get }
@@ -24,7 +27,7 @@ protocol PushMembers {
 /// A member value as the skip decisions see it.
 enum MemberShape: Equatable {
     case null
-    case string(String)
+    case string
     case emptyArray
     /// Anything else: a number, Boolean, object or non-empty array.
     case other
@@ -33,7 +36,7 @@ enum MemberShape: Equatable {
     init(_ value: JSONValue) {
         switch value {
         case .null: self = .null
-        case .string(let string): self = .string(string)
+        case .string: self = .string
         case .array(let elements) where elements.isEmpty: self = .emptyArray
         default: self = .other
         }
@@ -55,6 +58,10 @@ struct ObjectPush: PushMembers {
 
     var event: MemberShape? { object["event"].map(MemberShape.init) }
     var ecommerce: MemberShape? { object["ecommerce"].map(MemberShape.init) }
+    var gtmSystemEventName: String? {
+        guard case .string(let name)? = object["event"], InputNormalizer.isGTMEventName(name) else { return nil }
+        return name
+    }
     var carriesEcommerceParameter: Bool { containsNonNullMember(where: InputNormalizer.isEcommerceParameter) }
     var carriesNonGTMMember: Bool { containsNonNullMember { !startsWithGTM($0) } }
 
@@ -76,6 +83,7 @@ struct TapePush: PushMembers {
     let ecommerceNode: Int?
     let event: MemberShape?
     let ecommerce: MemberShape?
+    let gtmSystemEventName: String?
     let carriesEcommerceParameter: Bool
     let carriesNonGTMMember: Bool
     /// Whether any key, whatever its value, is an ecommerce parameter: normalising moves those.
@@ -114,16 +122,27 @@ struct TapePush: PushMembers {
         (eventNode, zeroNode, ecommerceNode) = (event, zero, ecommerce)
         // Not `map` with a closure, which would keep a copy (a retain) of the tape.
         if let event { self.event = Self.shape(tape, event) } else { self.event = nil }
+        gtmSystemEventName = self.event == .string ? Self.gtmSystemEventName(tape, event.unsafelyUnwrapped) : nil
         if let ecommerce { self.ecommerce = Self.shape(tape, ecommerce) } else { self.ecommerce = nil }
         self.carriesEcommerceParameter = carriesEcommerceParameter
         self.carriesNonGTMMember = carriesNonGTMMember
         self.hasEcommerceParameter = hasEcommerceParameter
     }
 
+    /// The name of the event string at `node` when it starts with `gtm.`: decided on its bytes,
+    /// made into a string only then, or when escapes or non-ASCII bytes leave it to the string.
+    private static func gtmSystemEventName(_ tape: JSONTape, _ node: Int) -> String? {
+        if !tape.stringNeedsDecoding(node), let isGTM = InputNormalizer.isGTMEventName(utf8: tape.rawText(node)) {
+            return isGTM ? tape.string(node) : nil
+        }
+        let name = tape.string(node)
+        return InputNormalizer.isGTMEventName(name) ? name : nil
+    }
+
     private static func shape(_ tape: JSONTape, _ node: Int) -> MemberShape {
         switch tape.kind(node) {
         case .null: return .null
-        case .string: return .string(tape.string(node))
+        case .string: return .string
         case .array where tape.count(node) == 0: return .emptyArray
         default: return .other
         }

@@ -25,6 +25,8 @@ struct PushMembersFastPathTests {
             + ["gtm.js", "gtm.dom", "Gtm.js", "ǵtm.js", "gtm.js\u{301}", "gtm.\u{301}", "page_view", "gtm.😀"]
         for name in names {
             #expect(InputNormalizer.isGTMEventName(name) == name.hasPrefix("gtm."), "\(Array(name.unicodeScalars))")
+            // The skip's detail, written in one go, is the interpolated one byte for byte.
+            #expect(Array(InputNormalizer.quoted(event: name).utf8) == Array("event \"\(name)\"".utf8))
         }
     }
 
@@ -55,7 +57,8 @@ struct PushMembersFastPathTests {
         let keys = [#""event""#, #""ecommerce""#, #""0""#, #""items""#, #""value""#, #""tax""#, #""gtm.start""#,
                     #""gtm.uniqueEventId""#, #""client_id""#, #""ev\u0065nt""#, #""it\u0065ms""#, #""gtm\u002Eoops""#,
                     #""promotion_name""#, #""promotion_names""#, #""screen_resolution""#, #""eventx""#, #""""#]
-        let values = ["null", #""gtm.js""#, #""page_view""#, #""event""#, "[]", "[1]", "{}", #"{"items":[]}"#, "1", #""""#]
+        let values = ["null", #""gtm.js""#, #""page_view""#, #""event""#, "[]", "[1]", "{}", #"{"items":[]}"#, "1", #""""#,
+                      #""gtm\u002Eclick""#, #""gtm.\u0301x""#, #""gtm.é""#, #""gtméx""#, #""gtm""#]
         var state: UInt64 = 42
         func next(_ bound: Int) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -79,6 +82,7 @@ struct PushMembersFastPathTests {
                 let push = TapePush(tape: tape, object: tape.root)
                 #expect(push.event == expected.event, "\(text)")
                 #expect(push.ecommerce == expected.ecommerce, "\(text)")
+                #expect(push.gtmSystemEventName == expected.gtmSystemEventName, "\(text)")
                 #expect(push.carriesEcommerceParameter == expected.carriesEcommerceParameter, "\(text)")
                 #expect(push.carriesNonGTMMember == expected.carriesNonGTMMember, "\(text)")
                 #expect(push.hasEcommerceParameter == others.contains { InputNormalizer.ecommerceParameters.contains($0.key) }, "\(text)")
