@@ -12,7 +12,7 @@ struct StringCacheTests {
 
     @Test func everyLookupGivesTheStringOfItsBytes() {
         var cache = StringCache()
-        // Enough distinct keys to collide in 4,096 slots many times over, each asked for twice,
+        // Enough distinct keys for many to collide in 8,192 slots, each asked for twice,
         // with lengths 0 to 15 (made from their words), 16 to 256 (cached by a hash of them) and
         // beyond (made afresh), ASCII and not.
         let keys = (0..<5_000).map { number in
