@@ -51,13 +51,7 @@ struct StringCacheTests {
     @Test func shortStringsAreTheStdlibsBitForBit() {
         #expect(ShortText.smallStringLayoutHolds)
         var cache = StringCache()
-        let pieces = ["a", "Z", "0", " ", "é", "ř", "€", "😀", "\u{7F}"]
-        var texts = [""]
-        var last = [""]
-        for _ in 0..<4 {
-            last = last.flatMap { prefix in pieces.map { prefix + $0 } }
-            texts += last
-        }
+        var texts = StringFastPathTests.strings(of: ["a", "Z", "0", " ", "é", "ř", "€", "😀", "\u{7F}"], upTo: 4)
         texts += ["abcdefghijklmno", "1714521611524", "39.63", "Oblečení", "bílá / L", "čokoláda 😀", "https://a.cz/x"]
         for length in 0...15 { texts.append(String(repeating: "x", count: length)) }
         var checked = 0
