@@ -236,8 +236,9 @@ public struct JSONTape: @unchecked Sendable {
             size += 1
             return .bool(false)
         case .number:
+            // Through the cache too, which makes short numbers without copying and checking them.
             size += 1
-            return .number(number(node))
+            return .number(JSONNumber(uncheckedText: strings.string(rawText(node))))
         case .string:
             let (string, length) = self.string(node, strings: &strings)
             size += 1 + length
@@ -255,7 +256,14 @@ public struct JSONTape: @unchecked Sendable {
         var elements: [JSONValue] = []
         elements.reserveCapacity(count(node))
         size += 1
-        for child in children(node) { elements.append(value(child, strings: &strings, size: &size)) }
+        // Walked by index rather than through `children`, whose copy of the tape costs a retain
+        // and a release per container.
+        var element = node + 1
+        let end = skip(node)
+        while element < end {
+            elements.append(value(element, strings: &strings, size: &size))
+            element = skip(element)
+        }
         return .array(elements)
     }
 
@@ -265,11 +273,14 @@ public struct JSONTape: @unchecked Sendable {
         var members: [JSONObject.Member] = []
         members.reserveCapacity(count(node))
         var objectSize = 1
-        for key in children(node) {
+        var key = node + 1
+        let end = skip(node)
+        while key < end {
             let (name, nameLength) = string(key, strings: &strings)
             objectSize += nameLength
             members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
                                              keyLength: UInt32(truncatingIfNeeded: nameLength)))
+            key = skip(key + 1)
         }
         var object = JSONObject(members)
         object.knownSize = objectSize

@@ -5,51 +5,48 @@ import Darwin
 #endif
 
 /// Recently made strings, so that materialising a stream's documents validates and builds each
-/// repeated key or value once rather than at every occurrence (a GA4 push repeats `item_id`,
-/// `item_name`, `price`, its currency… for every item; list names, product names and page URLs
-/// repeat from push to push). Direct-mapped: 1,024 entries of up to 16 bytes, and 1,024 of up to
-/// 128 bytes found by a hash of their bytes.
+/// repeated string once rather than at every occurrence (list names, product names and page URLs
+/// repeat from item to item and push to push). Strings of up to 15 bytes (most keys, numbers,
+/// currencies, ids) are not looked up: they are made from the words of their text as the stdlib
+/// lays out a small string, which costs less than a lookup. Longer ones, up to 256 bytes, are
+/// found in a direct-mapped table of 8,192 entries by a hash of their bytes. A catalogue's product
+/// names need that many slots to stay cached between their occurrences (with 1,024, 6 % fewer of a
+/// log's long strings were found again; 16,384 cost more to set up than they saved on a short
+/// input); browsers' user agents run to 140 bytes.
 ///
 /// A value type: a worker keeps one beside its parser and passes it to
 /// ``JSONTape/value(_:strings:)``. The table is written only while uniquely referenced (a copy
 /// that shares it makes its own first), so copies on other threads never write the same table.
 struct StringCache: @unchecked Sendable {
-    private static let slotBits = 10
+    private static let slotBits = 13
 
     private struct Entry {
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        var length = -1
-        var string = ""
-    }
-
-    private struct LongEntry {
         var hash: UInt64 = 0
         var string = ""
     }
 
     /// Longer strings are rarer and cost an allocation each to make; longer still, they seldom repeat.
-    private static let longLimit = 128
+    private static let longLimit = 256
 
     private final class Table {
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
-        let longEntries = UnsafeMutablePointer<LongEntry>.allocate(capacity: 1 << StringCache.slotBits)
+        /// Whether strings of up to 15 bytes are made from their words (``ShortText/smallString``):
+        /// read here, where every lookup has the table at hand, rather than from the static, whose
+        /// every read would cost a `swift_once`.
+        let makesSmallStrings = ShortText.smallStringLayoutHolds
 
         init() {
             entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
-            longEntries.initialize(repeating: LongEntry(), count: 1 << StringCache.slotBits)
         }
 
         deinit {
             entries.deinitialize(count: 1 << StringCache.slotBits)
             entries.deallocate()
-            longEntries.deinitialize(count: 1 << StringCache.slotBits)
-            longEntries.deallocate()
         }
     }
 
     private let enabled: Bool
-    /// Allocated on first use (64 KiB), so a cache that is never used costs nothing.
+    /// Allocated on first use (192 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
     /// A cache, or with `enabled` false a pass-through: one-off conversions gain nothing from a
@@ -64,60 +61,24 @@ struct StringCache: @unchecked Sendable {
 
     /// The string of `utf8` (valid UTF-8 without escapes), from the cache when it was made recently.
     /// The table must have been prepared (``prepare()``) since this cache was last copied; without a
-    /// table the string is made afresh. A hit on a short string is inlined into the caller; the rest
-    /// costs a call.
+    /// table the string is made afresh. Up to 15 bytes, the string is made from the words of its
+    /// text (no allocation, no lookup, no retain), inlined into the caller; the rest costs a call.
     @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
-        let length = utf8.count
-        guard table != nil, length <= 16, utf8.baseAddress != nil else { return otherString(utf8) }
-        let words = Self.words(of: utf8)
-        let hash = (words.low &* 0x9E37_79B9_7F4A_7C15) ^ (words.high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
-        let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
-        let entry = table.unsafelyUnwrapped.entries + slot
-        if entry.pointee.length == length, entry.pointee.low == words.low, entry.pointee.high == words.high {
-            return entry.pointee.string
-        }
-        return Self.miss(utf8, words: words, entry: entry)
-    }
-
-    /// A short string not in the table: made and remembered in `entry`.
-    @inline(never)
-    private static func miss(_ utf8: UnsafeRawBufferPointer, words: (low: UInt64, high: UInt64), entry: UnsafeMutablePointer<Entry>) -> String {
-        let string = String(validatedUTF8: utf8)
-        entry.pointee = Entry(low: words.low, high: words.high, length: utf8.count, string: string)
-        return string
+        if utf8.count < ShortText.maxLength, table?.makesSmallStrings == true { return ShortText(unchecked: utf8).smallString }
+        return otherString(utf8)
     }
 
     /// ``string(_:)`` of a longer string, or of any without a table.
     @inline(never)
     private func otherString(_ utf8: UnsafeRawBufferPointer) -> String {
-        guard table != nil, utf8.count <= Self.longLimit, utf8.baseAddress != nil else { return String(validatedUTF8: utf8) }
+        guard table != nil, utf8.count >= ShortText.maxLength, utf8.count <= Self.longLimit, utf8.baseAddress != nil else {
+            return String(validatedUTF8: utf8)
+        }
         return longString(utf8)
     }
 
-    /// Up to 16 bytes as two words, which with the length tell every such text apart: the comparison
-    /// and the hash in a few instructions. Read with overlapping loads inside the text (never past
-    /// its end), not copied byte by byte.
-    @inline(__always)
-    private static func words(of utf8: UnsafeRawBufferPointer) -> (low: UInt64, high: UInt64) {
-        let length = utf8.count
-        switch length {
-        case 8...16:
-            // Bytes 8..<length, from the last 8 bytes shifted down past those already in `low`.
-            let tail = utf8.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-            return (utf8.loadUnaligned(as: UInt64.self), length == 8 ? 0 : tail >> UInt64(8 * (16 - length)))
-        case 4..<8:
-            let head = UInt64(utf8.loadUnaligned(as: UInt32.self))
-            let tail = UInt64(utf8.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
-            return (head | tail << 32, 0)
-        default:
-            var low: UInt64 = 0
-            for index in 0..<length { low |= UInt64(utf8[index]) << UInt64(8 * index) }
-            return (low, 0)
-        }
-    }
-
-    /// The string of `utf8` (17 to 128 bytes), from the cache when it was made recently: found by a
+    /// The string of `utf8` (16 to 256 bytes), from the cache when it was made recently: found by a
     /// hash of its bytes and confirmed by comparing them.
     private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
@@ -130,13 +91,107 @@ struct StringCache: @unchecked Sendable {
         // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
         hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
-        let entry = table.unsafelyUnwrapped.longEntries + slot
+        let entry = table.unsafelyUnwrapped.entries + slot
         if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
            entry.pointee.string.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, utf8.baseAddress!, length) == 0 }) == true {
             return entry.pointee.string
         }
         let string = String(decoding: utf8, as: UTF8.self)
-        entry.pointee = LongEntry(hash: hash, string: string)
+        entry.pointee = Entry(hash: hash, string: string)
         return string
     }
+}
+
+/// A text of up to 16 UTF-8 bytes as two little-endian words (the bytes in order, zeros after
+/// them) and its length, which tell every such text apart: compared and hashed in a few
+/// instructions. Read with overlapping loads inside the text (never past its end), not copied byte
+/// by byte.
+struct ShortText: Equatable {
+    /// The longest text a ``ShortText`` holds.
+    static let maxLength = 16
+    /// No text: the length of none is -1.
+    static let none = ShortText(low: 0, high: 0, length: -1)
+
+    let low: UInt64
+    let high: UInt64
+    let length: Int
+
+    private init(low: UInt64, high: UInt64, length: Int) {
+        self.low = low
+        self.high = high
+        self.length = length
+    }
+
+    /// The text of `utf8`, or `nil` when it is longer than ``maxLength``.
+    @inline(__always)
+    init?(_ utf8: UnsafeRawBufferPointer) {
+        guard utf8.count <= Self.maxLength else { return nil }
+        self.init(unchecked: utf8)
+    }
+
+    /// The text of `utf8`, at most ``maxLength`` bytes.
+    @inline(__always)
+    init(unchecked utf8: UnsafeRawBufferPointer) {
+        length = utf8.count
+        switch length {
+        case 8...16:
+            // Bytes 8..<length, from the last 8 bytes shifted down past those already in `low`.
+            let tail = utf8.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            low = utf8.loadUnaligned(as: UInt64.self)
+            high = length == 8 ? 0 : tail >> UInt64(8 * (16 - length))
+        case 4..<8:
+            // Bytes 4..<length, from the last 4 bytes shifted down past those already in `head`.
+            let head = UInt64(utf8.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(utf8.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
+            low = head | (tail >> UInt64(8 * (8 - length))) << 32
+            high = 0
+        default:
+            var bytes: UInt64 = 0
+            for index in 0..<length { bytes |= UInt64(utf8[index]) << UInt64(8 * index) }
+            low = bytes
+            high = 0
+        }
+    }
+
+    /// The bits of the small string of this text (at most 15 bytes), as Swift lays one out on
+    /// 64-bit platforms: the bytes in order, then in the last byte a discriminator (immortal, small,
+    /// and ASCII when it is) and the count.
+    var smallStringBits: (UInt64, UInt64) {
+        let isASCII = (low | high) & 0x8080_8080_8080_8080 == 0
+        let discriminator: UInt64 = isASCII ? 0xE0 : 0xA0
+        return (low, high | (discriminator | UInt64(truncatingIfNeeded: length)) << 56)
+    }
+
+    /// The string of this text, which must be valid UTF-8 of at most 15 bytes, made from its words:
+    /// what the stdlib would make after copying and validating the bytes again. Only where
+    /// ``smallStringLayoutHolds``.
+    @inline(__always)
+    var smallString: String {
+        // Moved out of the bits rather than bit-cast, which would copy the string and so retain it
+        // (a call into the runtime, for a small string that nothing owns).
+        var bits = smallStringBits
+        return withUnsafeMutablePointer(to: &bits) { pointer in
+            UnsafeMutableRawPointer(pointer).bindMemory(to: String.self, capacity: 1).move()
+        }
+    }
+
+    /// Whether ``smallStringBits`` are the bits of the strings the stdlib makes, checked on texts
+    /// of every length up to 15, ASCII and not (reading a real string's bits is safe; making one
+    /// from bits is done only when they agree, so a different layout turns the shortcut off rather
+    /// than making bad strings).
+    static let smallStringLayoutHolds: Bool = {
+        guard MemoryLayout<String>.size == 16 else { return false }
+        let samples = (0..<ShortText.maxLength).flatMap { length in
+            [Array("abcdefghijklmnop".utf8.prefix(length)), length < 2 ? [] : Array("é".utf8) + Array("0123456789abcd".utf8.prefix(length - 2))]
+        }
+        return samples.allSatisfy { bytes in
+            let made = unsafeBitCast(String(decoding: bytes, as: UTF8.self), to: (UInt64, UInt64).self)
+            let ours = bytes.withUnsafeBytes { ShortText(unchecked: $0).smallStringBits }
+            return made == ours
+        }
+    }()
+
+    /// A hash whose top bits pick a table slot.
+    @inline(__always)
+    var hash: UInt64 { (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length) }
 }

@@ -75,20 +75,9 @@ public struct InputNormalizer: Sendable {
         "filters", "scopes",
     ]
 
-    /// ``ecommerceParameters`` as UTF-8, grouped by length (the index).
-    private static let ecommerceParametersByLength: [[[UInt8]]] = {
-        var table = [[[UInt8]]](repeating: [], count: (ecommerceParameters.map(\.utf8.count).max() ?? 0) + 1)
-        for name in ecommerceParameters { table[name.utf8.count].append(Array(name.utf8)) }
-        return table
-    }()
-
-    /// Whether the UTF-8 `key` is one of ``ecommerceParameters``: its length picks the few names to
-    /// compare it with, where hashing would read every byte of every key of every push.
+    /// Whether the UTF-8 `key` is one of ``ecommerceParameters``.
     static func isEcommerceParameter(_ key: UnsafeRawBufferPointer) -> Bool {
-        guard key.count < ecommerceParametersByLength.count else { return false }
-        return ecommerceParametersByLength[key.count].contains { name in
-            name.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
-        }
+        PushKeyNames.shared.isEcommerceParameter(key)
     }
 
     private static func isEcommerceParameter(_ key: String) -> Bool {
@@ -200,14 +189,42 @@ public struct InputNormalizer: Sendable {
     /// A GTM system event (`event` starting with `gtm.`) or a push that only resets `ecommerce`
     /// (`null` or `[]`) with nothing else that carries data; `nil` for a push with data.
     private static func skip(_ push: some PushMembers) -> NormalizedRecord? {
-        let event = push.event
-        if case .string(let name)? = event, name.hasPrefix("gtm.") {
-            return .skip(reason: Reason.gtmSystemEvent, detail: "event \"\(name)\"")
+        if let name = push.gtmSystemEventName {
+            return .skip(reason: Reason.gtmSystemEvent, detail: quoted(event: name))
         }
         guard let ecommerce = push.ecommerce, ecommerce.isResetMarker else { return nil }
-        let named = if case .string? = event { true } else { false }
-        let carriesData = named ? push.carriesNonGTMMember : push.carriesEcommerceParameter
-        return carriesData ? nil : .skip(reason: Reason.ecommerceReset, detail: "ecommerce: \(ecommerce == .null ? "null" : "[]")")
+        let carriesData = push.event == .string ? push.carriesNonGTMMember : push.carriesEcommerceParameter
+        // Literals, not interpolated: a literal string is made once, at compile time.
+        return carriesData ? nil : .skip(reason: Reason.ecommerceReset, detail: ecommerce == .null ? "ecommerce: null" : "ecommerce: []")
+    }
+
+    /// `event "name"`, written in one go: interpolating it appended three times, and GTM's events
+    /// are most of a log's records.
+    static func quoted(event name: String) -> String {
+        let prefix: StaticString = "event \""
+        return name.withBytes { bytes in
+            String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + bytes.count + 1) { buffer in
+                let base = buffer.baseAddress.unsafelyUnwrapped
+                base.update(from: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+                if let name = bytes.baseAddress { (base + prefix.utf8CodeUnitCount).update(from: name, count: bytes.count) }
+                base[prefix.utf8CodeUnitCount + bytes.count] = UInt8(ascii: "\"")
+                return prefix.utf8CodeUnitCount + bytes.count + 1
+            }
+        }
+    }
+
+    /// `name.hasPrefix("gtm.")`, which compares characters (`gtm.` followed by a combining mark is
+    /// no prefix), decided on the first five bytes when they are ASCII: then each is a character of
+    /// its own.
+    static func isGTMEventName(_ name: String) -> Bool {
+        name.withBytes { isGTMEventName(utf8: UnsafeRawBufferPointer($0)) } ?? name.hasPrefix("gtm.")
+    }
+
+    /// ``isGTMEventName(_:)`` of the name whose UTF-8 is `utf8`, when its first five bytes decide
+    /// it; `nil` when one of them is not ASCII.
+    static func isGTMEventName(utf8: UnsafeRawBufferPointer) -> Bool? {
+        for index in 0..<min(utf8.count, 5) where utf8[index] >= 0x80 { return nil }
+        return startsWithGTM(utf8)
     }
 
     /// The push with top-level ecommerce parameters moved under `ecommerce` (created at the end when

@@ -43,9 +43,9 @@ extension RecordConverter {
 extension StreamConverter {
     /// Converts a window with the data model: records are parsed on the workers, merged into
     /// `model` one by one in input order on this thread, and their views mapped on the workers.
-    func convert(_ window: [RecordBatch], ordinalBase: Int, model: inout DataModel) -> [[MappingOutcome]] {
+    func convert(_ window: [RecordBatch], ordinalBase: Int, model: inout DataModel, parser: inout JSONParser) -> [[MappingOutcome]] {
         let converter = self.converter
-        let prepared = perRecord(window) { _, span, bytes, parser in
+        let prepared = perRecord(window, sequentialParser: &parser) { _, span, bytes, parser in
             if let problem = span.problem { return PreparedRecord.decided(.reject(reason: problem.code, detail: problem.description)) }
             return converter.prepare(bytes, ordinal: ordinalBase + span.ordinal, line: span.line, parser: &parser)
         }
@@ -65,7 +65,7 @@ extension StreamConverter {
             })
         }
         let views = merged
-        return perRecord(window) { position, span, bytes, _ in
+        return perRecord(window, sequentialParser: &parser) { position, span, bytes, _ in
             switch views[position.batch][position.record] {
             case .decided(let outcome):
                 return outcome

@@ -86,6 +86,8 @@ public struct StreamConverter: Sendable {
         var ordinalBase = 0
         var bytesBefore = 0
         var model = dataModel
+        // Converting on this thread, one parser (and its string cache) serves the whole run.
+        var parser = JSONParser()
         inputs: for input in inputs {
             model?.startInput()
             var reader = RecordReader(source: input.source, format: format, maxRecordBytes: maxRecordBytes, batchBytes: batchBytes)
@@ -105,7 +107,8 @@ public struct StreamConverter: Sendable {
                     var window: [RecordBatch] = []
                     while window.count < max(1, jobs) * 2, let batch = try reader.nextBatch() { window.append(batch) }
                     if window.isEmpty { break }
-                    let results = model != nil ? convert(window, ordinalBase: ordinalBase, model: &model!) : convert(window, ordinalBase: ordinalBase)
+                    let results = model != nil ? convert(window, ordinalBase: ordinalBase, model: &model!, parser: &parser)
+                        : convert(window, ordinalBase: ordinalBase, parser: &parser)
                     for (batch, outcomes) in zip(window, results) {
                         writer.write(batch, written: WrittenBatch(outcomes, mapping: converter.mapping, inputBytes: batch.bytes.count), inputName: input.name,
                                      ordinalBase: ordinalBase, stats: &stats)
@@ -164,9 +167,9 @@ public struct StreamConverter: Sendable {
     }
 
     /// Converts a window of batches, in parallel when there are jobs and batches to share.
-    private func convert(_ window: [RecordBatch], ordinalBase: Int) -> [[MappingOutcome]] {
+    private func convert(_ window: [RecordBatch], ordinalBase: Int, parser: inout JSONParser) -> [[MappingOutcome]] {
         let converter = self.converter
-        return perRecord(window) { _, span, bytes, parser in
+        return perRecord(window, sequentialParser: &parser) { _, span, bytes, parser in
             Self.outcome(of: span, bytes, converter: converter, ordinalBase: ordinalBase, parser: &parser)
         }
     }
@@ -178,15 +181,17 @@ public struct StreamConverter: Sendable {
         return converter.convert(bytes, ordinal: ordinalBase + span.ordinal, line: span.line, parser: &parser)
     }
 
-    /// `work` for every record of the window, given the record's bytes and its batch's parser,
-    /// with batches in parallel when there are jobs and batches to share; results in input order.
+    /// `work` for every record of the window, given the record's bytes and a parser, with batches
+    /// in parallel when there are jobs and batches to share; results in input order. Batches in
+    /// parallel each get a parser of their own; batches converted on this thread share
+    /// `sequentialParser`, which the caller keeps from window to window so that its string cache
+    /// stays warm (a new one for each batch found a log's repeated strings anew every megabyte).
     func perRecord<Result: Sendable>(
-        _ window: [RecordBatch],
+        _ window: [RecordBatch], sequentialParser: inout JSONParser,
         _ work: @escaping @Sendable (_ position: (batch: Int, record: Int), _ span: RecordSpan, _ bytes: UnsafeRawBufferPointer, _ parser: inout JSONParser) -> Result
     ) -> [[Result]] {
         let results = ResultSlots<Result>(count: window.count)
-        let each: @Sendable (Int) -> Void = { index in
-            var parser = JSONParser()
+        let each: @Sendable (Int, inout JSONParser) -> Void = { index, parser in
             let batch = window[index]
             results.store(index, batch.bytes.withUnsafeBytes { bytes in
                 batch.records.enumerated().map { record, span in
@@ -195,9 +200,12 @@ public struct StreamConverter: Sendable {
             })
         }
         if jobs > 1 && window.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: window.count, execute: each)
+            DispatchQueue.concurrentPerform(iterations: window.count) { index in
+                var parser = JSONParser()
+                each(index, &parser)
+            }
         } else {
-            for index in window.indices { each(index) }
+            for index in window.indices { each(index, &sequentialParser) }
         }
         return results.values
     }

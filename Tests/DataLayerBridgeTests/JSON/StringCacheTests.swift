@@ -4,18 +4,20 @@ import Testing
 /// The cache of short strings that materialisation goes through: it must return exactly the
 /// string of the bytes asked for, whatever was cached before.
 struct StringCacheTests {
+    /// `text` through `cache`, prepared first as materialisation prepares it for each document.
     static func string(_ text: String, _ cache: inout StringCache) -> String {
-        Array(text.utf8).withUnsafeBytes { cache.string($0) }
+        cache.prepare()
+        return Array(text.utf8).withUnsafeBytes { cache.string($0) }
     }
 
     @Test func everyLookupGivesTheStringOfItsBytes() {
         var cache = StringCache()
-        // Enough distinct keys to collide in 1,024 slots many times over, each asked for twice,
-        // with lengths 0 to 16 (cached by their bytes), 17 to 128 (cached by a hash of them) and
+        // Enough distinct keys for many to collide in 8,192 slots, each asked for twice,
+        // with lengths 0 to 15 (made from their words), 16 to 256 (cached by a hash of them) and
         // beyond (made afresh), ASCII and not.
         let keys = (0..<5_000).map { number in
             ["", "a", "item_id", "Košile", "x\(number)", String(repeating: "k", count: number % 20) + "\(number)",
-             String(repeating: "ř", count: number % 80) + "\(number % 7)", "https://shop.example/p/\(number % 300)?utm=\(number % 3)"][number % 8]
+             String(repeating: "ř", count: number % 150) + "\(number % 7)", "https://shop.example/p/\(number % 300)?utm=\(number % 3)"][number % 8]
         }
         for round in 0..<2 {
             for key in keys { #expect(Self.string(key, &cache) == key, "round \(round)") }
@@ -27,8 +29,9 @@ struct StringCacheTests {
         for ending in ["a", "b", "a", "ž"] { #expect(Self.string(long + ending, &cache) == long + ending) }
     }
 
-    /// Short texts are told apart by two words read with overlapping loads: texts of every length up
-    /// to 16 that differ in a single byte, at every position, must each come back as themselves.
+    /// Short texts are made from two words read with overlapping loads, longer ones are cached by a
+    /// hash of their words: texts of every length up to 17 that differ in a single byte, at every
+    /// position, must each come back as themselves.
     @Test func textsDifferingInOneByteAreToldApart() {
         var cache = StringCache()
         for length in 1...17 {
@@ -40,6 +43,26 @@ struct StringCacheTests {
                 for text in [base, other, base, other] { #expect(Self.string(text, &cache) == text, "\(text)") }
             }
         }
+    }
+
+    /// Strings of up to 15 bytes are made from their words: each must be, bit for bit, the string
+    /// the stdlib makes of the same bytes (then it compares, hashes, counts and frees as that one
+    /// does), for every length, ASCII or with letters of two, three and four bytes anywhere.
+    @Test func shortStringsAreTheStdlibsBitForBit() {
+        #expect(ShortText.smallStringLayoutHolds)
+        var cache = StringCache()
+        var texts = StringFastPathTests.strings(of: ["a", "Z", "0", " ", "é", "ř", "€", "😀", "\u{7F}"], upTo: 4)
+        texts += ["abcdefghijklmno", "1714521611524", "39.63", "Oblečení", "bílá / L", "čokoláda 😀", "https://a.cz/x"]
+        for length in 0...15 { texts.append(String(repeating: "x", count: length)) }
+        var checked = 0
+        for text in texts where text.utf8.count <= 15 {
+            let made = Self.string(text, &cache)
+            let expected = String(decoding: Array(text.utf8), as: UTF8.self)
+            #expect(unsafeBitCast(made, to: (UInt64, UInt64).self) == unsafeBitCast(expected, to: (UInt64, UInt64).self), "\(text)")
+            #expect(made == text && made.count == text.count && made.hashValue == text.hashValue, "\(text)")
+            checked += 1
+        }
+        #expect(checked > 5_000)
     }
 
     @Test func aCopyDoesNotWriteTheTableItShares() {
