@@ -9,16 +9,16 @@ import Darwin
 /// repeat from item to item and push to push). Strings of up to 15 bytes (most keys, numbers,
 /// currencies, ids) are not looked up: they are made from the words of their text as the stdlib
 /// lays out a small string, which costs less than a lookup. Longer ones, up to 256 bytes, are
-/// found in a direct-mapped table of 8,192 entries by a hash of their bytes. A catalogue's product
-/// names need that many slots to stay cached between their occurrences (with 1,024, 6 % fewer of a
-/// log's long strings were found again; 16,384 cost more to set up than they saved on a short
-/// input); browsers' user agents run to 140 bytes.
+/// found in a direct-mapped table of 2,048 entries by a hash of their bytes; browsers' user agents
+/// run to 140 bytes. More entries find more of a catalogue's product names again (8,192: 0.45 %
+/// fewer instructions on the bench corpus), but every cached string stays allocated: with two
+/// converters, 8,192 took `convert` past its 25 MiB budget (26.2 MiB peak) and 4,096 to 24.9.
 ///
 /// A value type: a worker keeps one beside its parser and passes it to
 /// ``JSONTape/value(_:strings:)``. The table is written only while uniquely referenced (a copy
 /// that shares it makes its own first), so copies on other threads never write the same table.
 struct StringCache: @unchecked Sendable {
-    private static let slotBits = 13
+    private static let slotBits = 11
 
     private struct Entry {
         var hash: UInt64 = 0
@@ -46,7 +46,7 @@ struct StringCache: @unchecked Sendable {
     }
 
     private let enabled: Bool
-    /// Allocated on first use (192 KiB), so a cache that is never used costs nothing.
+    /// Allocated on first use (48 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
     /// A cache, or with `enabled` false a pass-through: one-off conversions gain nothing from a
