@@ -30,10 +30,6 @@ struct StringCache: @unchecked Sendable {
 
     private final class Table {
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
-        /// Whether strings of up to 15 bytes are made from their words (``ShortText/smallString``):
-        /// read here, where every lookup has the table at hand, rather than from the static, whose
-        /// every read would cost a `swift_once`.
-        let makesSmallStrings = ShortText.smallStringLayoutHolds
 
         init() {
             entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
@@ -46,11 +42,15 @@ struct StringCache: @unchecked Sendable {
     }
 
     private let enabled: Bool
+    /// Whether strings of up to 15 bytes are made from their words (``ShortText/smallString``),
+    /// with a table or without: read once per cache rather than from the static at every string,
+    /// whose every read would cost a `swift_once`.
+    private let makesSmallStrings = ShortText.smallStringLayoutHolds
     /// Allocated on first use (48 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
-    /// A cache, or with `enabled` false a pass-through: one-off conversions gain nothing from a
-    /// table they would fill once.
+    /// A cache, or with `enabled` false a pass-through for long strings (short ones are still made
+    /// from their words): one-off conversions gain nothing from a table they would fill once.
     init(enabled: Bool = true) { self.enabled = enabled }
 
     /// Makes the table this cache's own, allocating it on first use: once per document, rather than
@@ -65,7 +65,7 @@ struct StringCache: @unchecked Sendable {
     /// text (no allocation, no lookup, no retain), inlined into the caller; the rest costs a call.
     @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
-        if utf8.count < ShortText.maxLength, table?.makesSmallStrings == true { return ShortText(unchecked: utf8).smallString }
+        if utf8.count < ShortText.maxLength, makesSmallStrings { return ShortText(unchecked: utf8).smallString }
         return otherString(utf8)
     }
 
