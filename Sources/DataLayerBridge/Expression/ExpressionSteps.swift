@@ -717,16 +717,29 @@ final class StringMembershipStep: ExpressionStep {
     }
 }
 
-/// `contains(x, 'text')` with a literal needle (after folding, `contains($l, contains)` over a
-/// table of rules too): whether the string `x` holds the text, without setting up a call. Anything
-/// but a string, an array included, is left to the call.
+/// `contains(x, 'text')`, `starts_with(x, 'text')` or `ends_with(x, 'text')` with a literal text
+/// (after folding, `contains($l, contains)` over a table of rules too): whether the string `x`
+/// holds, starts with or ends with the text, without setting up a call. Anything but a string is
+/// left to the call: an array's `contains`, the other two functions' type errors.
 final class SubstringStep: ExpressionStep {
+    /// Where in the string the text is looked for.
+    enum Place {
+        case anywhere, start, end
+    }
+
     let subject: any ExpressionStep
     let needle: String
+    let place: Place
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
-        guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: "contains") else { return nil }
+        switch function.name {
+        case "contains": place = .anywhere
+        case "starts_with": place = .start
+        case "ends_with": place = .end
+        default: return nil
+        }
+        guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: function.name) else { return nil }
         subject = parts.value
         needle = parts.string
         call = parts.call
@@ -735,7 +748,11 @@ final class SubstringStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let subject = try subject.evaluate(value, &evaluator)
         guard case .string(let text) = subject else { return try call.applying(subject, .string(needle), &evaluator) }
-        return .bool(text.containsBytes(of: needle))
+        switch place {
+        case .anywhere: return .bool(text.containsBytes(of: needle))
+        case .start: return .bool(text.startsWithBytes(of: needle))
+        case .end: return .bool(text.endsWithBytes(of: needle))
+        }
     }
 }
 

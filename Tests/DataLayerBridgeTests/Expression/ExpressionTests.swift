@@ -216,9 +216,10 @@ struct ExpressionTests {
         #expect(Self.describe { _ = try Expression("contains(['a'], abs(x))").evaluate(["x": "s"]) }.contains("abs()"))
     }
 
-    /// `coalesce(…)`, `lookup(x, 'name')`, `to_string(x)` and the one-value transforms (`to_number`,
-    /// `type`, `to_array`) are steps of their own; each must give what the general call gives,
-    /// values and errors, whatever the arguments evaluate to.
+    /// `coalesce(…)`, `lookup(x, 'name')`, `to_string(x)`, `contains`, `starts_with` and `ends_with`
+    /// of a literal text, and the one-value transforms (`to_number`, `type`, `to_array`) are steps
+    /// of their own; each must give what the general call gives, values and errors, whatever the
+    /// arguments evaluate to.
     @Test(arguments: [
         ("coalesce(a, b, c)", "CoalesceStep"), ("coalesce(a)", "CoalesceStep"), ("coalesce(a, abs(b), c)", "CoalesceStep"),
         ("lookup(a, 'k')", "MemberLookupStep"), ("lookup(a, 'caf\u{e9}')", "MemberLookupStep"), ("lookup(abs(b), 'k')", "MemberLookupStep"),
@@ -227,6 +228,9 @@ struct ExpressionTests {
         ("to_number(&a)", "FunctionStep"), ("to_string(&a)", "FunctionStep"),
         ("contains(a, 'k')", "SubstringStep"), ("contains(a, 'caf\u{e9}')", "SubstringStep"), ("contains(a, '')", "SubstringStep"),
         ("contains(abs(b), 'k')", "SubstringStep"), ("contains(&a, 'k')", "FunctionStep"), ("lookup(&a, 'k')", "FunctionStep"),
+        ("starts_with(a, 'k')", "SubstringStep"), ("starts_with(a, '1')", "SubstringStep"), ("starts_with(b, '')", "SubstringStep"),
+        ("ends_with(a, '50')", "SubstringStep"), ("ends_with(b, 'caf\u{e9}')", "SubstringStep"), ("ends_with(abs(b), 'k')", "SubstringStep"),
+        ("starts_with(&a, 'k')", "FunctionStep"),
     ])
     func aFusedCallGivesTheValuesAndErrorsOfTheCall(_ source: String, _ stepName: String) throws {
         let tree = try Expression.tree(source)
