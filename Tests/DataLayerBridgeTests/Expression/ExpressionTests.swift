@@ -217,7 +217,7 @@ struct ExpressionTests {
     }
 
     /// `coalesce(…)`, `lookup(x, 'name')`, `to_string(x)`, `contains`, `starts_with` and `ends_with`
-    /// of a literal text, and the one-value transforms (`to_number`, `type`, `to_array`) are steps
+    /// of a literal text, `map(&body, xs)`, and the one-value transforms (`to_number`, `type`, `to_array`) are steps
     /// of their own; each must give what the general call gives, values and errors, whatever the
     /// arguments evaluate to.
     @Test(arguments: [
@@ -231,6 +231,8 @@ struct ExpressionTests {
         ("starts_with(a, 'k')", "SubstringStep"), ("starts_with(a, '1')", "SubstringStep"), ("starts_with(b, '')", "SubstringStep"),
         ("ends_with(a, '50')", "SubstringStep"), ("ends_with(b, 'caf\u{e9}')", "SubstringStep"), ("ends_with(abs(b), 'k')", "SubstringStep"),
         ("starts_with(&a, 'k')", "FunctionStep"),
+        ("map(&k, a)", "MapStep"), ("map(&@, b)", "MapStep"), ("map(&abs(@), a)", "MapStep"), ("map(&[0], abs(b))", "MapStep"),
+        ("map(a, b)", "FunctionStep"),
     ])
     func aFusedCallGivesTheValuesAndErrorsOfTheCall(_ source: String, _ stepName: String) throws {
         let tree = try Expression.tree(source)
@@ -246,6 +248,7 @@ struct ExpressionTests {
             ["a": ["k": 1, "caf\u{e9}": 2], "b": 3], ["a": ["k": nil], "b": -2], ["a": ["ke": 1]], ["a": "k", "b": 1],
             ["a": ["cafe\u{301}": 5]], ["a": 0, "b": false, "c": true], ["a": ["k": 1], "b": "not a number"], nil, 7,
             ["a": "12.50", "b": "1e400"], ["a": " 3", "b": "-0"], ["a": [1, "2"], "b": 19_999_999_999_999_999], ["a": .number(JSONNumber(text: "1.50")!), "b": "caf\u{e9}"],
+            ["a": [["k": 1], ["k": 2], 3, -4], "b": ["x", ["y"], nil]],
         ]
         for document in documents {
             #expect(Self.outcome(of: fused, on: document) == Self.outcome(of: call, on: document), "\(source) on \(document)")
