@@ -113,7 +113,6 @@ extension ExpressionNode {
             if let step = SubstringStep(function, arguments, column: column) { return step }
             if let step = CoalesceStep(function, arguments) { return step }
             if let step = CompactObjectStep(function, arguments, column: column) { return step }
-            if let step = MapEnumeratedStep(function, arguments, column: column) { return step }
             if let step = MapContainsStep(function, arguments, column: column) { return step }
             if let step = MapStep(function, arguments, column: column) { return step }
             if let step = MemberLookupStep(function, arguments, column: column) { return step }
@@ -541,26 +540,57 @@ final class CompactObjectStep: ExpressionStep {
 }
 
 /// `map(&body, xs)`: the body applied to each element of the array `xs`, in order, without setting
-/// up a call (≈ 500 instructions). Anything but an array is left to the call, for its error.
+/// up a call (≈ 500 instructions). For `map(&body, enumerate(xs))` the body sees each
+/// `[index, element]` pair that `enumerate` would make, but the pairs are made one at a time in one
+/// buffer instead of all at once: a body that keeps no pair (`{index: [0], item: [1]}`, a list
+/// item's fields) leaves the buffer to the next element, so no pair is allocated per element; one
+/// that keeps it gets a copy, as copy-on-write has it. Anything but an array is left to the
+/// general calls, for their errors.
 final class MapStep: ExpressionStep {
     private let body: any ExpressionStep
     private let elements: any ExpressionStep
+    /// Whether the array came through `enumerate`, whose pairs the body sees.
+    private let enumerates: Bool
     private let call: any ExpressionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard let parts = Self.parts(function, arguments) else { return nil }
+        body = parts.body.step()
+        // The general calls over the same steps: the body is built once.
+        if case .function(let enumerate, let inner, let enumerateColumn) = parts.elements, enumerate.name == "enumerate",
+           inner.count == 1, !inner[0].isExpressionReference {
+            enumerates = true
+            elements = inner[0].step()
+            call = FunctionStep(function, [ReferenceStep(body), FunctionStep(enumerate, [elements], column: enumerateColumn)], column: column)
+        } else {
+            enumerates = false
+            elements = parts.elements.step()
+            call = FunctionStep(function, [ReferenceStep(body), elements], column: column)
+        }
+    }
+
+    /// The body and the array of a `map(&body, xs)` call; `nil` for any other call, and for an
+    /// `&expression` in the array's place, the call's type error.
+    static func parts(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) -> (body: ExpressionNode, elements: ExpressionNode)? {
         guard function.name == "map", arguments.count == 2, case .expressionReference(let body) = arguments[0],
               !arguments[1].isExpressionReference else { return nil }
-        self.body = body.step()
-        elements = arguments[1].step()
-        // The general call over the same steps: the body is built once.
-        call = FunctionStep(function, [ReferenceStep(self.body), elements], column: column)
+        return (body, arguments[1])
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
         var results: [JSONValue] = []
         results.reserveCapacity(items.count)
-        for item in items { results.append(try body.evaluate(item, &evaluator)) }
+        if enumerates {
+            var pair: [JSONValue] = [.null, .null]
+            for index in items.indices {
+                pair[0] = .position(index)
+                pair[1] = items[index]
+                results.append(try body.evaluate(.array(pair), &evaluator))
+            }
+        } else {
+            for item in items { results.append(try body.evaluate(item, &evaluator)) }
+        }
         return .array(results)
     }
 }
@@ -578,54 +608,20 @@ final class MapContainsStep: ExpressionStep {
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard function.name == "contains", arguments.count == 2, case .literal(let needle) = arguments[1],
-              case .function(let map, let mapArguments, let mapColumn) = arguments[0], map.name == "map", mapArguments.count == 2,
-              case .expressionReference(let body) = mapArguments[0], body.cannotFail, !mapArguments[1].isExpressionReference
+              case .function(let map, let mapArguments, let mapColumn) = arguments[0], let parts = MapStep.parts(map, mapArguments),
+              parts.body.cannotFail
         else { return nil }
-        self.body = body.step()
-        elements = mapArguments[1].step()
+        body = parts.body.step()
+        elements = parts.elements.step()
         self.needle = needle
         // The general calls over the same steps: the body is built once.
-        call = FunctionStep(function, [FunctionStep(map, [ReferenceStep(self.body), elements], column: mapColumn), LiteralStep(needle)], column: column)
+        call = FunctionStep(function, [FunctionStep(map, [ReferenceStep(body), elements], column: mapColumn), LiteralStep(needle)], column: column)
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
         for item in items where try body.evaluate(item, &evaluator) == needle { return true }
         return false
-    }
-}
-
-/// `map(&body, enumerate(xs))`: the body sees each `[index, element]` pair that `enumerate` would
-/// make, but the pairs are made one at a time in one buffer instead of all at once. A body that
-/// keeps no pair (`{index: [0], item: [1]}`, a list item's fields) leaves the buffer to the next
-/// element, so no pair is allocated per element; one that keeps it gets a copy, as copy-on-write
-/// has it. Anything but an array goes to the general calls, for their errors.
-final class MapEnumeratedStep: ExpressionStep {
-    private let body: any ExpressionStep
-    private let elements: any ExpressionStep
-    private let call: any ExpressionStep
-
-    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
-        guard function.name == "map", arguments.count == 2, case .expressionReference(let body) = arguments[0],
-              case .function(let enumerate, let inner, let enumerateColumn) = arguments[1], enumerate.name == "enumerate",
-              inner.count == 1, !inner[0].isExpressionReference else { return nil }
-        self.body = body.step()
-        elements = inner[0].step()
-        // The general calls over the same steps: the body is built once.
-        call = FunctionStep(function, [ReferenceStep(self.body), FunctionStep(enumerate, [elements], column: enumerateColumn)], column: column)
-    }
-
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
-        var results: [JSONValue] = []
-        results.reserveCapacity(items.count)
-        var pair: [JSONValue] = [.null, .null]
-        for index in items.indices {
-            pair[0] = .position(index)
-            pair[1] = items[index]
-            results.append(try body.evaluate(.array(pair), &evaluator))
-        }
-        return .array(results)
     }
 }
 
