@@ -52,6 +52,9 @@ public struct ExpressionVariables: @unchecked Sendable {
     /// Binds the value in `slot` of the layout these variables were made with: what a rule's
     /// `let`s, placed in that layout when the mapping compiled, do without comparing names.
     mutating func set(_ value: JSONValue?, layoutSlot slot: Int) {
+        // The one path that trusts its slot: checked, as an `Array`'s index was, so that a slot
+        // from another layout stops the program instead of writing past the buffer.
+        precondition(slot >= 0 && slot < slots.count, "variable slot out of range")
         makeUnique()
         slots[slot] = value
     }
@@ -87,6 +90,8 @@ final class SlotStorage: ManagedBuffer<Int, JSONValue?> {
     /// for exclusive access at run time, which cost more than the read.
     var count: Int { withUnsafeMutablePointerToHeader { $0.pointee } }
 
+    /// The value in `slot`, unchecked: ``ExpressionVariables`` reads and writes only slots its
+    /// layout has, which has as many as this buffer.
     subscript(slot: Int) -> JSONValue? {
         @inline(__always) get { withUnsafeMutablePointerToElements { $0[slot] } }
         @inline(__always) set { withUnsafeMutablePointerToElements { $0[slot] = newValue } }
