@@ -17,6 +17,10 @@ public struct JSONWriter: Sendable {
     private var depth = 0
     /// Shared between copies until one writes (checked once per public call, not per byte).
     private var buffer = GrowableBuffer<UInt8>(capacity: 1024)
+    /// Whether strings of up to 15 bytes are read from their own two words, and elements and
+    /// members in place (``SmallUTF8/layoutHolds``): read once per writer rather than from the
+    /// static at every string, whose every read costs a `swift_once`.
+    private let readsInPlace = SmallUTF8.layoutHolds
 
     /// Creates a writer with an empty buffer.
     public init(style: Style = .compact) { self.style = style }
@@ -65,27 +69,35 @@ public struct JSONWriter: Sendable {
         emit(value)
     }
 
-    /// Writes `value`, out of line: the one recursive step, taken only for containers.
+    /// Writes `value`, out of line: the one recursive step, taken only for containers. Elements
+    /// and members are walked in place, through their buffers (see ``emit(valueAt:payload:)``).
     private mutating func emit(_ value: JSONValue) {
         switch value {
         case .array(let elements):
             emitOpen(UInt8(ascii: "["))
-            for position in elements.indices {
-                emitSeparator(first: position == 0)
-                switch elements[position] {
-                case .array, .object: emit(elements[position])
-                default: emit(scalar: elements[position])
+            elements.withUnsafeBufferPointer { elements in
+                guard let base = elements.baseAddress else { return }
+                for position in elements.indices {
+                    emitSeparator(first: position == 0)
+                    emit(valueAt: base + position, payload: UnsafeRawPointer(base + position))
                 }
             }
             emitClose(UInt8(ascii: "]"), empty: elements.isEmpty)
         case .object(let object):
             emitOpen(UInt8(ascii: "{"))
-            for position in object.members.indices {
-                emitSeparator(first: position == 0)
-                emit(key: object.members[position].key)
-                switch object.members[position].value {
-                case .array, .object: emit(object.members[position].value)
-                default: emit(scalar: object.members[position].value)
+            object.members.withUnsafeBufferPointer { members in
+                guard let base = members.baseAddress else { return }
+                for position in members.indices {
+                    emitSeparator(first: position == 0)
+                    let member = UnsafeRawPointer(base + position)
+                    if readsInPlace, let key = SmallUTF8(wordsAt: member), key.isPlain {
+                        emitQuoted(key)
+                        emitColon()
+                    } else {
+                        emit(key: base[position].key)
+                    }
+                    let value = member + SmallUTF8.memberValueOffset
+                    emit(valueAt: value.assumingMemoryBound(to: JSONValue.self), payload: value)
                 }
             }
             emitClose(UInt8(ascii: "}"), empty: object.isEmpty)
@@ -94,10 +106,36 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// Writes a value that is not a container. Inline where elements and members are read, and
-    /// outside the recursion so that it can be: passing each value to the out-of-line ``emit(_:)``
-    /// copied it (a retain and a release), while a scalar written in place is only borrowed.
-    @inline(always)
+    /// Writes the element or member value at `value`, whose payload's words are at `payload`.
+    ///
+    /// Strings and numbers of up to 15 bytes are written from those words, read as plain
+    /// integers: a `String` or `JSONValue` read out of an array's memory is copied (a retain and a
+    /// release) to outlive the writes that follow, which might reach that memory for all the
+    /// compiler knows. Longer ones, and containers, are read as values.
+    @inline(__always)
+    private mutating func emit(valueAt value: UnsafePointer<JSONValue>, payload: UnsafeRawPointer) {
+        switch value.pointee {
+        case .string:
+            if readsInPlace, let small = SmallUTF8(wordsAt: payload), small.isPlain {
+                emitQuoted(small)
+            } else if case .string(let string) = value.pointee {
+                emit(largeString: string)
+            }
+        case .number:
+            if readsInPlace, let small = SmallUTF8(wordsAt: payload) {
+                emitRaw(small)
+            } else if case .number(let number) = value.pointee {
+                emit(number: number)
+            }
+        case .array, .object:
+            emit(value.pointee)
+        case .null, .bool:
+            emit(scalar: value.pointee)
+        }
+    }
+
+    /// Writes a value that is not a container, read as a value.
+    @inline(__always)
     private mutating func emit(scalar value: JSONValue) {
         switch value {
         case .null: appendASCII("null")
@@ -108,16 +146,45 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// ``write(string:)`` once the buffer is known unique: a `String`'s own bytes, with no check
-    /// or conversion per value (most values and every key of an envelope are strings).
-    /// Reading the bytes in place, without `withUTF8`'s mutable copy, saves a retain and a release
-    /// per string.
+    /// ``write(string:)`` once the buffer is known unique.
     @inline(__always)
     private mutating func emit(string: String) {
+        if readsInPlace, let small = SmallUTF8(string), small.isPlain {
+            emitQuoted(small)
+        } else {
+            emit(largeString: string)
+        }
+    }
+
+    /// ``emit(string:)`` of a string not written from its words: longer, or one that needs an
+    /// escape. A `String`'s own bytes, with no check or conversion per value; read in place,
+    /// without `withUTF8`'s mutable copy, which cost a retain and a release per string.
+    @inline(never)
+    private mutating func emit(largeString string: String) {
         if string.utf8.withContiguousStorageIfAvailable({ writeEscaped(UnsafeRawBufferPointer($0)) }) == nil {
             var copy = string
             copy.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
         }
+    }
+
+    /// Writes a small string that needs no escape, quoted: its words stored whole, the closing
+    /// quote over the first byte past the text.
+    @inline(__always)
+    private mutating func emitQuoted(_ small: SmallUTF8) {
+        buffer.reserve(SmallUTF8.capacity + 2)
+        let out = UnsafeMutableRawPointer(buffer.base + buffer.count)
+        out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+        small.store(to: out + 1)
+        out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: small.count + 1, as: UInt8.self)
+        buffer.count += small.count + 2
+    }
+
+    /// Writes a small string as it is: a number's text, which never needs an escape.
+    @inline(__always)
+    private mutating func emitRaw(_ small: SmallUTF8) {
+        buffer.reserve(SmallUTF8.capacity)
+        small.store(to: UnsafeMutableRawPointer(buffer.base + buffer.count))
+        buffer.count += small.count
     }
 
     /// Writes a number's exact text.
@@ -128,6 +195,10 @@ public struct JSONWriter: Sendable {
 
     @inline(__always)
     private mutating func emit(number: JSONNumber) {
+        if readsInPlace, let small = SmallUTF8(number.text) {
+            emitRaw(small)
+            return
+        }
         var text = number.text
         text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
     }
@@ -144,9 +215,14 @@ public struct JSONWriter: Sendable {
         emit(key: key as? String ?? String(key))
     }
 
-    @inline(always)
+    @inline(__always)
     private mutating func emit(key: String) {
         emit(string: key)
+        emitColon()
+    }
+
+    @inline(__always)
+    private mutating func emitColon() {
         buffer.append(UInt8(ascii: ":"))
         if case .pretty = style { buffer.append(UInt8(ascii: " ")) }
     }

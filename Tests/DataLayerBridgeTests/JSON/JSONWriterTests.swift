@@ -1,4 +1,4 @@
-import DataLayerBridge
+@testable import DataLayerBridge
 import Testing
 
 struct JSONWriterTests {
@@ -79,6 +79,58 @@ struct JSONWriterTests {
                 writer.write(string: text)
                 #expect(writer.string == Self.quoted(text), "length \(length), position \(position)")
             }
+        }
+    }
+
+    /// Strings and numbers of up to 15 bytes are written from their own words, and elements and
+    /// members read in place (``SmallUTF8``): the layouts that relies on must hold here, or none of
+    /// the tests below reach that path.
+    @Test func smallStringsAndElementsAreReadInPlaceHere() {
+        #expect(SmallUTF8.layoutHolds)
+        #expect(SmallUTF8("")?.count == 0 && SmallUTF8("abcdefghijklmno")?.count == 15 && SmallUTF8("Dětské")?.count == 8)
+        #expect(SmallUTF8(String(repeating: "x", count: 16)) == nil)
+    }
+
+    /// Every string of 0 to 19 bytes with an escaped, a multi-byte or a plain character at each
+    /// position, as a member key, a member value and an array element, beside numbers of every
+    /// length: the in-place walk must write what JSON escaping spelled out one scalar at a time
+    /// gives, and the same as the tape writer, which reads the parsed text instead.
+    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~"])
+    func elementsAndMembersAreWrittenAsEscapingSpellsThemOut(_ special: String) throws {
+        var texts = [""]
+        for length in 1...19 {
+            for position in 0..<length {
+                texts.append(String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position - 1))
+            }
+        }
+        let numbers = ["0", "-1", "1.5", "35.66", "1714521601", "-1.25e-300", "123456789012345", "1234567890123456", "12345678901234567890.5"]
+        var parser = JSONParser()
+        for (index, text) in texts.enumerated() {
+            let value = JSONValue.object(JSONObject([
+                JSONObject.Member(key: text, value: .string(text)),
+                JSONObject.Member(key: "n", value: .number(JSONNumber(text: numbers[index % numbers.count])!)),
+                JSONObject.Member(key: "list", value: [.string(text), .number(JSONNumber(text: numbers[(index + 1) % numbers.count])!), nil, true]),
+            ]))
+            var writer = JSONWriter()
+            writer.write(value)
+            let expected = Self.spelledOut(value)
+            #expect(writer.string == expected)
+            var tapeWriter = JSONWriter()
+            try Array(expected.utf8).withUnsafeBytes { tapeWriter.write(try parser.parse($0)) }
+            #expect(tapeWriter.string == expected)
+        }
+    }
+
+    /// Compact JSON built by hand from ``quoted(_:)``, to compare the writer's against.
+    private static func spelledOut(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number): return number.text
+        case .string(let text): return quoted(text)
+        case .array(let elements): return "[" + elements.map(spelledOut).joined(separator: ",") + "]"
+        case .object(let object):
+            return "{" + object.members.map { quoted($0.key) + ":" + spelledOut($0.value) }.joined(separator: ",") + "}"
         }
     }
 

@@ -1,0 +1,100 @@
+/// The UTF-8 of a small string, one whose bytes (at most 15) live in the string's own two words,
+/// read from those words: what `withContiguousStorageIfAvailable` hands out only after copying
+/// them to the stack and calling a closure, a set-up that cost the writer more than most of the
+/// keys and values it writes. Only where ``layoutHolds``.
+struct SmallUTF8 {
+    /// Bytes 0..<8 of the text, in memory order.
+    private let low: UInt64
+    /// Bytes 8..<16 of the text, in memory order (the last is the discriminator, not text).
+    private let high: UInt64
+    /// The text's length in bytes, at most 15.
+    let count: Int
+
+    /// How many bytes ``store(to:)`` writes, whatever the count.
+    static let capacity = 16
+
+    /// Where a ``JSONObject/Member``'s value starts: after its key, a `String`.
+    static let memberValueOffset = 16
+
+    /// The bytes of `string` when it is small; `nil` when they live elsewhere.
+    @inline(__always)
+    init?(_ string: String) {
+        let (low, high) = unsafeBitCast(string, to: (UInt64, UInt64).self)
+        self.init(low: low, high: high)
+    }
+
+    /// The bytes of the string whose two words are at `address` when it is small. The words are
+    /// read as plain integers: the string is not copied, so not retained.
+    @inline(__always)
+    init?(wordsAt address: UnsafeRawPointer) {
+        self.init(low: address.loadUnaligned(as: UInt64.self), high: address.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    @inline(__always)
+    private init?(low: UInt64, high: UInt64) {
+        // The discriminator's top bits: immortal, small, not foreign; the ASCII bit may be either.
+        guard high >> 60 & 0xB == 0xA else { return nil }
+        self.low = low
+        self.high = high
+        count = Int(truncatingIfNeeded: high >> 56 & 0xF)
+    }
+
+    /// Writes the text's bytes to `destination` and 16 - ``count`` bytes of junk after them, over
+    /// which the caller goes on writing.
+    @inline(__always)
+    func store(to destination: UnsafeMutableRawPointer) {
+        destination.storeBytes(of: low, as: UInt64.self)
+        destination.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
+    }
+
+    /// Whether no byte of the text needs an escape from the writer (the writer's own check, run on
+    /// the words in registers).
+    @inline(__always)
+    var isPlain: Bool {
+        // The bytes past the text (zeros, and the discriminator) become letters, which need no
+        // escape: as zeros they would count as control bytes.
+        let bits = UInt64(truncatingIfNeeded: count) &* 8
+        let keepLow: UInt64 = bits >= 64 ? .max : (1 &<< bits) &- 1
+        let keepHigh: UInt64 = bits > 64 ? (1 &<< (bits &- 64)) &- 1 : 0
+        let letters: UInt64 = 0x4141_4141_4141_4141
+        var words = ((low & keepLow) | (letters & ~keepLow), (high & keepHigh) | (letters & ~keepHigh))
+        var scratch: (UInt64, UInt64) = (0, 0)
+        return withUnsafeBytes(of: &words) { source in
+            withUnsafeMutableBytes(of: &scratch) { destination in
+                // Never nil: both are local values.
+                guard let from = source.baseAddress, let to = destination.baseAddress else { return false }
+                // Most keys and values fit the first word: the second, all letters, is not checked.
+                if count <= 8 { return SpecialBytes.copyIfPlain(from, count: 8, to: to) }
+                return SpecialBytes.copyIfPlain(from, count: Self.capacity, to: to)
+            }
+        }
+    }
+
+    /// Whether the layouts read here are the ones in use: small strings as
+    /// ``ShortText/smallStringLayoutHolds`` checks them, a member's key at its start and its value
+    /// at ``memberValueOffset``, and a string's and a number's words at the start of a
+    /// ``JSONValue``. Checked on sample values as arrays hold them; a different layout turns the
+    /// reading in place off rather than misreading.
+    static let layoutHolds: Bool = {
+        guard ShortText.smallStringLayoutHolds, MemoryLayout<JSONObject.Member>.size >= memberValueOffset + 16 else { return false }
+        let key = "ab", text = "cdé", number = JSONNumber(uncheckedText: "-1.5e3")
+        func words(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> [UInt64] {
+            [bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)]
+        }
+        func words(_ string: String) -> [UInt64] {
+            let (low, high) = unsafeBitCast(string, to: (UInt64, UInt64).self)
+            return [low, high]
+        }
+        let members = [JSONObject.Member(key: key, value: .string(text)), JSONObject.Member(key: text, value: .number(number))]
+        let stride = MemoryLayout<JSONObject.Member>.stride
+        let membersHold = members.withUnsafeBytes { bytes in
+            words(bytes, at: 0) == words(key) && words(bytes, at: memberValueOffset) == words(text)
+                && words(bytes, at: stride) == words(text) && words(bytes, at: stride + memberValueOffset) == words(number.text)
+        }
+        let values: [JSONValue] = [.string(text), .number(number)]
+        let valuesHold = values.withUnsafeBytes { bytes in
+            words(bytes, at: 0) == words(text) && words(bytes, at: MemoryLayout<JSONValue>.stride) == words(number.text)
+        }
+        return membersHold && valuesHold && SmallUTF8(key)?.count == 2 && SmallUTF8(text)?.count == 4
+    }()
+}
