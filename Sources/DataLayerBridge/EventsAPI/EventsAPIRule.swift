@@ -158,8 +158,18 @@ struct EventsAPIFindings: Sendable {
     mutating func validate(
         _ key: MemberName, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
     ) -> Int? {
+        validate(key, at: object.lastIndex(named: key), of: object, at: pointer, type, presence)
+    }
+
+    /// ``validate(_:of:at:_:_:)`` of the member at `index`, which the caller found as the last
+    /// member named `key` (`nil`: there is none).
+    @discardableResult
+    mutating func validate(
+        _ key: MemberName, at index: Int?, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType,
+        _ presence: Presence
+    ) -> Int? {
         // The member's pointer is spelled out only for a finding: most members are fine.
-        guard let index = object.lastIndex(named: key) else {
+        guard let index else {
             switch presence {
             case .required: error(pointer.appending(key.string), "required member is missing")
             case .recommended(let reason): warning(pointer.appending(key.string), "missing; \(reason)")

@@ -70,6 +70,21 @@ struct SmallUTF8 {
         }
     }
 
+    /// The value of a text of 1 to 15 decimal digits and nothing else (at most 10^15 - 1, so no
+    /// overflow); `nil` for any other text.
+    @inline(__always)
+    var decimalValue: Int64? {
+        guard count > 0 else { return nil }
+        var value: Int64 = 0
+        for index in 0..<count {
+            let word = index < 8 ? low : high
+            let digit = UInt8(truncatingIfNeeded: word >> UInt64(8 * (index & 7))) &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+        }
+        return value
+    }
+
     /// Whether the layouts read here are the ones in use: small strings as
     /// ``ShortText/smallStringLayoutHolds`` checks them, a member's key at its start and its value
     /// at ``memberValueOffset``, and a string's and a number's words at the start of a

@@ -10,29 +10,110 @@ struct ListItemsRule: EventsAPIRule {
     private let position = MemberName("position")
     private let price = MemberName("price")
 
+    /// Whether values are read in place (``SmallUTF8/layoutHolds``): read once per validator
+    /// rather than from the static at every item, whose every read costs a `swift_once`.
+    private let readsInPlace = SmallUTF8.layoutHolds
+
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         for list in findings.lists(of: envelope) {
             guard let items = findings.member(items, of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
             else { continue }
             var firstIndexOfPosition = FirstIndexOfPosition()
             findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item, pointer in
-                findings.validate(title, of: item, at: pointer, .string, .required)
-                findings.validate(type, of: item, at: pointer, .identifier, .required)
-                findings.validate(url, of: item, at: pointer, .identifier, .required)
-                if let found = findings.validate(position, of: item, at: pointer, .integer, .required),
-                    case .number(let position) = item.members[found].value
-                {
-                    let key = PositionKey(position)
-                    if !key.isPositive {
-                        findings.error(pointer.appending("position"), "must be a positive integer, not \(position.text)")
-                    } else if let first = firstIndexOfPosition.insert(key, at: index) {
-                        findings.error(pointer.appending("position"), "duplicate position \(position.text) (also at item \(first))")
-                    }
+                let found = memberIndices(of: item)
+                if let position = found.position, let value = plainPosition(of: item, found) {
+                    check(.integer(value), of: item, at: position, index: index, pointer, &firstIndexOfPosition, &findings)
+                    return
                 }
-                findings.validate(price, of: item, at: pointer, .numberOrNull, .optional)
+                findings.validate(title, at: found.title, of: item, at: pointer, .string, .required)
+                findings.validate(type, at: found.type, of: item, at: pointer, .identifier, .required)
+                findings.validate(url, at: found.url, of: item, at: pointer, .identifier, .required)
+                if let position = findings.validate(position, at: found.position, of: item, at: pointer, .integer, .required),
+                    case .number(let number) = item.members[position].value
+                {
+                    check(PositionKey(number), of: item, at: position, index: index, pointer, &firstIndexOfPosition, &findings)
+                }
+                findings.validate(price, at: found.price, of: item, at: pointer, .numberOrNull, .optional)
             }
         }
     }
+
+    /// Reports the item's position `key` (its member at `position`) when it is not positive, or
+    /// when an earlier item of the list has it.
+    private func check(
+        _ key: PositionKey, of item: JSONObject, at position: Int, index: Int, _ pointer: JSONPointer,
+        _ firstIndexOfPosition: inout FirstIndexOfPosition, _ findings: inout EventsAPIFindings
+    ) {
+        // The position's text is read only for a finding: a copy of it costs a retain and a release.
+        if !key.isPositive {
+            findings.error(pointer.appending("position"), "must be a positive integer, not \(Self.text(of: item, at: position))")
+        } else if let first = firstIndexOfPosition.insert(key, at: index) {
+            findings.error(pointer.appending("position"), "duplicate position \(Self.text(of: item, at: position)) (also at item \(first))")
+        }
+    }
+
+    /// The text of the number at member `position` of `item`.
+    private static func text(of item: JSONObject, at position: Int) -> String {
+        item.members[position].value.numberValue?.text ?? ""
+    }
+
+    /// The position of the usual item, for which every check but its position's sign and
+    /// uniqueness passes: a string `title`, non-empty short strings `type` and `url`, a short
+    /// `position` of decimal digits, and no `price` or a number or null. Decided on the members in
+    /// place, from the type of each value and the words of short texts, with no value copied out
+    /// (a retain and a release each); `nil` sends any other item through the checks one by one.
+    private func plainPosition(of item: JSONObject, _ found: ItemMemberIndices) -> Int64? {
+        guard readsInPlace, let title = found.title, let type = found.type, let url = found.url, let position = found.position
+        else { return nil }
+        return item.members.withUnsafeBufferPointer { members -> Int64? in
+            guard let base = members.baseAddress else { return nil }
+            func payload(_ index: Int) -> UnsafeRawPointer { UnsafeRawPointer(base + index) + SmallUTF8.memberValueOffset }
+            guard case .string = members[title].value, case .string = members[type].value, case .string = members[url].value,
+                case .number = members[position].value,
+                SmallUTF8(wordsAt: payload(type))?.count ?? 0 > 0, SmallUTF8(wordsAt: payload(url))?.count ?? 0 > 0
+            else { return nil }
+            if let price = found.price {
+                switch members[price].value {
+                case .number, .null: break
+                default: return nil
+                }
+            }
+            return SmallUTF8(wordsAt: payload(position))?.decimalValue
+        }
+    }
+
+    /// Where an item's last `title`, `type`, `url`, `position` and `price` are, found in one pass
+    /// over its members: a backward scan per name, each comparing the names of equal length, cost
+    /// more than the checks themselves.
+    private func memberIndices(of item: JSONObject) -> ItemMemberIndices {
+        var found = ItemMemberIndices()
+        item.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                // A key is at most one of the names; forward, so the last of a name wins.
+                if members[index].hasKey(title) {
+                    found.title = index
+                } else if members[index].hasKey(type) {
+                    found.type = index
+                } else if members[index].hasKey(url) {
+                    found.url = index
+                } else if members[index].hasKey(position) {
+                    found.position = index
+                } else if members[index].hasKey(price) {
+                    found.price = index
+                }
+            }
+        }
+        return found
+    }
+}
+
+/// The positions of the members ``ListItemsRule`` checks in one item, `nil` where missing.
+private struct ItemMemberIndices {
+    var title: Int?
+    var type: Int?
+    var url: Int?
+    var position: Int?
+    var price: Int?
 }
 
 /// The index of the first item at each position of one list.
