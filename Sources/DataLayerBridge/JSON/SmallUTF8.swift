@@ -47,10 +47,35 @@ struct SmallUTF8 {
         destination.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
     }
 
-    /// Whether no byte of the text needs an escape from the writer (the writer's own check, run on
-    /// the words in registers).
+    /// Whether no byte of the text needs an escape from the writer.
     @inline(__always)
     var isPlain: Bool {
+        // The discriminator's ASCII bit: keys and most short values.
+        high & 0x4000_0000_0000_0000 != 0 ? isPlainASCII : isPlainUTF8
+    }
+
+    /// ``isPlain`` for ASCII text: no `"`, `\` or control byte. Every byte is below 0x80, so the
+    /// sums below carry into no other byte and the bytes past the text can be masked off after.
+    @inline(__always)
+    private var isPlainASCII: Bool {
+        func escapes(_ word: UInt64) -> UInt64 {
+            // A byte's high bit is set in each sum when it is at least 0x20, not `"`, not `\`.
+            let notControl = word &+ 0x6060_6060_6060_6060
+            let notQuote = (word ^ 0x2222_2222_2222_2222) &+ 0x7F7F_7F7F_7F7F_7F7F
+            let notBackslash = (word ^ 0x5C5C_5C5C_5C5C_5C5C) &+ 0x7F7F_7F7F_7F7F_7F7F
+            return ~(notControl & notQuote & notBackslash) & 0x8080_8080_8080_8080
+        }
+        let bits = UInt64(truncatingIfNeeded: count) &* 8
+        if bits <= 64 {
+            return escapes(low) & (bits == 64 ? .max : (1 &<< bits) &- 1) == 0
+        }
+        return escapes(low) == 0 && escapes(high) & ((1 &<< (bits &- 64)) &- 1) == 0
+    }
+
+    /// ``isPlain`` for text with multi-byte characters: the writer's own check, run on the words
+    /// in registers.
+    @inline(__always)
+    private var isPlainUTF8: Bool {
         // The bytes past the text (zeros, and the discriminator) become letters, which need no
         // escape: as zeros they would count as control bytes.
         let bits = UInt64(truncatingIfNeeded: count) &* 8

@@ -91,11 +91,31 @@ struct JSONWriterTests {
         #expect(SmallUTF8(String(repeating: "x", count: 16)) == nil)
     }
 
+    /// A short string is written from its words when none of its bytes needs an escape (or is
+    /// 0xE2, which may start U+2028 or U+2029): every ASCII byte, and multi-byte characters, at
+    /// every position of every length, must be told apart exactly, so that the words' path is
+    /// taken for every plain string and for no other.
+    @Test func shortStringsArePlainExactlyWhenNoByteNeedsAnEscape() {
+        let characters = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) } + ["é", "€", "\u{2027}", "\u{2028}", "😀"]
+        for character in characters {
+            for length in 1...15 {
+                for position in 0..<length {
+                    let text = String(repeating: "a", count: position) + character + String(repeating: "b", count: length - position - 1)
+                    guard let small = SmallUTF8(text) else { continue }
+                    let plain = !text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }
+                    #expect(small.isPlain == plain, "\(Array(text.utf8))")
+                }
+            }
+        }
+    }
+
     /// Every string of 0 to 19 bytes with an escaped, a multi-byte or a plain character at each
     /// position, as a member key, a member value and an array element, beside numbers of every
     /// length: the in-place walk must write what JSON escaping spelled out one scalar at a time
-    /// gives, and the same as the tape writer, which reads the parsed text instead.
-    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~"])
+    /// gives, and the same as the tape writer, which reads the parsed text instead. The plain
+    /// characters next to the escaped ones (space, `!`, `#`, `[`, `]`, DEL) must pass unescaped.
+    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~",
+                      " ", "!", "#", "[", "]", "\u{7F}", "\u{0}"])
     func elementsAndMembersAreWrittenAsEscapingSpellsThemOut(_ special: String) throws {
         var texts = [""]
         for length in 1...19 {
