@@ -85,11 +85,13 @@ public struct JSONWriter: Sendable {
             emitClose(UInt8(ascii: "]"), empty: elements.isEmpty)
         case .object(let object):
             emitOpen(UInt8(ascii: "{"))
+            let compactInPlace = readsInPlace && style == .compact
             object.members.withUnsafeBufferPointer { members in
                 guard let base = members.baseAddress else { return }
                 for position in members.indices {
-                    emitSeparator(first: position == 0)
                     let member = UnsafeRawPointer(base + position)
+                    if compactInPlace, emitShortMember(at: member, first: position == 0) { continue }
+                    emitSeparator(first: position == 0)
                     if readsInPlace, let key = SmallUTF8(wordsAt: member), key.isPlain {
                         emitQuoted(key)
                         emitColon()
@@ -104,6 +106,34 @@ public struct JSONWriter: Sendable {
         default:
             emit(scalar: value)
         }
+    }
+
+    /// Writes the member at `member`, separator included, when its key is short and plain and its
+    /// value a short plain string or a short number (most members of an envelope), in compact
+    /// style: one reservation and one update of the count for the four parts, rather than one
+    /// each. Returns `false`, having written nothing, for any other member.
+    @inline(__always)
+    private mutating func emitShortMember(at member: UnsafeRawPointer, first: Bool) -> Bool {
+        let payload = member + SmallUTF8.memberValueOffset
+        let isString: Bool
+        switch payload.assumingMemoryBound(to: JSONValue.self).pointee {
+        case .string: isString = true
+        case .number: isString = false
+        default: return false
+        }
+        guard let key = SmallUTF8(wordsAt: member), let value = SmallUTF8(wordsAt: payload), key.isPlain, !isString || value.isPlain
+        else { return false }
+        buffer.reserve(2 * SmallUTF8.capacity + 6)
+        var out = UnsafeMutableRawPointer(buffer.base + buffer.count)
+        if !first {
+            out.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+            out += 1
+        }
+        out = key.storeQuoted(to: out)
+        out.storeBytes(of: UInt8(ascii: ":"), as: UInt8.self)
+        out = isString ? value.storeQuoted(to: out + 1) : value.store(to: out + 1)
+        buffer.count = out - UnsafeMutableRawPointer(buffer.base)
+        return true
     }
 
     /// Writes the element or member value at `value`, whose payload's words are at `payload`.
@@ -167,24 +197,20 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// Writes a small string that needs no escape, quoted: its words stored whole, the closing
-    /// quote over the first byte past the text.
+    /// Writes a small string that needs no escape, quoted.
     @inline(__always)
     private mutating func emitQuoted(_ small: SmallUTF8) {
         buffer.reserve(SmallUTF8.capacity + 2)
-        let out = UnsafeMutableRawPointer(buffer.base + buffer.count)
-        out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
-        small.store(to: out + 1)
-        out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: small.count + 1, as: UInt8.self)
-        buffer.count += small.count + 2
+        let end = small.storeQuoted(to: UnsafeMutableRawPointer(buffer.base + buffer.count))
+        buffer.count = end - UnsafeMutableRawPointer(buffer.base)
     }
 
     /// Writes a small string as it is: a number's text, which never needs an escape.
     @inline(__always)
     private mutating func emitRaw(_ small: SmallUTF8) {
         buffer.reserve(SmallUTF8.capacity)
-        small.store(to: UnsafeMutableRawPointer(buffer.base + buffer.count))
-        buffer.count += small.count
+        let end = small.store(to: UnsafeMutableRawPointer(buffer.base + buffer.count))
+        buffer.count = end - UnsafeMutableRawPointer(buffer.base)
     }
 
     /// Writes a number's exact text.

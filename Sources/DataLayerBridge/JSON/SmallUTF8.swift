@@ -40,11 +40,23 @@ struct SmallUTF8 {
     }
 
     /// Writes the text's bytes to `destination` and 16 - ``count`` bytes of junk after them, over
-    /// which the caller goes on writing.
+    /// which the caller goes on writing; returns where the text ends.
     @inline(__always)
-    func store(to destination: UnsafeMutableRawPointer) {
+    @discardableResult
+    func store(to destination: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
         destination.storeBytes(of: low, as: UInt64.self)
         destination.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
+        return destination + count
+    }
+
+    /// Writes the text in quotes (``capacity`` + 2 bytes of room), for a text that ``isPlain``;
+    /// returns where the closing quote ends.
+    @inline(__always)
+    func storeQuoted(to destination: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        destination.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+        let end = store(to: destination + 1)
+        end.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+        return end + 1
     }
 
     /// Whether no byte of the text needs an escape from the writer.
