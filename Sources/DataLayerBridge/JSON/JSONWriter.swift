@@ -21,6 +21,10 @@ public struct JSONWriter: Sendable {
     /// members in place (``SmallUTF8/layoutHolds``): read once per writer rather than from the
     /// static at every string, whose every read costs a `swift_once`.
     private let readsInPlace = SmallUTF8.layoutHolds
+    /// Whether longer strings of elements and members are read from their storage in place
+    /// (``SmallUTF8/nativeLayoutHolds``), without the copy (a retain and a release) and the
+    /// closure that reading them as values costs.
+    private let readsNativeInPlace = SmallUTF8.layoutHolds && SmallUTF8.nativeLayoutHolds
 
     /// Creates a writer with an empty buffer.
     public init(style: Style = .compact) { self.style = style }
@@ -148,6 +152,8 @@ public struct JSONWriter: Sendable {
         case .string:
             if readsInPlace, let small = SmallUTF8(wordsAt: payload), small.isPlain {
                 emitQuoted(small)
+            } else if readsNativeInPlace, let utf8 = SmallUTF8.nativeUTF8(wordsAt: payload) {
+                writeEscaped(utf8)
             } else if case .string(let string) = value.pointee {
                 emit(largeString: string)
             }

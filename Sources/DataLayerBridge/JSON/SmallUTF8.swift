@@ -149,4 +149,37 @@ struct SmallUTF8 {
         }
         return membersHold && valuesHold && SmallUTF8(key)?.count == 2 && SmallUTF8(text)?.count == 4
     }()
+
+    /// The UTF-8 of the natively stored string whose two words are at `address`, read in place:
+    /// the bytes live in the string's storage object, which whoever holds the words keeps alive.
+    /// `nil` for a string stored any other way. Only where ``nativeLayoutHolds``.
+    @inline(__always)
+    static func nativeUTF8(wordsAt address: UnsafeRawPointer) -> UnsafeRawBufferPointer? {
+        nativeUTF8(countAndFlags: address.loadUnaligned(as: UInt64.self), object: address.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    /// ``nativeUTF8(wordsAt:)`` of the words themselves: a native string's discriminator is all
+    /// clear, its flags say the bytes follow the storage header, and the low 48 bits of its
+    /// first word are its count.
+    @inline(__always)
+    private static func nativeUTF8(countAndFlags: UInt64, object: UInt64) -> UnsafeRawBufferPointer? {
+        guard object >> 60 == 0, countAndFlags & 0x1000_0000_0000_0000 != 0,
+            let storage = UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: object & 0x0FFF_FFFF_FFFF_FFFF))
+        else { return nil }
+        return UnsafeRawBufferPointer(start: storage + 32, count: Int(truncatingIfNeeded: countAndFlags & 0xFFFF_FFFF_FFFF))
+    }
+
+    /// Whether ``nativeUTF8(wordsAt:)`` finds the bytes the stdlib hands out for natively stored
+    /// strings: checked by address and count on samples before anything is read through it, so a
+    /// different layout turns the reading off rather than reading elsewhere.
+    static let nativeLayoutHolds: Bool = {
+        guard MemoryLayout<String>.size == 16 else { return false }
+        let samples = [String(repeating: "x", count: 40), "Dětské " + String(repeating: "y", count: 30), String(repeating: "ab", count: 8)]
+        return samples.allSatisfy { text in
+            let (countAndFlags, object) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+            let expected = text.utf8.withContiguousStorageIfAvailable { UnsafeRawBufferPointer($0) }
+            guard let expected, let found = nativeUTF8(countAndFlags: countAndFlags, object: object) else { return false }
+            return found.baseAddress == expected.baseAddress && found.count == expected.count
+        }
+    }()
 }

@@ -89,6 +89,27 @@ struct JSONWriterTests {
         #expect(SmallUTF8.layoutHolds)
         #expect(SmallUTF8("")?.count == 0 && SmallUTF8("abcdefghijklmno")?.count == 15 && SmallUTF8("Dětské")?.count == 8)
         #expect(SmallUTF8(String(repeating: "x", count: 16)) == nil)
+        #expect(SmallUTF8.nativeLayoutHolds)
+    }
+
+    /// Longer strings are read from their storage in place when it is native (made at run time),
+    /// and as values otherwise (literals, stored in the binary): both must be written the same,
+    /// at lengths around the word and block sizes, with and without escapes and accents.
+    @Test func longStringsAreWrittenTheSameFromStorageOrAsValues() {
+        var texts: [String] = ["a literal longer than fifteen bytes", "a literal with \"quotes\" and\na line break", "Dámske topánky Höhenrausch Storm"]
+        for length in [16, 17, 23, 24, 31, 32, 33, 64, 100, 257] {
+            for filler in ["x", "é", "\u{2028}", "\""] {
+                texts.append(String(repeating: "a", count: length / 2) + filler + String(repeating: "b", count: length - length / 2))
+            }
+        }
+        for text in texts {
+            var writer = JSONWriter()
+            writer.write(JSONValue.object(JSONObject([JSONObject.Member(key: "k", value: .string(text))])))
+            #expect(writer.string == "{\"k\":" + Self.quoted(text) + "}")
+            writer.reset()
+            writer.write(JSONValue.array([.string(text), .string(text)]))
+            #expect(writer.string == "[" + Self.quoted(text) + "," + Self.quoted(text) + "]")
+        }
     }
 
     /// A short string is written from its words when none of its bytes needs an escape (or is
