@@ -143,9 +143,10 @@ public struct JSONWriter: Sendable {
     /// Writes the element or member value at `value`, whose payload's words are at `payload`.
     ///
     /// Strings and numbers of up to 15 bytes are written from those words, read as plain
-    /// integers: a `String` or `JSONValue` read out of an array's memory is copied (a retain and a
-    /// release) to outlive the writes that follow, which might reach that memory for all the
-    /// compiler knows. Longer ones, and containers, are read as values.
+    /// integers, and longer natively stored strings from the storage the words point to: a
+    /// `String` or `JSONValue` read out of an array's memory is copied (a retain and a release) to
+    /// outlive the writes that follow, which might reach that memory for all the compiler knows.
+    /// Other strings and numbers, and containers, are read as values.
     @inline(__always)
     private mutating func emit(valueAt value: UnsafePointer<JSONValue>, payload: UnsafeRawPointer) {
         switch value.pointee {
