@@ -90,7 +90,9 @@ private struct Scanner {
     /// Counts white space, comments and strings that need decoding: a container during whose
     /// parse it did not change is canonical.
     var irregularities: UInt32 = 0
-    let storage: GrowableBuffer<JSONTape.Node>
+    /// Unretained (the caller holds it) so that the state is trivial: a value with a reference
+    /// would be destroyed through its address, which keeps it out of registers.
+    let storage: Unmanaged<GrowableBuffer<JSONTape.Node>>
     /// `storage`'s memory, read once and again only after it grows.
     var nodes: UnsafeMutablePointer<JSONTape.Node>
     var capacity: Int
@@ -109,16 +111,18 @@ private struct Scanner {
         self.base = text.base
         self.count = text.count
         self.maxDepth = maxDepth
-        self.storage = storage
+        self.storage = Unmanaged.passUnretained(storage)
         self.nodes = storage.base
         self.capacity = storage.capacity
     }
 
     /// Parses the document of `text` into `storage` and returns the number of nodes.
     static func parse(_ text: Text, maxDepth: Int, into storage: GrowableBuffer<JSONTape.Node>) throws(Failure) -> Int {
-        var scanner = Scanner(text: text, maxDepth: maxDepth, storage: storage)
-        try scanner.parseDocument()
-        return scanner.nodeCount
+        try withExtendedLifetime(storage) { () throws(Failure) -> Int in
+            var scanner = Scanner(text: text, maxDepth: maxDepth, storage: storage)
+            try scanner.parseDocument()
+            return scanner.nodeCount
+        }
     }
 
     @inline(__always)
@@ -207,7 +211,8 @@ private struct Scanner {
     }
 
     @inline(never)
-    private static func grow(_ storage: GrowableBuffer<JSONTape.Node>, from count: Int) -> (UnsafeMutablePointer<JSONTape.Node>, Int) {
+    private static func grow(_ storage: Unmanaged<GrowableBuffer<JSONTape.Node>>, from count: Int) -> (UnsafeMutablePointer<JSONTape.Node>, Int) {
+        let storage = storage.takeUnretainedValue()
         storage.count = count
         storage.reserve(1)
         return (storage.base, storage.capacity)
@@ -274,60 +279,10 @@ private struct Scanner {
         index &+= length
     }
 
-    @inline(__always)
-    private func isDigit(_ position: Int) -> Bool { position < count && base[position] &- 0x30 < 10 }
-
-    /// Steps over the digits at `index`, eight at a time while whole words remain.
-    @inline(__always)
-    private mutating func skipDigits() {
-        let raw = UnsafeRawPointer(base)
-        while index &+ 8 <= count {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            // Non-zero in each byte that is not a digit: its high nibble is not 3, or adding 6
-            // carries it out of 3. A carry out of one byte can spoil only the bytes above it,
-            // so the lowest flagged byte is exact.
-            let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
-            let threes: UInt64 = 0x3030_3030_3030_3030
-            let nonDigits = ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
-            if nonDigits != 0 {
-                index &+= nonDigits.trailingZeroBitCount >> 3
-                return
-            }
-            index &+= 8
-        }
-        while isDigit(index) { index &+= 1 }
-    }
-
-    @inline(__always)
+    @inline(never)
     private mutating func parseNumber() throws(Failure) {
         let start = index
-        if base[index] == UInt8(ascii: "-") {
-            index &+= 1
-            if index < count, base[index] == UInt8(ascii: "I") {
-                throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: start)
-            }
-        }
-        guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit", offset: index) }
-        if base[index] == UInt8(ascii: "0") {
-            index &+= 1
-            if isDigit(index) { throw Failure(reason: "invalid number: leading zero", offset: start) }
-        } else {
-            index &+= 1
-            skipDigits()
-        }
-        if index < count, base[index] == UInt8(ascii: ".") {
-            index &+= 1
-            guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit after '.'", offset: index) }
-            index &+= 1
-            skipDigits()
-        }
-        if index < count, base[index] | 0x20 == UInt8(ascii: "e") {
-            index &+= 1
-            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index &+= 1 }
-            guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit in the exponent", offset: index) }
-            index &+= 1
-            skipDigits()
-        }
+        index = try text.numberEnd(from: start)
         append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index &- start)))
     }
 
@@ -378,6 +333,65 @@ private struct Text {
         self.base = base.assumingMemoryBound(to: UInt8.self)
         self.count = count
         self.relaxed = relaxed
+    }
+
+    @inline(__always)
+    private func isDigit(_ position: Int) -> Bool { position < count && base[position] &- 0x30 < 10 }
+
+    /// The index of the first byte from `index` on that is not a digit:, eight at a time while whole words remain.
+    @inline(__always)
+    private func digitsEnd(from index: Int) -> Int {
+        var index = index
+        let raw = UnsafeRawPointer(base)
+        while index &+ 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // Non-zero in each byte that is not a digit: its high nibble is not 3, or adding 6
+            // carries it out of 3. A carry out of one byte can spoil only the bytes above it,
+            // so the lowest flagged byte is exact.
+            let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+            let threes: UInt64 = 0x3030_3030_3030_3030
+            let nonDigits = ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
+            if nonDigits != 0 {
+                return index &+ nonDigits.trailingZeroBitCount >> 3
+            }
+            index &+= 8
+        }
+        while isDigit(index) { index &+= 1 }
+        return index
+    }
+
+    /// Validates the number at `start` and returns the index after it.
+    @inline(__always)
+    func numberEnd(from start: Int) throws(Failure) -> Int {
+        var index = start
+        if base[index] == UInt8(ascii: "-") {
+            index &+= 1
+            if index < count, base[index] == UInt8(ascii: "I") {
+                throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: start)
+            }
+        }
+        guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit", offset: index) }
+        if base[index] == UInt8(ascii: "0") {
+            index &+= 1
+            if isDigit(index) { throw Failure(reason: "invalid number: leading zero", offset: start) }
+        } else {
+            index &+= 1
+            index = digitsEnd(from: index)
+        }
+        if index < count, base[index] == UInt8(ascii: ".") {
+            index &+= 1
+            guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit after '.'", offset: index) }
+            index &+= 1
+            index = digitsEnd(from: index)
+        }
+        if index < count, base[index] | 0x20 == UInt8(ascii: "e") {
+            index &+= 1
+            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index &+= 1 }
+            guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit in the exponent", offset: index) }
+            index &+= 1
+            index = digitsEnd(from: index)
+        }
+        return index
     }
 
     /// The index of the first byte from `index` on that is not white space (or a comment).
@@ -434,6 +448,9 @@ private struct Text {
                 index = try escapeEnd(at: index)
             case 0..<0x20:
                 throw failure(at: index) { "unescaped control character 0x\(hex(byte)) in string" }
+            case 0xC2...0xDF where index &+ 1 < count && base[index &+ 1] & 0xC0 == 0x80:
+                // Two bytes, the form of most accented letters: valid whatever the lead.
+                index &+= 2
             case 0x80...:
                 if byte == 0xE2, index &+ 2 < count, base[index &+ 1] == 0x80, base[index &+ 2] & 0xFE == 0xA8 {
                     flags |= JSONTape.Node.needsDecoding
