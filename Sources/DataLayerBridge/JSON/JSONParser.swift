@@ -95,8 +95,10 @@ private struct Scanner {
     let storage: Unmanaged<GrowableBuffer<JSONTape.Node>>
     /// `storage`'s memory, read once and again only after it grows.
     var nodes: UnsafeMutablePointer<JSONTape.Node>
-    var capacity: Int
-    var nodeCount = 0
+    /// Where the next node goes, and the end of the memory.
+    var next: UnsafeMutablePointer<JSONTape.Node>
+    var limit: UnsafeMutablePointer<JSONTape.Node>
+    var nodeCount: Int { next - nodes }
     /// The innermost open container (-1: none), whether it is an object, the values it has so far
     /// and how many containers are open. An open container keeps its parent's index in `length`
     /// plus one in `length`, and a parent its count of values in `start` while a child is open: the
@@ -113,7 +115,8 @@ private struct Scanner {
         self.maxDepth = maxDepth
         self.storage = Unmanaged.passUnretained(storage)
         self.nodes = storage.base
-        self.capacity = storage.capacity
+        self.next = storage.base
+        self.limit = storage.base + storage.capacity
     }
 
     /// Parses the document of `text` into `storage` and returns the number of nodes.
@@ -139,7 +142,7 @@ private struct Scanner {
             if byte == UInt8(ascii: "\"") {
                 try parseString()
             } else if byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-") {
-                try parseNumber()
+                if !parseShortNumber(byte) { try parseNumber() }
             } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
                 let isObject = byte == UInt8(ascii: "{")
                 try open(isObject: isObject)
@@ -170,32 +173,35 @@ private struct Scanner {
             // A value is complete: close every container that ends here, or start the next value.
             while top >= 0 {
                 values &+= 1
-                let close = inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 // Compact input has the comma or bracket right here: no white space to look for.
                 var next = index < count ? base[index] : 0
-                if next != UInt8(ascii: ",") && next != close {
-                    try skipWhitespace()
-                    guard index < count else { throw text.unexpectedEnd(at: index, close: close) }
-                    next = base[index]
-                }
-                if next == UInt8(ascii: ",") {
-                    let comma = index
-                    index &+= 1
-                    if inObject, index < count, base[index] == UInt8(ascii: "\"") {
-                        try parseKey()
-                        continue parsing
+                if next != UInt8(ascii: ",") {
+                    let close = inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                    if next != close {
+                        try skipWhitespace()
+                        guard index < count else { throw text.unexpectedEnd(at: index, close: close) }
+                        next = base[index]
+                        guard next == UInt8(ascii: ",") || next == close else { throw text.notASeparator(at: index, close: close) }
                     }
-                    try skipWhitespace()
-                    if index < count, base[index] == close {
-                        guard text.relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
+                    if next == close {
                         closeContainer()
                         continue
                     }
-                    if inObject { try parseKey() }
+                }
+                let comma = index
+                index &+= 1
+                if inObject, index < count, base[index] == UInt8(ascii: "\"") {
+                    try parseKey()
                     continue parsing
                 }
-                guard next == close else { throw text.notASeparator(at: index, close: close) }
-                closeContainer()
+                try skipWhitespace()
+                if index < count, base[index] == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    guard text.relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
+                    closeContainer()
+                    continue
+                }
+                if inObject { try parseKey() }
+                continue parsing
             }
             try skipWhitespace()
             if index != count { throw text.trailingText(at: index) }
@@ -205,9 +211,14 @@ private struct Scanner {
 
     @inline(__always)
     private mutating func append(_ node: JSONTape.Node) {
-        if nodeCount == capacity { (nodes, capacity) = Scanner.grow(storage, from: nodeCount) }
-        (nodes + nodeCount).initialize(to: node)
-        nodeCount &+= 1
+        if next == limit {
+            let (base, capacity) = Scanner.grow(storage, from: nodeCount)
+            next = base + nodeCount
+            nodes = base
+            limit = base + capacity
+        }
+        next.initialize(to: node)
+        next += 1
     }
 
     @inline(never)
@@ -279,6 +290,29 @@ private struct Scanner {
         index &+= length
     }
 
+    /// Parses the number at `index` (first byte `byte`) if it has the form most numbers have:
+    /// up to seven digits, the first not 0, then possibly a fraction of up to seven digits, and
+    /// no exponent; whole words away from the end of the input. Returns `false`, having done
+    /// nothing, for any other number or anything that is not one: ``parseNumber()`` decides.
+    @inline(__always)
+    private mutating func parseShortNumber(_ byte: UInt8) -> Bool {
+        guard byte != UInt8(ascii: "0"), byte != UInt8(ascii: "-"), index &+ 16 <= count else { return false }
+        let raw = UnsafeRawPointer(base)
+        let integer = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        guard integer != 0 else { return false }
+        var end = index &+ integer.trailingZeroBitCount >> 3
+        if base[end] == UInt8(ascii: ".") {
+            let fraction = Text.nonDigits(raw.loadUnaligned(fromByteOffset: end &+ 1, as: UInt64.self))
+            let digits = fraction.trailingZeroBitCount >> 3
+            guard digits != 0, digits != 8 else { return false }
+            end &+= 1 &+ digits
+        }
+        guard base[end] | 0x20 != UInt8(ascii: "e") else { return false }
+        append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: index), length: UInt32(truncatingIfNeeded: end &- index)))
+        index = end
+        return true
+    }
+
     @inline(never)
     private mutating func parseNumber() throws(Failure) {
         let start = index
@@ -344,13 +378,8 @@ private struct Text {
         var index = index
         let raw = UnsafeRawPointer(base)
         while index &+ 8 <= count {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            // Non-zero in each byte that is not a digit: its high nibble is not 3, or adding 6
-            // carries it out of 3. A carry out of one byte can spoil only the bytes above it,
-            // so the lowest flagged byte is exact.
-            let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
-            let threes: UInt64 = 0x3030_3030_3030_3030
-            let nonDigits = ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let nonDigits = Text.nonDigits(word)
             if nonDigits != 0 {
                 return index &+ nonDigits.trailingZeroBitCount >> 3
             }
@@ -358,6 +387,17 @@ private struct Text {
         }
         while isDigit(index) { index &+= 1 }
         return index
+    }
+
+    /// Non-zero in each byte of `word` (as loaded from memory) that is not a digit: its high nibble
+    /// is not 3, or adding 6 carries it out of 3. A carry out of one byte can spoil only the bytes
+    /// above it, so the lowest flagged byte is exact.
+    @inline(__always)
+    static func nonDigits(_ word: UInt64) -> UInt64 {
+        let word = UInt64(littleEndian: word)
+        let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let threes: UInt64 = 0x3030_3030_3030_3030
+        return ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
     }
 
     /// Validates the number at `start` and returns the index after it.

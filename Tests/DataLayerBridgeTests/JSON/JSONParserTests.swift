@@ -160,6 +160,27 @@ struct JSONParserTests {
         }
     }
 
+    /// Numbers of the short form (digits, a fraction, no exponent) are parsed on a fast path when
+    /// 16 bytes remain; in `[n]` followed by 16 spaces it applies, in `[n]` alone the general
+    /// path runs: both must agree on the value and on every error.
+    @Test(arguments: [
+        "1", "7", "1234567", "12345678", "123456789012345", "1.5", "35.66", "1234567.1234567",
+        "1.1234567", "1.12345678", "1.123456789", "1.", "1.x", "1.e5", "1e5", "1E5", "1.5e3", "1.5E-3",
+        "12e", "0", "0.5", "01", "-1", "-0.5", "-", "9x", "1.5.3", "1..2", "12345670.5", "1234567e1",
+    ])
+    func shortNumbersParseAsTheGeneralPathDoes(_ number: String) {
+        func outcome(_ text: String) -> String {
+            do {
+                return "value \(try JSONValue(parsing: text))"
+            } catch {
+                return "error \(error.offset) \(error.reason)"
+            }
+        }
+        let padding = String(repeating: " ", count: 16)
+        #expect(outcome("[\(number)]" + padding) == outcome("[\(number)]"))
+        #expect(outcome("{\"n\":\(number),\"m\":[\(number)]}" + padding) == outcome("{\"n\":\(number),\"m\":[\(number)]}"))
+    }
+
     private func parseError(_ bytes: [UInt8]) -> JSONError? {
         do {
             _ = try JSONValue(parsing: bytes)
