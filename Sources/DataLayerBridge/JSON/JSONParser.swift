@@ -331,8 +331,9 @@ private struct Scanner {
 
     /// Parses the string whose opening quote is at `index` and records its raw contents.
     ///
-    /// Sixteen bytes at a time while whole blocks remain: a string whose first special byte is
-    /// its closing quote is done here; anything else goes to ``Text/finishString(quote:from:)``.
+    /// Sixteen bytes at a time while whole blocks remain: a string whose special bytes are its
+    /// closing quote and two-byte UTF-8 sequences is done here; anything else goes to
+    /// ``Text/finishString(quote:from:)``.
     @inline(__always)
     private mutating func parseString() throws(Failure) {
         let quote = index
@@ -347,7 +348,14 @@ private struct Scanner {
             let offset = SpecialBytes.firstSpecial(UnsafeRawPointer(base), at: end)
             end &+= offset
             if offset == 16 { continue }
-            if base[end] != UInt8(ascii: "\"") { (end, flags) = try text.finishString(quote: quote, from: end) }
+            let byte = base[end]
+            if byte == UInt8(ascii: "\"") { break }
+            // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead.
+            if byte &- 0xC2 < 0x1E, end &+ 1 < count, base[end &+ 1] & 0xC0 == 0x80 {
+                end &+= 2
+                continue
+            }
+            (end, flags) = try text.finishString(quote: quote, from: end)
             break
         }
         if flags != 0 { irregularities &+= 1 }
@@ -479,7 +487,8 @@ private struct Text {
     }
 
     /// Validates the rest of the string whose opening quote is at `quote`, from `index` on (the
-    /// bytes before are plain ASCII), and returns the index of its closing quote and its flags.
+    /// bytes before are valid and need no decoding), and returns the index of its closing quote
+    /// and its flags.
     @inline(never)
     func finishString(quote: Int, from index: Int) throws(Failure) -> (end: Int, flags: UInt8) {
         var index = index

@@ -182,6 +182,31 @@ struct JSONParserTests {
         #expect(outcome("{\"n\":\(number),\"m\":[\(number)]}" + padding) == outcome("{\"n\":\(number),\"m\":[\(number)]}"))
     }
 
+    /// Strings whose only special bytes are two-byte UTF-8 sequences are validated on a fast path
+    /// when 16 bytes remain from their start; as for numbers, `["…"]` followed by 16 spaces takes
+    /// it and `["…"]` alone does not: both must agree on the text, its decoding flag and errors.
+    @Test(arguments: [
+        [0xC3, 0xA9], [0xC3, 0xA9, 0xC5, 0xBE], [0xC2, 0x80], [0xDF, 0xBF], [0xC2, 0x41], [0xC2, 0xC0],
+        [0xC2, 0x22], [0xDF], [0xC1, 0xBF], [0xC0, 0x80], [0xE0, 0xA0, 0x80], [0xE2, 0x80, 0xA8],
+        [0xC3, 0xA9, 0x5C, 0x6E], [0xC3, 0xA9, 0x01], [0xC3, 0xA9, 0xE2, 0x80, 0xA9], [0xF0, 0x9D, 0x84, 0x9E],
+    ] as [[UInt8]])
+    func twoByteSequencesParseAsTheGeneralPathDoes(_ sequence: [UInt8]) {
+        func outcome(_ bytes: [UInt8]) -> String {
+            bytes.withUnsafeBytes { buffer in
+                var parser = JSONParser()
+                do throws(JSONError) {
+                    let tape = try parser.parse(buffer)
+                    let node = tape.root + 1
+                    return "\(Array(tape.string(node).utf8)) \(tape.stringNeedsDecoding(node)) \(tape.rawText(node).count)"
+                } catch {
+                    return "error \(error.offset) \(error.reason)"
+                }
+            }
+        }
+        let text = Array(#"["ab"#.utf8) + sequence + Array(#"cd"]"#.utf8)
+        #expect(outcome(text + Array(repeating: 0x20, count: 16)) == outcome(text))
+    }
+
     private func parseError(_ bytes: [UInt8]) -> JSONError? {
         do {
             _ = try JSONValue(parsing: bytes)
