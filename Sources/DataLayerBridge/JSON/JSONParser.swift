@@ -291,26 +291,17 @@ private struct Scanner {
         index &+= length
     }
 
-    /// Parses the number at `index` (first byte `byte`) if it has a form most numbers have: up to
-    /// seven digits and possibly a fraction of up to seven, or eight to fifteen digits (times in
-    /// milliseconds); no sign, no exponent, 16 bytes from the end of the input. Returns `false`,
-    /// having done nothing, for any other number or anything that is not one: ``parseNumber()``
-    /// decides.
+    /// Parses the number at `index` (first byte `byte`) if it has the form most numbers have:
+    /// up to seven digits, the first not 0, then possibly a fraction of up to seven digits, and
+    /// no exponent; whole words away from the end of the input. Returns `false`, having done
+    /// nothing, for any other number or anything that is not one: ``parseNumber()`` decides.
     @inline(__always)
     private mutating func parseShortNumber(_ byte: UInt8) -> Bool {
-        guard byte != UInt8(ascii: "-"), index &+ 16 <= count else { return false }
+        guard byte != UInt8(ascii: "0"), byte != UInt8(ascii: "-"), index &+ 16 <= count else { return false }
         let raw = UnsafeRawPointer(base)
         let integer = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-        var end: Int
-        if integer == 0 {
-            let rest = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self))
-            guard byte != UInt8(ascii: "0"), rest != 0 else { return false }
-            end = index &+ 8 &+ rest.trailingZeroBitCount >> 3
-            guard base[end] != UInt8(ascii: ".") else { return false }
-        } else {
-            end = index &+ integer.trailingZeroBitCount >> 3
-            guard byte != UInt8(ascii: "0") || end == index &+ 1 else { return false }
-        }
+        guard integer != 0 else { return false }
+        var end = index &+ integer.trailingZeroBitCount >> 3
         if base[end] == UInt8(ascii: ".") {
             let fraction = Text.nonDigits(raw.loadUnaligned(fromByteOffset: end &+ 1, as: UInt64.self))
             let digits = fraction.trailingZeroBitCount >> 3
