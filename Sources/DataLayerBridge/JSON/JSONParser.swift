@@ -33,7 +33,6 @@ public struct JSONParser: Sendable {
     private var nodes = GrowableBuffer<JSONTape.Node>(capacity: 256)
     /// Keys and short strings of recent documents, for ``JSONTape/value(_:strings:)``.
     var strings = StringCache()
-    private var stack = GrowableBuffer<Int>(capacity: 64)
 
     /// Creates a parser.
     public init(options: Options = .strict) { self.options = options }
@@ -50,11 +49,9 @@ public struct JSONParser: Sendable {
             throw JSONError(offset: 0, line: 1, column: 1, reason: "document larger than 4 GiB")
         }
         if !isKnownUniquelyReferenced(&nodes) { nodes = GrowableBuffer(capacity: 256) }
-        nodes.count = 0
-        stack.count = 0
-        var scanner = Scanner(base: base, count: bytes.count, options: options, nodes: nodes, stack: stack)
-        do throws(Scanner.Failure) {
-            try scanner.parseDocument()
+        do throws(Failure) {
+            nodes.count = try Scanner.parse(Text(base: base, count: bytes.count, relaxed: options.relaxed),
+                                            maxDepth: options.maxDepth, into: nodes)
         } catch {
             throw JSONError(reason: error.reason, at: error.offset, in: bytes)
         }
@@ -73,200 +70,351 @@ public struct JSONParser: Sendable {
     }
 }
 
-/// The scanning state of one parse, kept in locals the optimiser can hold in registers.
-private struct Scanner {
-    struct Failure: Error {
-        let reason: String
-        let offset: Int
-    }
+/// A rejected document: why, and the byte offset to report.
+private struct Failure: Error {
+    let reason: String
+    let offset: Int
+}
 
+/// The scanning state of one parse. The hot steps are inlined into ``parse(_:maxDepth:into:)``;
+/// what is off the hot path (white space, escapes, most non-ASCII text, long numbers, messages)
+/// lives in ``Text``, which takes and returns plain values. The state stays in memory, where the
+/// out-of-line ``parseNumber()`` needs it: measured with callgrind, that costs fewer instructions
+/// than state held in registers and saved around every call.
+private struct Scanner {
+    let text: Text
     let base: UnsafePointer<UInt8>
     let count: Int
-    let relaxed: Bool
     let maxDepth: Int
     /// Never past `count`, which is below 4 GiB: index arithmetic wraps (`&+`) without checks.
     var index = 0
     /// Counts white space, comments and strings that need decoding: a container during whose
     /// parse it did not change is canonical.
     var irregularities: UInt32 = 0
-    let nodes: GrowableBuffer<JSONTape.Node>
-    let stack: GrowableBuffer<Int>
+    /// Unretained (the caller holds it) so that the state is trivial: no retain and release per
+    /// parse, no outlined destroy.
+    let storage: Unmanaged<GrowableBuffer<JSONTape.Node>>
+    /// `storage`'s memory, read once and again only after it grows.
+    var nodes: UnsafeMutablePointer<JSONTape.Node>
+    /// Where the next node goes, and the end of the memory.
+    var next: UnsafeMutablePointer<JSONTape.Node>
+    var limit: UnsafeMutablePointer<JSONTape.Node>
+    var nodeCount: Int { next - nodes }
+    /// The innermost open container (-1: none), whether it is an object, the values it has so far
+    /// and how many containers are open. An open container keeps its parent's index plus one in
+    /// `length`, and a parent its count of values in `start` while a child is open: the tape is
+    /// the stack.
+    var top = -1
+    var inObject = false
+    var values = 0
+    var depth = 0
 
-    init(base: UnsafeRawPointer, count: Int, options: JSONParser.Options, nodes: GrowableBuffer<JSONTape.Node>, stack: GrowableBuffer<Int>) {
-        self.base = base.assumingMemoryBound(to: UInt8.self)
-        self.count = count
-        self.relaxed = options.relaxed
-        self.maxDepth = options.maxDepth
-        self.nodes = nodes
-        self.stack = stack
+    private init(text: Text, maxDepth: Int, storage: GrowableBuffer<JSONTape.Node>) {
+        self.text = text
+        self.base = text.base
+        self.count = text.count
+        self.maxDepth = maxDepth
+        self.storage = Unmanaged.passUnretained(storage)
+        self.nodes = storage.base
+        self.next = storage.base
+        self.limit = storage.base + storage.capacity
     }
 
-    mutating func parseDocument() throws(Failure) {
+    /// Parses the document of `text` into `storage` and returns the number of nodes.
+    static func parse(_ text: Text, maxDepth: Int, into storage: GrowableBuffer<JSONTape.Node>) throws(Failure) -> Int {
+        try withExtendedLifetime(storage) { () throws(Failure) -> Int in
+            var scanner = Scanner(text: text, maxDepth: maxDepth, storage: storage)
+            try scanner.parseDocument()
+            return scanner.nodeCount
+        }
+    }
+
+    @inline(__always)
+    private mutating func parseDocument() throws(Failure) {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
         try skipWhitespace()
         if index == count { throw Failure(reason: "empty document", offset: index) }
-        // The innermost open container (-1: none) and whether it is an object, kept in locals
-        // rather than read back through the stacks after every value.
-        var top = -1
-        var inObject = false
         // One loop, no recursion: the depth limit, not the thread's stack, bounds nesting.
         parsing: while true {
             guard index < count else { throw Failure(reason: "unexpected end of input, expected a value", offset: index) }
             let byte = base[index]
-            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+            // In order of how often compact records have them; white space before a value is
+            // rare enough to be looked for only here, among the bytes that start no value.
+            if byte == UInt8(ascii: "\"") {
+                try parseString()
+            } else if byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-") {
+                if !parseShortNumber(byte) { try parseNumber() }
+            } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
                 let isObject = byte == UInt8(ascii: "{")
-                if stack.count >= maxDepth { throw failure(at: index) { "nesting deeper than \(maxDepth)" } }
-                top = nodes.count
-                inObject = isObject
-                stack.append(top)
-                var node = JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: 0)
-                node.open = UInt32(truncatingIfNeeded: index)
-                node.close = irregularities
-                nodes.append(node)
-                index &+= 1
+                try open(isObject: isObject)
                 try skipWhitespace()
                 if index < count, base[index] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    index &+= 1
-                    (top, inObject) = closeContainer()
+                    closeContainer()
                 } else {
                     if isObject { try parseKey() }
                     continue parsing
                 }
             } else {
-                try parseScalar(byte)
+                switch byte {
+                case UInt8(ascii: "t"): try parseLiteral(0x6575_7274, length: 4, kind: .true)  // "true"
+                case UInt8(ascii: "f"): try parseLiteral(0x6573_6c61, length: 5, kind: .false)  // "alse"
+                case UInt8(ascii: "n"): try parseLiteral(0x6c6c_756e, length: 4, kind: .null)  // "null"
+                case 0x20, 0x0A, 0x0D, 0x09:
+                    irregularities &+= 1
+                    index = try text.skipWhitespace(from: index)
+                    continue parsing
+                case UInt8(ascii: "/") where text.relaxed:
+                    irregularities &+= 1
+                    index = try text.skipWhitespace(from: index)
+                    continue parsing
+                default:
+                    throw text.notAValue(at: index, inContainer: depth > 0)
+                }
             }
             // A value is complete: close every container that ends here, or start the next value.
             while top >= 0 {
-                nodes.base[top].start &+= 1
-                let isObject = inObject
-                let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                values &+= 1
                 // Compact input has the comma or bracket right here: no white space to look for.
                 var next = index < count ? base[index] : 0
-                if next != UInt8(ascii: ",") && next != close {
-                    try skipWhitespace()
-                    guard index < count else {
-                        throw failure(at: index) { "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'" }
+                if next != UInt8(ascii: ",") {
+                    let close = inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                    if next != close {
+                        try skipWhitespace()
+                        guard index < count else { throw text.unexpectedEnd(at: index, close: close) }
+                        next = base[index]
+                        guard next == UInt8(ascii: ",") || next == close else { throw text.notASeparator(at: index, close: close) }
                     }
-                    next = base[index]
-                }
-                if next == UInt8(ascii: ",") {
-                    let comma = index
-                    index &+= 1
-                    if isObject, index < count, base[index] == UInt8(ascii: "\"") {
-                        try parseKey()
-                        continue parsing
-                    }
-                    try skipWhitespace()
-                    if index < count, base[index] == close {
-                        guard relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
-                        index &+= 1
-                        (top, inObject) = closeContainer()
+                    if next == close {
+                        closeContainer()
                         continue
                     }
-                    if isObject { try parseKey() }
+                }
+                let comma = index
+                index &+= 1
+                if inObject, index < count, base[index] == UInt8(ascii: "\"") {
+                    try parseKey()
                     continue parsing
                 }
-                guard next == close else {
-                    throw failure(at: index) { "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))" }
+                try skipWhitespace()
+                if index < count, base[index] == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    guard text.relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
+                    closeContainer()
+                    continue
                 }
-                index &+= 1
-                (top, inObject) = closeContainer()
+                if inObject { try parseKey() }
+                continue parsing
             }
             try skipWhitespace()
-            if index != count { throw failure(at: index) { "unexpected \(describe(index)) after the value" } }
+            if index != count { throw text.trailingText(at: index) }
             return
         }
     }
 
-    /// Parses the string, number or literal at `index`, whose first byte is `byte`.
     @inline(__always)
-    private mutating func parseScalar(_ byte: UInt8) throws(Failure) {
-        switch byte {
-        case UInt8(ascii: "\""): try parseString(kind: .string)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
-        case UInt8(ascii: "t"): try parseLiteral("true", kind: .true)
-        case UInt8(ascii: "f"): try parseLiteral("false", kind: .false)
-        case UInt8(ascii: "n"): try parseLiteral("null", kind: .null)
-        case UInt8(ascii: "N"), UInt8(ascii: "I"):
-            throw Failure(reason: "NaN and Infinity are not JSON numbers", offset: index)
-        case UInt8(ascii: "]"), UInt8(ascii: "}"):
-            throw failure(at: index) { stack.count == 0 ? "unexpected \(describe(index))" : "expected a value, found \(describe(index))" }
-        default:
-            throw failure(at: index) { "expected a value, found \(describe(index))" }
+    private mutating func append(_ node: JSONTape.Node) {
+        if next == limit {
+            let (base, capacity) = Scanner.grow(storage, from: nodeCount)
+            next = base + nodeCount
+            nodes = base
+            limit = base + capacity
+        }
+        next.initialize(to: node)
+        next += 1
+    }
+
+    @inline(never)
+    private static func grow(_ storage: Unmanaged<GrowableBuffer<JSONTape.Node>>, from count: Int) -> (UnsafeMutablePointer<JSONTape.Node>, Int) {
+        let storage = storage.takeUnretainedValue()
+        storage.count = count
+        storage.reserve(1)
+        return (storage.base, storage.capacity)
+    }
+
+    /// Opens the container whose bracket is at `index`.
+    @inline(__always)
+    private mutating func open(isObject: Bool) throws(Failure) {
+        if depth >= maxDepth { throw text.tooDeep(at: index, maxDepth: maxDepth) }
+        if top >= 0 { nodes[top].start = UInt32(truncatingIfNeeded: values) }
+        var node = JSONTape.Node(kind: isObject ? .object : .array, start: 0, length: UInt32(truncatingIfNeeded: top &+ 1))
+        node.open = UInt32(truncatingIfNeeded: index)
+        node.close = irregularities
+        top = nodeCount
+        append(node)
+        inObject = isObject
+        values = 0
+        depth &+= 1
+        index &+= 1
+    }
+
+    /// Closes the innermost open container at its bracket at `index`; its parent becomes the
+    /// innermost one.
+    @inline(__always)
+    private mutating func closeContainer() {
+        let node = nodes + top
+        let parent = Int(node.pointee.length) &- 1
+        node.pointee.start = UInt32(truncatingIfNeeded: values)
+        node.pointee.length = UInt32(truncatingIfNeeded: nodeCount)
+        if node.pointee.close == irregularities { node.pointee.flags |= JSONTape.Node.canonical }
+        node.pointee.close = UInt32(truncatingIfNeeded: index)
+        index &+= 1
+        depth &-= 1
+        top = parent
+        if parent >= 0 {
+            values = Int(nodes[parent].start)
+            inObject = nodes[parent].kind == .object
         }
     }
 
+    /// Parses a key, its colon and any white space after the colon.
     @inline(__always)
     private mutating func parseKey() throws(Failure) {
         guard index < count else { throw Failure(reason: "unexpected end of input, expected a key", offset: index) }
-        guard base[index] == UInt8(ascii: "\"") else {
-            throw failure(at: index) { "expected a string key, found \(describe(index))" }
+        guard base[index] == UInt8(ascii: "\"") else { throw text.notAKey(at: index) }
+        try parseString()
+        if index < count, base[index] == UInt8(ascii: ":") {
+            index &+= 1
+            return
         }
-        try parseString(kind: .string)
-        if index >= count || base[index] != UInt8(ascii: ":") { try skipWhitespace() }
-        guard index < count, base[index] == UInt8(ascii: ":") else {
-            throw failure(at: index) { index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'" }
-        }
-        index &+= 1
         try skipWhitespace()
+        guard index < count, base[index] == UInt8(ascii: ":") else { throw text.notAColon(at: index) }
+        index &+= 1
     }
 
-    /// Closes the innermost open container and returns the one that is innermost now (-1: none)
-    /// and whether it is an object.
+    /// `word` is the literal's last four bytes, little-endian.
     @inline(__always)
-    private mutating func closeContainer() -> (top: Int, isObject: Bool) {
-        stack.count -= 1
-        let node = nodes.base + stack.base[stack.count]
-        node.pointee.length = UInt32(truncatingIfNeeded: nodes.count)
-        if node.pointee.close == irregularities { node.pointee.flags |= JSONTape.Node.canonical }
-        node.pointee.close = UInt32(truncatingIfNeeded: index &- 1)
-        guard stack.count > 0 else { return (-1, false) }
-        let top = stack.base[stack.count &- 1]
-        return (top, nodes.base[top].kind == .object)
-    }
-
-    @inline(__always)
-    private mutating func parseLiteral(_ word: StaticString, kind: JSONTape.Kind) throws(Failure) {
-        let length = word.utf8CodeUnitCount
-        let pointer = word.utf8Start
-        var offset = 0
-        while offset < length {
-            guard index &+ offset < count, base[index &+ offset] == pointer[offset] else {
-                throw failure(at: index) { "invalid literal, expected '\(word)'" }
-            }
-            offset &+= 1
+    private mutating func parseLiteral(_ word: UInt32, length: Int, kind: JSONTape.Kind) throws(Failure) {
+        guard index &+ length <= count,
+              UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index &+ length &- 4, as: UInt32.self)) == word else {
+            throw text.notALiteral(at: index, kind: kind)
         }
-        nodes.append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: index), length: UInt32(length)))
+        append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: index), length: UInt32(truncatingIfNeeded: length)))
         index &+= length
+    }
+
+    /// Parses the number at `index` (first byte `byte`) if it has the form most numbers have:
+    /// up to seven digits, the first not 0, then possibly a fraction of up to seven digits, and
+    /// no exponent; whole words away from the end of the input. Returns `false`, having done
+    /// nothing, for any other number or anything that is not one: ``parseNumber()`` decides.
+    @inline(__always)
+    private mutating func parseShortNumber(_ byte: UInt8) -> Bool {
+        guard byte != UInt8(ascii: "0"), byte != UInt8(ascii: "-"), index &+ 16 <= count else { return false }
+        let raw = UnsafeRawPointer(base)
+        let integer = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        guard integer != 0 else { return false }
+        var end = index &+ integer.trailingZeroBitCount >> 3
+        if base[end] == UInt8(ascii: ".") {
+            let fraction = Text.nonDigits(raw.loadUnaligned(fromByteOffset: end &+ 1, as: UInt64.self))
+            let digits = fraction.trailingZeroBitCount >> 3
+            guard digits != 0, digits != 8 else { return false }
+            end &+= 1 &+ digits
+        }
+        guard base[end] | 0x20 != UInt8(ascii: "e") else { return false }
+        append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: index), length: UInt32(truncatingIfNeeded: end &- index)))
+        index = end
+        return true
+    }
+
+    /// Parses any number, or fails as RFC 8259 says. Out of line: inlined, its code made every
+    /// other kind of value dearer (measured).
+    @inline(never)
+    private mutating func parseNumber() throws(Failure) {
+        let start = index
+        index = try text.numberEnd(from: start)
+        append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index &- start)))
+    }
+
+    /// Parses the string whose opening quote is at `index` and records its raw contents.
+    ///
+    /// Sixteen bytes at a time while whole blocks remain: a string whose special bytes are its
+    /// closing quote and two-byte UTF-8 sequences is done here; anything else goes to
+    /// ``Text/finishString(quote:from:)``.
+    @inline(__always)
+    private mutating func parseString() throws(Failure) {
+        let quote = index
+        let start = quote &+ 1
+        var end = start
+        var flags: UInt8 = 0
+        while true {
+            guard end &+ 16 <= count else {
+                (end, flags) = try text.finishString(quote: quote, from: end)
+                break
+            }
+            let offset = SpecialBytes.firstSpecial(UnsafeRawPointer(base), at: end)
+            end &+= offset
+            if offset == 16 { continue }
+            let byte = base[end]
+            if byte == UInt8(ascii: "\"") { break }
+            // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead.
+            if byte &- 0xC2 < 0x1E, end &+ 1 < count, base[end &+ 1] & 0xC0 == 0x80 {
+                end &+= 2
+                continue
+            }
+            (end, flags) = try text.finishString(quote: quote, from: end)
+            break
+        }
+        if flags != 0 { irregularities &+= 1 }
+        append(JSONTape.Node(kind: .string, start: UInt32(truncatingIfNeeded: start),
+                             length: UInt32(truncatingIfNeeded: end &- start), flags: flags))
+        index = end &+ 1
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() throws(Failure) {
+        // Most tokens are not preceded by white space: one compare and out.
+        if index < count, base[index] > 0x20, base[index] != UInt8(ascii: "/") { return }
+        irregularities &+= 1
+        index = try text.skipWhitespace(from: index)
+    }
+}
+
+/// The input of one parse, and the parts of parsing that are off the hot path.
+private struct Text {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    /// Comments and trailing commas are accepted.
+    let relaxed: Bool
+
+    init(base: UnsafeRawPointer, count: Int, relaxed: Bool) {
+        self.base = base.assumingMemoryBound(to: UInt8.self)
+        self.count = count
+        self.relaxed = relaxed
     }
 
     @inline(__always)
     private func isDigit(_ position: Int) -> Bool { position < count && base[position] &- 0x30 < 10 }
 
-    /// Steps over the digits at `index`, eight at a time while whole words remain.
+    /// The index of the first byte from `index` on that is not a digit:, eight at a time while whole words remain.
     @inline(__always)
-    private mutating func skipDigits() {
+    private func digitsEnd(from index: Int) -> Int {
+        var index = index
         let raw = UnsafeRawPointer(base)
         while index &+ 8 <= count {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            // Non-zero in each byte that is not a digit: its high nibble is not 3, or adding 6
-            // carries it out of 3. A carry out of one byte can spoil only the bytes above it,
-            // so the lowest flagged byte is exact.
-            let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
-            let threes: UInt64 = 0x3030_3030_3030_3030
-            let nonDigits = ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let nonDigits = Text.nonDigits(word)
             if nonDigits != 0 {
-                index &+= nonDigits.trailingZeroBitCount >> 3
-                return
+                return index &+ nonDigits.trailingZeroBitCount >> 3
             }
             index &+= 8
         }
         while isDigit(index) { index &+= 1 }
+        return index
     }
 
+    /// Non-zero in each byte of `word` (as loaded from memory) that is not a digit: its high nibble
+    /// is not 3, or adding 6 carries it out of 3. A carry out of one byte can spoil only the bytes
+    /// above it, so the lowest flagged byte is exact.
     @inline(__always)
-    private mutating func parseNumber() throws(Failure) {
-        let start = index
+    static func nonDigits(_ word: UInt64) -> UInt64 {
+        let word = UInt64(littleEndian: word)
+        let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let threes: UInt64 = 0x3030_3030_3030_3030
+        return ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
+    }
+
+    /// Validates the number at `start` and returns the index after it.
+    @inline(__always)
+    func numberEnd(from start: Int) throws(Failure) -> Int {
+        var index = start
         if base[index] == UInt8(ascii: "-") {
             index &+= 1
             if index < count, base[index] == UInt8(ascii: "I") {
@@ -279,33 +427,65 @@ private struct Scanner {
             if isDigit(index) { throw Failure(reason: "invalid number: leading zero", offset: start) }
         } else {
             index &+= 1
-            skipDigits()
+            index = digitsEnd(from: index)
         }
         if index < count, base[index] == UInt8(ascii: ".") {
             index &+= 1
             guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit after '.'", offset: index) }
             index &+= 1
-            skipDigits()
+            index = digitsEnd(from: index)
         }
         if index < count, base[index] | 0x20 == UInt8(ascii: "e") {
             index &+= 1
             if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index &+= 1 }
             guard isDigit(index) else { throw Failure(reason: "invalid number: expected a digit in the exponent", offset: index) }
             index &+= 1
-            skipDigits()
+            index = digitsEnd(from: index)
         }
-        nodes.append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index &- start)))
+        return index
     }
 
-    /// Validates a string starting at the opening quote and records its raw contents.
-    ///
-    /// Sixteen bytes at a time: a block with no quote, backslash, control byte or non-ASCII byte is
-    /// skipped whole; otherwise the first flagged byte is handled on its own.
-    @inline(__always)
-    private mutating func parseString(kind: JSONTape.Kind) throws(Failure) {
-        let quote = index
-        index &+= 1
-        let start = index
+    /// The index of the first byte from `index` on that is not white space (or a comment).
+    @inline(never)
+    func skipWhitespace(from index: Int) throws(Failure) -> Int {
+        var index = index
+        while index < count {
+            switch base[index] {
+            case 0x20, 0x0A, 0x0D, 0x09:
+                index &+= 1
+            case UInt8(ascii: "/") where relaxed:
+                index = try skipComment(at: index)
+            default:
+                return index
+            }
+        }
+        return index
+    }
+
+    private func skipComment(at start: Int) throws(Failure) -> Int {
+        guard start &+ 1 < count else { throw Failure(reason: "unexpected '/'", offset: start) }
+        var index = start &+ 2
+        switch base[start &+ 1] {
+        case UInt8(ascii: "/"):
+            while index < count, base[index] != 0x0A { index &+= 1 }
+            return index
+        case UInt8(ascii: "*"):
+            while true {
+                guard index &+ 1 < count else { throw Failure(reason: "unterminated comment", offset: start) }
+                if base[index] == UInt8(ascii: "*"), base[index &+ 1] == UInt8(ascii: "/") { return index &+ 2 }
+                index &+= 1
+            }
+        default:
+            throw Failure(reason: "unexpected '/'", offset: start)
+        }
+    }
+
+    /// Validates the rest of the string whose opening quote is at `quote`, from `index` on (the
+    /// bytes before are valid and need no decoding), and returns the index of its closing quote
+    /// and its flags.
+    @inline(never)
+    func finishString(quote: Int, from index: Int) throws(Failure) -> (end: Int, flags: UInt8) {
+        var index = index
         var flags: UInt8 = 0
         let raw = UnsafeRawPointer(base)
         while true {
@@ -314,39 +494,36 @@ private struct Scanner {
             let byte = base[index]
             switch byte {
             case UInt8(ascii: "\""):
-                nodes.append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: start),
-                                           length: UInt32(truncatingIfNeeded: index &- start), flags: flags))
-                index &+= 1
-                return
+                return (index, flags)
             case UInt8(ascii: "\\"):
-                if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                 flags |= JSONTape.Node.needsDecoding
-                try parseEscape()
+                index = try escapeEnd(at: index)
             case 0..<0x20:
                 throw failure(at: index) { "unescaped control character 0x\(hex(byte)) in string" }
+            case 0xC2...0xDF where index &+ 1 < count && base[index &+ 1] & 0xC0 == 0x80:
+                // Two bytes, the form of most accented letters: valid whatever the lead.
+                index &+= 2
             case 0x80...:
                 if byte == 0xE2, index &+ 2 < count, base[index &+ 1] == 0x80, base[index &+ 2] & 0xFE == 0xA8 {
-                    if flags & JSONTape.Node.needsDecoding == 0 { irregularities &+= 1 }
                     flags |= JSONTape.Node.needsDecoding
                 }
-                try validateUTF8Sequence()
+                index = try utf8SequenceEnd(at: index)
             default:
                 index &+= 1
             }
         }
     }
 
-    @inline(__always)
-    private mutating func parseEscape() throws(Failure) {
-        let start = index
-        guard index &+ 1 < count else { throw Failure(reason: "unterminated string", offset: index) }
-        switch base[index &+ 1] {
+    /// Validates the escape at `start` and returns the index after it.
+    private func escapeEnd(at start: Int) throws(Failure) -> Int {
+        guard start &+ 1 < count else { throw Failure(reason: "unterminated string", offset: start) }
+        switch base[start &+ 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
              UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            index &+= 2
+            return start &+ 2
         case UInt8(ascii: "u"):
-            let unit = try hex4(at: index &+ 2, escapeStart: start)
-            index &+= 6
+            let unit = try hex4(at: start &+ 2, escapeStart: start)
+            let index = start &+ 6
             if unit & 0xFC00 == 0xD800 {
                 guard index &+ 1 < count, base[index] == UInt8(ascii: "\\"), base[index &+ 1] == UInt8(ascii: "u") else {
                     throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
@@ -355,16 +532,16 @@ private struct Scanner {
                 guard low & 0xFC00 == 0xDC00 else {
                     throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
                 }
-                index &+= 6
+                return index &+ 6
             } else if unit & 0xFC00 == 0xDC00 {
                 throw failure(at: start) { "lone surrogate \\u\(hex16(unit)) in string" }
             }
+            return index
         default:
-            throw failure(at: start) { "invalid escape '\\\(describeByte(base[index &+ 1]))' in string" }
+            throw failure(at: start) { "invalid escape '\\\(describeByte(base[start &+ 1]))' in string" }
         }
     }
 
-    @inline(__always)
     private func hex4(at position: Int, escapeStart: Int) throws(Failure) -> UInt16 {
         guard position + 4 <= count else { throw Failure(reason: "unterminated \\u escape", offset: escapeStart) }
         var value: UInt16 = 0
@@ -378,9 +555,8 @@ private struct Scanner {
     }
 
     /// Validates one multi-byte UTF-8 sequence at `index` (Unicode Table 3-7: no overlong forms,
-    /// no surrogates, nothing above U+10FFFF) and steps over it.
-    @inline(__always)
-    private mutating func validateUTF8Sequence() throws(Failure) {
+    /// no surrogates, nothing above U+10FFFF) and returns the index after it.
+    private func utf8SequenceEnd(at index: Int) throws(Failure) -> Int {
         let lead = base[index]
         let length: Int
         var low: UInt8 = 0x80
@@ -406,50 +582,60 @@ private struct Scanner {
                 throw failure(at: index) { "invalid UTF-8 byte 0x\(hex(lead)) 0x\(hex(byte))" }
             }
         }
-        index &+= length
+        return index &+ length
     }
 
-    @inline(__always)
-    private mutating func skipWhitespace() throws(Failure) {
-        // Most tokens are not preceded by white space: one compare and out.
-        if index < count, base[index] > 0x20, base[index] != UInt8(ascii: "/") { return }
-        irregularities &+= 1
-        while index < count {
-            switch base[index] {
-            case 0x20, 0x0A, 0x0D, 0x09:
-                index &+= 1
-            case UInt8(ascii: "/") where relaxed:
-                try skipComment()
-            default:
-                return
-            }
-        }
-    }
+    // Failures the scanner meets, each built out of line: interpolations inlined at every throw
+    // would make the hot path too large for the optimiser to keep in one piece.
 
-    private mutating func skipComment() throws(Failure) {
-        let start = index
-        guard index &+ 1 < count else { throw Failure(reason: "unexpected '/'", offset: index) }
-        switch base[index &+ 1] {
-        case UInt8(ascii: "/"):
-            index &+= 2
-            while index < count, base[index] != 0x0A { index &+= 1 }
-        case UInt8(ascii: "*"):
-            index &+= 2
-            while true {
-                guard index &+ 1 < count else { throw Failure(reason: "unterminated comment", offset: start) }
-                if base[index] == UInt8(ascii: "*"), base[index &+ 1] == UInt8(ascii: "/") {
-                    index &+= 2
-                    return
-                }
-                index &+= 1
-            }
+    @inline(never)
+    func notAValue(at index: Int, inContainer: Bool) -> Failure {
+        switch base[index] {
+        case UInt8(ascii: "N"), UInt8(ascii: "I"):
+            return Failure(reason: "NaN and Infinity are not JSON numbers", offset: index)
+        case UInt8(ascii: "]"), UInt8(ascii: "}"):
+            return Failure(reason: inContainer ? "expected a value, found \(describe(index))" : "unexpected \(describe(index))", offset: index)
         default:
-            throw Failure(reason: "unexpected '/'", offset: index)
+            return Failure(reason: "expected a value, found \(describe(index))", offset: index)
         }
     }
 
-    /// A failure whose message is built out of line: interpolations inlined at every throw would
-    /// make the hot functions too large for the optimiser to inline them into one another.
+    @inline(never)
+    func notALiteral(at index: Int, kind: JSONTape.Kind) -> Failure {
+        let word = kind == .true ? "true" : kind == .false ? "false" : "null"
+        return Failure(reason: "invalid literal, expected '\(word)'", offset: index)
+    }
+
+    @inline(never)
+    func notAKey(at index: Int) -> Failure {
+        Failure(reason: "expected a string key, found \(describe(index))", offset: index)
+    }
+
+    @inline(never)
+    func notAColon(at index: Int) -> Failure {
+        Failure(reason: index < count ? "expected ':' after key, found \(describe(index))" : "unexpected end of input, expected ':'", offset: index)
+    }
+
+    @inline(never)
+    func notASeparator(at index: Int, close: UInt8) -> Failure {
+        Failure(reason: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(index))", offset: index)
+    }
+
+    @inline(never)
+    func unexpectedEnd(at index: Int, close: UInt8) -> Failure {
+        Failure(reason: "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'", offset: index)
+    }
+
+    @inline(never)
+    func trailingText(at index: Int) -> Failure {
+        Failure(reason: "unexpected \(describe(index)) after the value", offset: index)
+    }
+
+    @inline(never)
+    func tooDeep(at index: Int, maxDepth: Int) -> Failure {
+        Failure(reason: "nesting deeper than \(maxDepth)", offset: index)
+    }
+
     @inline(never)
     private func failure(at offset: Int, _ reason: () -> String) -> Failure {
         Failure(reason: reason(), offset: offset)

@@ -31,7 +31,7 @@ public struct JSONTape: @unchecked Sendable {
         /// Containers: the number of elements or members.
         var start: UInt32
         /// Scalars and strings: the length of the text in bytes. Containers: the index of the node
-        /// after the last descendant.
+        /// after the last descendant. (While the container is open, its parent's index plus one.)
         var length: UInt32
         /// Containers: the byte offsets of the opening and closing bracket. (While the container is
         /// open, `close` holds the parser's irregularity count at its opening.)

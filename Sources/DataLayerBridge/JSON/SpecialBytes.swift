@@ -9,14 +9,9 @@ enum SpecialBytes {
     static func skipPlain(_ base: UnsafeRawPointer, from index: Int, count: Int) -> Int {
         var index = index
         while index &+ 16 <= count {
-            let bytes = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            // Lane i is byte i; as words, byte i is bit 8i only on a little-endian machine.
-            let words = unsafeBitCast(mask(bytes), to: SIMD2<UInt64>.self)
-            let low = UInt64(littleEndian: words[0]), high = UInt64(littleEndian: words[1])
-            if low | high != 0 {
-                return index &+ (low != 0 ? low.trailingZeroBitCount >> 3 : 8 &+ high.trailingZeroBitCount >> 3)
-            }
-            index &+= 16
+            let offset = firstSpecial(base, at: index)
+            index &+= offset
+            if offset < 16 { return index }
         }
         while index < count {
             let byte = base.load(fromByteOffset: index, as: UInt8.self)
@@ -24,6 +19,17 @@ enum SpecialBytes {
             index &+= 1
         }
         return index
+    }
+
+    /// The offset of the first byte of the 16 at `index` that may be special, or 16 if none is.
+    @inline(__always)
+    static func firstSpecial(_ base: UnsafeRawPointer, at index: Int) -> Int {
+        let bytes = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+        // Lane i is byte i; as words, byte i is bit 8i only on a little-endian machine.
+        let words = unsafeBitCast(mask(bytes), to: SIMD2<UInt64>.self)
+        let low = UInt64(littleEndian: words[0]), high = UInt64(littleEndian: words[1])
+        if low != 0 { return low.trailingZeroBitCount >> 3 }
+        return 8 &+ high.trailingZeroBitCount >> 3
     }
 
     /// The high bit set in each byte that is `"`, `\`, below 0x20 or above 0x7F, exactly: lanes do

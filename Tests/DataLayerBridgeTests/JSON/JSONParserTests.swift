@@ -160,6 +160,52 @@ struct JSONParserTests {
         }
     }
 
+    /// Numbers of the short form (digits, a fraction, no exponent) are parsed on a fast path when
+    /// 16 bytes remain; in `[n]` followed by 16 spaces it applies, in `[n]` alone the general
+    /// path runs: both must agree on the value and on every error.
+    @Test(arguments: [
+        "1", "7", "1234567", "12345678", "123456789012345", "1.5", "35.66", "1234567.1234567",
+        "1.1234567", "1.12345678", "1.123456789", "1.", "1.x", "1.e5", "1e5", "1E5", "1.5e3", "1.5E-3",
+        "12e", "0", "0.5", "01", "-1", "-0.5", "-", "9x", "1.5.3", "1..2", "12345670.5", "1234567e1",
+    ])
+    func shortNumbersParseAsTheGeneralPathDoes(_ number: String) {
+        func outcome(_ text: String) -> String {
+            do {
+                return "value \(try JSONValue(parsing: text))"
+            } catch {
+                return "error \(error.offset) \(error.reason)"
+            }
+        }
+        let padding = String(repeating: " ", count: 16)
+        #expect(outcome("[\(number)]" + padding) == outcome("[\(number)]"))
+        #expect(outcome("{\"n\":\(number),\"m\":[\(number)]}" + padding) == outcome("{\"n\":\(number),\"m\":[\(number)]}"))
+    }
+
+    /// Strings whose only special bytes are two-byte UTF-8 sequences are validated on a fast path
+    /// when 16 bytes remain from their start; as for numbers, `["…"]` followed by 16 spaces takes
+    /// it and `["…"]` alone does not: both must agree on the text, its decoding flag and errors.
+    @Test(arguments: [
+        [0xC3, 0xA9], [0xC3, 0xA9, 0xC5, 0xBE], [0xC2, 0x80], [0xDF, 0xBF], [0xC2, 0x41], [0xC2, 0xC0],
+        [0xC2, 0x22], [0xDF], [0xC1, 0xBF], [0xC0, 0x80], [0xE0, 0xA0, 0x80], [0xE2, 0x80, 0xA8],
+        [0xC3, 0xA9, 0x5C, 0x6E], [0xC3, 0xA9, 0x01], [0xC3, 0xA9, 0xE2, 0x80, 0xA9], [0xF0, 0x9D, 0x84, 0x9E],
+    ] as [[UInt8]])
+    func twoByteSequencesParseAsTheGeneralPathDoes(_ sequence: [UInt8]) {
+        func outcome(_ bytes: [UInt8]) -> String {
+            bytes.withUnsafeBytes { buffer in
+                var parser = JSONParser()
+                do throws(JSONError) {
+                    let tape = try parser.parse(buffer)
+                    let node = tape.root + 1
+                    return "\(Array(tape.string(node).utf8)) \(tape.stringNeedsDecoding(node)) \(tape.rawText(node).count)"
+                } catch {
+                    return "error \(error.offset) \(error.reason)"
+                }
+            }
+        }
+        let text = Array(#"["ab"#.utf8) + sequence + Array(#"cd"]"#.utf8)
+        #expect(outcome(text + Array(repeating: 0x20, count: 16)) == outcome(text))
+    }
+
     private func parseError(_ bytes: [UInt8]) -> JSONError? {
         do {
             _ = try JSONValue(parsing: bytes)
