@@ -198,6 +198,8 @@ private struct Scanner {
                 try skipWhitespace()
                 if index < count, base[index] == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     guard text.relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
+                    // Not canonical: its text is not copied as it is (`[1,]` is written `[1]`).
+                    irregularities &+= 1
                     closeContainer()
                     continue
                 }

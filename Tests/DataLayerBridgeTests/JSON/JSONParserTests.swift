@@ -97,6 +97,17 @@ struct JSONParserTests {
         #expect(try JSONValue(parsing: text, options: .relaxed) == ["a": [1, 2], "b": ["c": true]])
     }
 
+    /// A container is copied as its text when it has nothing to normalise: a trailing comma is
+    /// something (`dlbridge fmt --relaxed` printed `[1,]`).
+    @Test(arguments: [("[1,]", "[1]"), (#"{"a":[1,2,],}"#, #"{"a":[1,2]}"#), (#"[{"b":true,},]"#, #"[{"b":true}]"#)])
+    func trailingCommasAreNotWrittenAgain(_ text: String, compact: String) throws {
+        var parser = JSONParser(options: .relaxed)
+        var writer = JSONWriter()
+        // The tape reads the text's bytes: written while they are there.
+        try Array(text.utf8).withUnsafeBytes { writer.write(try parser.parse($0)) }
+        #expect(writer.string == compact)
+    }
+
     @Test func relaxedModeStillRejectsBrokenComments() throws {
         #expect(error("[1] /* open", options: .relaxed)?.reason == "unterminated comment")
         #expect(error("[1] / 2", options: .relaxed)?.reason == "unexpected '/'")
