@@ -385,7 +385,7 @@ private struct Text {
     @inline(__always)
     private func isDigit(_ position: Int) -> Bool { position < count && base[position] &- 0x30 < 10 }
 
-    /// The index of the first byte from `index` on that is not a digit:, eight at a time while whole words remain.
+    /// The index of the first byte from `index` on that is not a digit, eight at a time while whole words remain.
     @inline(__always)
     private func digitsEnd(from index: Int) -> Int {
         var index = index
