@@ -54,10 +54,19 @@ struct ExpressionEvaluator {
 
     /// The `let` value at `slot` of the scope stack.
     func local(_ slot: Int) throws(ExpressionError) -> JSONValue {
-        // Positions come from the static nesting of `let`s, which evaluation follows.
-        guard slot < scopes.count else { throw ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
+        guard slot < scopes.count else { throw Self.outsideScope }
         return scopes[slot]
     }
+
+    /// The member `name` of the `let` value at `slot`, read in place (``ExpressionStep/member(_:_:_:)``).
+    func member(_ name: MemberName, ofLocal slot: Int) throws(ExpressionError) -> JSONValue? {
+        guard slot < scopes.count else { throw Self.outsideScope }
+        return scopes.withUnsafeBufferPointer { buffer in JSONValue.member(name, of: buffer[slot]) }
+    }
+
+    /// A `let` value read where its `let` has not pushed it: positions come from the static
+    /// nesting of `let`s, which evaluation follows, so this is a compiler fault, reported, not trapped.
+    private static var outsideScope: ExpressionError { ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
 
     var scopeDepth: Int { scopes.count }
 

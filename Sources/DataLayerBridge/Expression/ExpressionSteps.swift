@@ -16,6 +16,12 @@ protocol ExpressionStep: AnyObject, Sendable {
     /// The step's value as a function argument: null for an `&expression`, which the function
     /// reads from its ``FunctionStep`` instead.
     func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
+
+    /// The member `name` of the step's value (null when that object has none), or `nil` when the
+    /// value is not an object: what `[1].name` and `lookup($x, 'name')` read. Steps whose value
+    /// already lies somewhere (an element of the current array, a `let` value) read the member
+    /// there, without copying (retaining, then releasing) the object to look at it.
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue?
 }
 
 extension ExpressionStep {
@@ -28,6 +34,19 @@ extension ExpressionStep {
 
     func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluate(value, &evaluator)
+    }
+
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        JSONValue.member(name, of: try evaluate(value, &evaluator))
+    }
+}
+
+extension JSONValue {
+    /// The member `name` of `value` (null when it has none), or `nil` when `value` is not an object.
+    @inline(__always)
+    static func member(_ name: MemberName, of value: JSONValue) -> JSONValue? {
+        guard case .object(let object) = value else { return nil }
+        return object.value(named: name) ?? .null
     }
 }
 
@@ -129,6 +148,10 @@ extension ExpressionNode {
 /// `@`.
 final class CurrentStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { value }
+
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        JSONValue.member(name, of: value)
+    }
 }
 
 /// `$`.
@@ -160,6 +183,10 @@ final class LocalStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluator.local(slot)
+    }
+
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        try evaluator.member(name, ofLocal: slot)
     }
 }
 
@@ -288,7 +315,7 @@ final class MemberStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         // A null base has no members: the subexpression's null rule holds without a test.
-        ExpressionEvaluator.field(name, of: try left.evaluate(value, &evaluator))
+        try left.member(name, value, &evaluator) ?? .null
     }
 }
 
@@ -302,6 +329,14 @@ final class IndexStep: ExpressionStep {
         guard case .array(let elements) = value else { return .null }
         let resolved = position < 0 ? elements.count + position : position
         return elements.indices.contains(resolved) ? elements[resolved] : .null
+    }
+
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        guard case .array(let elements) = value else { return nil }
+        let resolved = position < 0 ? elements.count + position : position
+        guard elements.indices.contains(resolved) else { return nil }
+        // The element is read in place: `elements[resolved]` would copy (retain) it.
+        return elements.withUnsafeBufferPointer { buffer in JSONValue.member(name, of: buffer[resolved]) }
     }
 }
 
@@ -848,20 +883,21 @@ final class CoalesceStep: ExpressionStep {
 /// error, left to the call.
 final class MemberLookupStep: ExpressionStep {
     let object: any ExpressionStep
-    let name: String
+    let name: MemberName
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: "lookup") else { return nil }
         object = parts.value
-        name = parts.string
+        name = MemberName(parts.string)
         call = parts.call
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let object = try object.evaluate(value, &evaluator)
-        guard case .object(let members) = object else { return try call.applying(object, .string(name), &evaluator) }
-        return members[name] ?? .null
+        if let member = try object.member(name, value, &evaluator) { return member }
+        // Not an object: evaluated again (evaluation has no effects, and did not fail the first
+        // time) for the call's type error.
+        return try call.applying(try object.evaluate(value, &evaluator), .string(name.string), &evaluator)
     }
 }
 

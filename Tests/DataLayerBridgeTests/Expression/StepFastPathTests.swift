@@ -1,0 +1,48 @@
+@testable import DataLayerBridge
+import Testing
+
+/// Fast paths of the evaluation steps, each compared with the general path it stands for, on
+/// values and on errors. A pipe (`x | @`) makes the general path: it is a step of its own, which
+/// evaluates `x` into a value before anything reads from it.
+struct StepFastPathTests {
+    /// Arrays with objects, duplicate keys, non-objects and too few elements; objects; scalars.
+    static let documents = [
+        #"[{"k":1},{"k":2,"k":3},"s",null,[{"k":4}]]"#, #"[{"k":1},{"j":2}]"#, #"[{"k":{"k":7}}]"#, "[]",
+        #"[{"k":null},{"caf\u00e9":1,"k":"x"},{"cafe\u0301":2}]"#, #"{"k":5,"a":{"k":6}}"#, #"{"a":[1],"k":[{"k":8}]}"#,
+        #"{"a":"s"}"#, "null", #""text""#, "7",
+    ]
+
+    /// `[n].name`, `$x.name` and `@.name` read the member where the object lies
+    /// (``ExpressionStep/member(_:_:_:)``), and `lookup(x, 'name')` through it: the same values, and
+    /// for `lookup` on anything but an object the call's type error.
+    @Test(arguments: [
+        ("[1].k", "([1] | @).k"), ("[-1].k", "([-1] | @).k"), ("[-4].k", "([-4] | @).k"), ("[0].k", "([0] | @).k"),
+        ("[4].k", "([4] | @).k"), ("[2].k", "([2] | @).k"), (#"[1]."café""#, #"([1] | @)."café""#), ("[0].k.k", "(([0] | @).k | @).k"),
+        ("@.k", "(@ | @).k"), ("k[0].k", "(k[0] | @).k"),
+        ("let $x = [1] in $x.k", "let $x = [1] in ($x | @).k"), ("let $x = a in $x.k", "let $x = a in ($x | @).k"),
+        ("let $x = a, $y = [0] in [$x.k, $y.k]", "let $x = a, $y = [0] in [($x | @).k, ($y | @).k]"),
+        ("lookup([1], 'k')", "lookup([1] | @, 'k')"), ("lookup([-1], 'k')", "lookup([-1] | @, 'k')"),
+        ("lookup([2], 'k')", "lookup([2] | @, 'k')"), ("lookup([9], 'k')", "lookup([9] | @, 'k')"), ("lookup(@, 'k')", "lookup(@ | @, 'k')"),
+        ("let $x = a in lookup($x, 'k')", "let $x = a in lookup($x | @, 'k')"), ("lookup([1], 'caf\u{e9}')", "lookup([1] | @, 'caf\u{e9}')"),
+    ])
+    func aMemberReadInPlaceGivesWhatTheValueGives(_ fast: String, _ general: String) throws {
+        try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents)
+    }
+
+    /// The reads above take the fast path at all: `[n]`, `$x` and `@` answer for their member.
+    @Test func membersOfElementsLocalsAndTheCurrentNodeAreReadInPlace() throws {
+        let inputs = EvaluationInputs(root: [["k": 1], ["k": 2]], globals: ExpressionVariables())
+        let read = try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in
+            let name = MemberName("k")
+            let second = try IndexStep(position: -1).member(name, inputs.root, &evaluator)
+            let current = try CurrentStep().member(name, ["k": 3], &evaluator)
+            evaluator.pushScope(["k": 4, "j": 5])
+            let local = try LocalStep(slot: 0).member(name, .null, &evaluator)
+            let outside = Result { () throws(ExpressionError) in try LocalStep(slot: 1).member(name, .null, &evaluator) }
+            let notObject = try IndexStep(position: 0).member(name, [1], &evaluator)
+            let outcome: JSONValue = (try? outside.get()) == nil ? "fails" : "reads"
+            return .array([second, current, local, notObject].map { $0 ?? "none" } + [outcome])
+        }
+        #expect(read == [2, 3, 4, "none", "fails"])
+    }
+}
