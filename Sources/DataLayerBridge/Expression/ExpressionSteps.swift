@@ -496,6 +496,8 @@ final class MultiSelectStep: ExpressionStep {
     let keys: [String]?
     /// Each key's ``JSONObject/Member/keyLength``, worked out once instead of per member built.
     private let keyLengths: [UInt32]
+    /// Each key's UTF-8 length, which the size guard counts per member built.
+    private let keySizes: [Int]
     /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
     /// Members whose value is null are left out (``CompactObjectStep``); only with unique keys.
@@ -504,7 +506,8 @@ final class MultiSelectStep: ExpressionStep {
     init(_ values: [any ExpressionStep], keys: [String]?, uniqueKeys: Bool, dropsNulls: Bool = false) {
         self.values = StepArray(values)
         self.keys = keys
-        keyLengths = keys?.map { JSONObject.Member.storedLength($0.utf8.count) } ?? []
+        keySizes = keys?.map(\.utf8.count) ?? []
+        keyLengths = keySizes.map(JSONObject.Member.storedLength)
         self.uniqueKeys = uniqueKeys
         self.dropsNulls = dropsNulls && uniqueKeys
     }
@@ -519,27 +522,14 @@ final class MultiSelectStep: ExpressionStep {
         let result: JSONValue
         if value.isNull {
             result = .null
+        } else if let keys, uniqueKeys {
+            result = try uniqueObject(keys, value, &evaluator, size: &size)
         } else if let keys {
             var object = JSONObject(capacity: values.count)
-            // What null members left out add to `size`: the guard counts them, as it did for the
-            // whole object before `nonNullMembers` dropped them, but the object's size does not.
-            var dropped = 0
-            for index in values.indices {
-                let memberValue = try values.measured(index, value, &evaluator, size: &size)
-                if uniqueKeys {
-                    size += keys[index].utf8.count
-                    if dropsNulls && memberValue.isNull {
-                        dropped += 1 + keys[index].utf8.count
-                        continue
-                    }
-                    object.append(JSONObject.Member(key: keys[index], value: memberValue, keyLength: keyLengths[index]))
-                } else {
-                    object[keys[index]] = memberValue
-                }
-            }
+            for index in values.indices { object[keys[index]] = try values.measured(index, value, &evaluator, size: &size) }
             // A repeated key replaced a member: measure what is left.
-            if !uniqueKeys { size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize) }
-            object.knownSize = size - dropped
+            size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize)
+            object.knownSize = size
             result = .object(object)
         } else {
             var results: [JSONValue] = []
@@ -549,6 +539,30 @@ final class MultiSelectStep: ExpressionStep {
         }
         try ExpressionLimits.count(size, into: &total)
         return result
+    }
+
+    /// The object of a `{…}` whose names all differ, its members appended to an array of the
+    /// right capacity that becomes the object: appending them to an empty object went through
+    /// its observed `members` at every member.
+    private func uniqueObject(_ keys: [String], _ value: JSONValue, _ evaluator: inout ExpressionEvaluator,
+                              size: inout Int) throws(ExpressionError) -> JSONValue {
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(values.count)
+        // What null members left out add to `size`: the guard counts them, as it did for the
+        // whole object before `nonNullMembers` dropped them, but the object's size does not.
+        var dropped = 0
+        for index in values.indices {
+            let memberValue = try values.measured(index, value, &evaluator, size: &size)
+            size += keySizes[index]
+            if dropsNulls && memberValue.isNull {
+                dropped += 1 + keySizes[index]
+                continue
+            }
+            members.append(JSONObject.Member(key: keys[index], value: memberValue, keyLength: keyLengths[index]))
+        }
+        var object = JSONObject(members)
+        object.knownSize = size - dropped
+        return .object(object)
     }
 }
 
