@@ -39,7 +39,11 @@ struct ExpressionEvaluator {
 
     /// The mapping variable `name`, which the variables keep in `slot`.
     func global(_ name: String, slot: Int, column: Int) throws(ExpressionError) -> JSONValue {
-        try Self.global(name, slot: slot, column: column, in: inputs.pointee.globals, deferred: inputs.pointee.deferred)
+        // Read through the pointer: passing the variables and the deferred variable on as values
+        // retained and released each of their references at every read. Anything but a bound
+        // variable (the deferred one, an error) takes the general path.
+        if let global = inputs.pointee.globals.value(slot: slot, name: name) { return global }
+        return try Self.global(name, slot: slot, column: column, in: inputs.pointee.globals, deferred: inputs.pointee.deferred)
     }
 
     /// The variable `name`, looked up by name.

@@ -46,3 +46,39 @@ struct StepFastPathTests {
         #expect(read == [2, 3, 4, "none", "fails"])
     }
 }
+
+extension StepFastPathTests {
+    /// A mapping variable read by slot (``ExpressionEvaluator/global(_:slot:column:)``) gives what a
+    /// read by name gives: the bound value, the deferred variable, variables of another layout, and
+    /// the undefined-variable error at its column.
+    @Test func aVariableReadBySlotGivesWhatAReadByNameGives() throws {
+        let source = "[$a, $b.k, $r, $b]"
+        let tree = try Expression.tree(source)
+        let layout = VariableLayout(names: ["b", "a", "r"])
+        let bySlot = Expression(source: source, tree: tree, readingGlobalsOf: layout)
+        let byName = Expression(source: source, tree: tree, readingGlobalsOf: nil)
+        var inLayout = ExpressionVariables(layout: layout)
+        inLayout.set(["k": 2], slot: 0, name: "b")
+        inLayout.set(1, slot: 1, name: "a")
+        var missing = ExpressionVariables(layout: layout)
+        missing.set(1, slot: 1, name: "a")
+        let scopes = [inLayout, missing, ExpressionVariables(["a": "x", "b": ["k": [3]], "r": "given"]), ExpressionVariables(["a": 1])]
+        let deferred = DeferredVariable("r") { "made" }
+        func outcome(_ expression: Expression, _ variables: ExpressionVariables, _ made: DeferredVariable?) -> String {
+            do {
+                return try expression.evaluate([:], variables: variables, deferred: made).description
+            } catch {
+                return "\(error)"
+            }
+        }
+        var outcomes: [String] = []
+        for variables in scopes {
+            for made in [deferred, nil] {
+                outcomes.append(outcome(bySlot, variables, made))
+                #expect(outcomes.last == outcome(byName, variables, made))
+            }
+        }
+        #expect(outcomes.first == #"[1,2,"made",{"k":2}]"#)
+        #expect(outcomes.last == "1:6: undefined variable: $b is not defined")
+    }
+}
