@@ -409,15 +409,29 @@ final class LiteralComparisonStep: ExpressionStep {
     let comparator: ExpressionNode.Comparator
     let left: any ExpressionStep
     let literal: JSONValue
+    /// How an equality test (`==`, `!=`) is answered; `nil` for an ordering.
+    private let equality: Equality?
+
+    /// An equality test against `null` is whether the value is null; against anything else, `==`.
+    private enum Equality {
+        case null, value
+    }
 
     init(_ comparator: ExpressionNode.Comparator, _ left: any ExpressionStep, _ literal: JSONValue) {
         self.comparator = comparator
         self.left = left
         self.literal = literal
+        equality = comparator != .equal && comparator != .notEqual ? nil : literal.isNull ? .null : .value
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal)
+        let result = try left.evaluate(value, &evaluator)
+        // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
+        switch equality {
+        case .null: return .bool(result.isNull == (comparator == .equal))
+        case .value: return .bool((result == literal) == (comparator == .equal))
+        case nil: return ExpressionEvaluator.compare(comparator, result, literal)
+        }
     }
 }
 

@@ -82,3 +82,27 @@ extension StepFastPathTests {
         #expect(outcomes.last == "1:6: undefined variable: $b is not defined")
     }
 }
+
+extension StepFastPathTests {
+    /// A comparison with a literal (``LiteralComparisonStep``) answers `==` and `!=` itself, against
+    /// `null` by the value's case: every comparator against every kind of literal must give what
+    /// the general comparison of two evaluated values gives, errors of the left side included.
+    @Test func aComparisonWithALiteralGivesWhatTheGeneralComparisonGives() throws {
+        let values: [JSONValue] = [
+            nil, false, true, 0, 1, .number(JSONNumber(text: "1.0")!), -2, "", "a", "caf\u{e9}", "cafe\u{301}", [], [nil], ["a"], [:], ["k": nil], ["k": "a"],
+        ]
+        let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
+        for literal in values {
+            for comparator in comparators {
+                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1)] as [any ExpressionStep] {
+                    let fast = LiteralComparisonStep(comparator, left, literal)
+                    let general = ComparisonStep(comparator, left, LiteralStep(literal))
+                    for value in values {
+                        #expect(ExpressionTests.outcome(of: fast, on: value) == ExpressionTests.outcome(of: general, on: value),
+                                "\(value) \(comparator) \(literal)")
+                    }
+                }
+            }
+        }
+    }
+}
