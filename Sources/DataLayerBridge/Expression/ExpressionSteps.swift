@@ -884,25 +884,31 @@ final class UnrolledFilterStep: ExpressionStep {
     }
 }
 
-/// `coalesce(a, b, …)`, the default mapping's most frequent call: every argument evaluated in order
-/// (so an argument's error is raised as the call raises it), the first that is not empty returned,
-/// without setting up a call.
+/// `coalesce(a, b, …)`, the default mapping's most frequent call: the first argument that is not
+/// empty, without setting up a call. The arguments after it still run, in order, for an error the
+/// call would raise, but only up to the last one that can fail (``ExpressionNode/cannotFail``): in
+/// `coalesce(item_name, $identity)` or `coalesce(type, 'item')`, a name found ends the call.
 final class CoalesceStep: ExpressionStep {
     let values: StepArray
+    /// The position from which no argument can fail: a value found, the arguments from here on
+    /// are not evaluated.
+    let quietFrom: Int
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         // An `&expression` argument is the call's type error, left to the call.
         guard function.name == "coalesce", !arguments.contains(where: \.isExpressionReference) else { return nil }
         values = StepArray(arguments.map { $0.step() })
+        quietFrom = (arguments.lastIndex { !$0.cannotFail } ?? -1) + 1
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        var first: JSONValue?
         for index in values.indices {
             let argument = try values.evaluate(index, value, &evaluator)
-            if first == nil, !argument.isEmptyValue { first = argument }
+            if argument.isEmptyValue { continue }
+            for later in index + 1 ..< max(index + 1, quietFrom) { _ = try values.evaluate(later, value, &evaluator) }
+            return argument
         }
-        return first ?? .null
+        return .null
     }
 }
 

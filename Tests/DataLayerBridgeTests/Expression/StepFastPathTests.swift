@@ -106,3 +106,22 @@ extension StepFastPathTests {
         }
     }
 }
+
+extension StepFastPathTests {
+    /// `coalesce` stops at the first value found when no later argument can fail; a `let` value
+    /// counts as one that cannot. Inside a `let`, the call must give what the general call gives.
+    @Test func aCoalesceOfLetValuesGivesWhatTheCallGives() throws {
+        guard case .letExpression(_, .function(let coalesce, let arguments, let column)) = try Expression.tree("let $x = b in coalesce(a, $x, abs(c), $x)") else {
+            Issue.record("not a let of a call")
+            return
+        }
+        let bindings: [any ExpressionStep] = [FieldStep(name: "b")]
+        let fast = LetStep(bindings, try #require(CoalesceStep(coalesce, arguments)))
+        let general = LetStep(bindings, FunctionStep(coalesce, arguments.map { $0.step() }, column: column))
+        let documents: [JSONValue] = [["a": 1, "c": "s"], ["b": 2, "c": "s"], ["b": 2, "c": -3], ["c": -3], ["a": "", "b": [], "c": 1], [:], nil]
+        for document in documents {
+            #expect(ExpressionTests.outcome(of: fast, on: document) == ExpressionTests.outcome(of: general, on: document), "\(document)")
+        }
+        #expect(ExpressionTests.outcome(of: fast, on: ["b": 2, "c": "s"]).contains("abs()"), "an argument after the value still fails")
+    }
+}
