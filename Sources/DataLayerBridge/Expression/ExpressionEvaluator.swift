@@ -68,6 +68,12 @@ struct ExpressionEvaluator {
         return scopes.withUnsafeBufferPointer { buffer in JSONValue.member(name, of: buffer[slot]) }
     }
 
+    /// Whether the `let` value at `slot` is null, looked at in place (``ExpressionStep/isNull(_:_:)``).
+    func isNull(local slot: Int) throws(ExpressionError) -> Bool {
+        guard slot < scopes.count else { throw Self.outsideScope }
+        return scopes.withUnsafeBufferPointer { buffer in buffer[slot].isNull }
+    }
+
     /// A `let` value read where its `let` has not pushed it: positions come from the static
     /// nesting of `let`s, which evaluation follows, so this is a compiler fault, reported, not trapped.
     private static var outsideScope: ExpressionError { ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }

@@ -22,6 +22,10 @@ protocol ExpressionStep: AnyObject, Sendable {
     /// already lies somewhere (an element of the current array, a `let` value) read the member
     /// there, without copying (retaining, then releasing) the object to look at it.
     func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue?
+
+    /// Whether the step's value is null: what `x == null` asks. Steps whose value already lies
+    /// somewhere (the current node, a `let` value) look at it there instead of copying it out.
+    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool
 }
 
 extension ExpressionStep {
@@ -38,6 +42,10 @@ extension ExpressionStep {
 
     func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
         JSONValue.member(name, of: try evaluate(value, &evaluator))
+    }
+
+    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        try evaluate(value, &evaluator).isNull
     }
 }
 
@@ -152,6 +160,8 @@ final class CurrentStep: ExpressionStep {
     func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
         JSONValue.member(name, of: value)
     }
+
+    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isNull }
 }
 
 /// `$`.
@@ -187,6 +197,10 @@ final class LocalStep: ExpressionStep {
 
     func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
         try evaluator.member(name, ofLocal: slot)
+    }
+
+    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        try evaluator.isNull(local: slot)
     }
 }
 
@@ -425,12 +439,11 @@ final class LiteralComparisonStep: ExpressionStep {
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let result = try left.evaluate(value, &evaluator)
         // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
         switch equality {
-        case .null: return .bool(result.isNull == (comparator == .equal))
-        case .value: return .bool((result == literal) == (comparator == .equal))
-        case nil: return ExpressionEvaluator.compare(comparator, result, literal)
+        case .null: return .bool(try left.isNull(value, &evaluator) == (comparator == .equal))
+        case .value: return .bool((try left.evaluate(value, &evaluator) == literal) == (comparator == .equal))
+        case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal)
         }
     }
 }

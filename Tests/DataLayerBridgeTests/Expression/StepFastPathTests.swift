@@ -125,3 +125,16 @@ extension StepFastPathTests {
         #expect(ExpressionTests.outcome(of: fast, on: ["b": 2, "c": "s"]).contains("abs()"), "an argument after the value still fails")
     }
 }
+
+extension StepFastPathTests {
+    /// `x == null` looks at `@` and `let` values where they lie (``ExpressionStep/isNull(_:_:)``):
+    /// the same answers as a test of the evaluated value.
+    @Test(arguments: [
+        ("@ == `null`", "(@ | @) == `null`"), ("@ != `null`", "(@ | @) != `null`"), ("`null` == @", "`null` == (@ | @)"),
+        ("let $x = a in $x == `null`", "let $x = a in ($x | @) == `null`"), ("let $x = a, $y = k in [$x != `null`, $y == `null`]", "let $x = a, $y = k in [($x | @) != `null`, ($y | @) == `null`]"),
+        ("let $x = a in [0] == `null`", "let $x = a in ([0] | @) == `null`"), ("a == `null` ? 'none' : 'some'", "(a | @) == `null` ? 'none' : 'some'"),
+    ])
+    func aNullTestInPlaceGivesWhatTheValueGives(_ fast: String, _ general: String) throws {
+        try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents + [#"{"a":null,"k":0}"#, #"{"a":false}"#, #"[null]"#])
+    }
+}
