@@ -171,12 +171,23 @@ final class DeferredVariable: Sendable {
 }
 
 extension JSONValue {
+    /// ``size(upTo:)`` of a scalar or a string, worked out inline by a caller that measures many
+    /// of them (a multi-select's members); `nil` for an array or an object.
+    @inline(__always)
+    var flatSize: Int? {
+        switch self {
+        case .null, .bool, .number: return 1
+        case .string(let string): return 1 + string.utf8.count
+        case .array, .object: return nil
+        }
+    }
+
     /// One per value plus the UTF-8 bytes of strings and keys, counting stopped soon after
     /// `limit` so that measuring a huge value costs no more than the limit.
     func size(upTo limit: Int) -> Int {
         switch self {
-        case .null, .bool, .number: return 1
-        case .string(let string): return 1 + string.utf8.count
+        // One measure: ``flatSize`` has one for each of these.
+        case .null, .bool, .number, .string: return flatSize ?? 1
         // Elements and members are read in place: iterating would copy (retain) each one.
         case .array(let elements):
             return elements.withUnsafeBufferPointer { buffer in

@@ -32,7 +32,8 @@ extension ExpressionStep {
     /// Anything but a multi-select is evaluated, then measured.
     func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         let result = try evaluate(value, &evaluator)
-        try ExpressionLimits.count(result.size(upTo: ExpressionLimits.maxValueSize - total), into: &total)
+        // Scalars and strings, most members of a multi-select, are measured here, not by a call.
+        try ExpressionLimits.count(result.flatSize ?? result.size(upTo: ExpressionLimits.maxValueSize - total), into: &total)
         return result
     }
 

@@ -138,3 +138,18 @@ extension StepFastPathTests {
         try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents + [#"{"a":null,"k":0}"#, #"{"a":false}"#, #"[null]"#])
     }
 }
+
+extension StepFastPathTests {
+    /// A multi-select measures scalar and string members inline (``JSONValue/flatSize``): the size
+    /// the walk gives, and none for containers, which the walk measures.
+    @Test func aFlatSizeIsTheSizeAWalkGives() throws {
+        let values: [JSONValue] = [nil, true, 0, .number(JSONNumber(text: "-1.50e3")!), "", "caf\u{e9} 😀", .string(String(repeating: "x", count: 40)), [], ["a"], [:], ["k": "v"]]
+        for value in values {
+            switch value {
+            case .array, .object: #expect(value.flatSize == nil, "\(value)")
+            default: #expect(value.flatSize == SizeGuardTests.walkedSize(value), "\(value)")
+            }
+            #expect(value.size(upTo: .max) == SizeGuardTests.walkedSize(value), "\(value)")
+        }
+    }
+}
