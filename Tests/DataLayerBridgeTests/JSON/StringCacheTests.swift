@@ -155,6 +155,24 @@ struct StringCacheTests {
         }
     }
 
+    /// A cached long string is confirmed by comparing its words with the text's (the hash only
+    /// picks the slot, and two texts of one hash seldom meet in a test): texts of 8 to 70 bytes
+    /// that differ in a single byte, at every position, must be told apart, and equal ones not.
+    @Test func cachedTextsAreConfirmedByEveryByte() {
+        for length in 8...70 {
+            let base = (0..<length).map { UInt8(truncatingIfNeeded: 97 + $0 * 7 % 26) }
+            base.withUnsafeBufferPointer { cached in
+                guard let start = cached.baseAddress else { return }
+                #expect(base.withUnsafeBytes { StringCache.sameWords(start, $0, length) })
+                for position in 0..<length {
+                    var changed = base
+                    changed[position] ^= 0x20
+                    #expect(!changed.withUnsafeBytes { StringCache.sameWords(start, $0, length) }, "length \(length) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func aCopyDoesNotWriteTheTableItShares() {
         var original = StringCache()
         _ = Self.string("item_name", &original)
