@@ -27,7 +27,7 @@ public struct EventsAPIValidator: Sendable {
         guard case .object(let object) = envelope else {
             return [EventsAPIFinding(severity: .error, pointer: "", reason: "an envelope must be an object, not \(envelope.typeName)")]
         }
-        var findings = EventsAPIFindings()
+        var findings = EventsAPIFindings(for: object)
         envelopeMembers.check(object, into: &findings)
         localTimestamp.check(object, into: &findings)
         optionalMembers.check(object, into: &findings)
