@@ -115,15 +115,20 @@ struct EventsAPIFindings: Sendable {
     private(set) var list: [EventsAPIFinding] = []
     /// Where the envelope's own members are, for the rules that read them.
     let members: EnvelopeMemberIndices
+    /// Whether warnings are kept: a caller that only asks for the first error (``RecordConverter``)
+    /// does without them, and without spelling out their pointers and reasons, which cost more
+    /// than the checks that found them.
+    let keepsWarnings: Bool
     /// The envelope's lists, found once for the several rules that look at them.
     private var lists: [EventsAPIList]?
     /// The envelope's event type (`.some(nil)` when unknown), found once for the several rules
     /// that branch on it.
     private var eventType: EventsAPIEventType??
 
-    /// Findings about `envelope`, none yet.
-    init(for envelope: JSONObject) {
+    /// Findings about `envelope`, none yet; warnings are dropped unless `keepingWarnings`.
+    init(for envelope: JSONObject, keepingWarnings: Bool = true) {
         members = EnvelopeMemberIndices(envelope)
+        keepsWarnings = keepingWarnings
     }
 
     /// The lists of `envelope`, the envelope these findings are about.
@@ -146,8 +151,10 @@ struct EventsAPIFindings: Sendable {
         list.append(EventsAPIFinding(severity: .error, pointer: pointer.description, reason: reason))
     }
 
-    mutating func warning(_ pointer: JSONPointer, _ reason: String) {
-        list.append(EventsAPIFinding(severity: .warning, pointer: pointer.description, reason: reason))
+    /// Reports a warning, when warnings are kept: only then are its pointer and reason made.
+    mutating func warning(_ pointer: @autoclosure () -> JSONPointer, _ reason: @autoclosure () -> String) {
+        guard keepsWarnings else { return }
+        list.append(EventsAPIFinding(severity: .warning, pointer: pointer().description, reason: reason()))
     }
 
     /// Member `key` of `object` (at `pointer`) when present and of `type`; otherwise reports it (a
