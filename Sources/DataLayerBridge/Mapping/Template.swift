@@ -18,7 +18,7 @@ indirect enum Template: Sendable {
     /// A template that is `directive`.
     static func directive(_ directive: any Directive) -> Template {
         let box = DirectiveBox(directive)
-        if let read = Read(directive) { return .read(read, box) }
+        if let read = directive.read { return .read(read, box) }
         return .directive(box)
     }
 
@@ -30,15 +30,8 @@ indirect enum Template: Sendable {
         case field(MemberName)
         case constant(JSONValue)
 
-        init?(_ directive: any Directive) {
-            let expression: Expression
-            if let expr = directive as? ExprDirective {
-                expression = expr.expression
-            } else if let path = directive as? PathDirective {
-                expression = path.path
-            } else {
-                return nil
-            }
+        /// The read `expression` is, if it is one.
+        init?(_ expression: Expression) {
             switch expression.root {
             case .global(let name, let slot, _): self = .global(name: name, slot: slot)
             case .field(let name): self = .field(MemberName(name))
@@ -168,6 +161,12 @@ protocol Directive: Sendable {
     static func compile(_ argument: SourceNode, _ compiler: TemplateCompiler) throws(MappingError) -> Self
     /// The directive's value for `scope`, or `nil` for missing.
     func resolve(_ scope: TemplateScope) throws(MappingRuntimeError) -> JSONValue?
+    /// The one read the directive is, when its value is that read's with null as missing.
+    var read: Template.Read? { get }
+}
+
+extension Directive {
+    var read: Template.Read? { nil }
 }
 
 /// Every directive, by name.
