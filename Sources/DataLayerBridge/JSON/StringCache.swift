@@ -26,10 +26,12 @@ struct StringCache: @unchecked Sendable {
     }
 
     /// Longer strings are rarer and cost an allocation each to make; longer still, they seldom repeat.
-    private static let longLimit = 256
+    private static let longLimit = LongText.maxLength
 
     private final class Table {
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
+        /// What long strings are made from (``LongText/string(nonASCII:spaces:)``).
+        let spaces = LongText.allocateSpaces()
 
         init() {
             entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
@@ -38,6 +40,7 @@ struct StringCache: @unchecked Sendable {
         deinit {
             entries.deinitialize(count: 1 << StringCache.slotBits)
             entries.deallocate()
+            spaces.deallocate()
         }
     }
 
@@ -46,6 +49,9 @@ struct StringCache: @unchecked Sendable {
     /// with a table or without: read once per cache rather than from the static at every string,
     /// whose every read would cost a `swift_once`.
     private let makesSmallStrings = ShortText.smallStringLayoutHolds
+    /// Whether longer strings are made without validating their text again (``LongText``), read
+    /// once per cache for the same reason.
+    private let makesLongStrings = LongText.layoutHolds
     /// Allocated on first use (48 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
@@ -69,6 +75,20 @@ struct StringCache: @unchecked Sendable {
         return otherString(utf8)
     }
 
+    /// Whether the `length` (at least 8) bytes at `cached` are those of `utf8`, compared a word at
+    /// a time as they were hashed, the last word overlapping: for the few words of a name, fewer
+    /// instructions than a call to `memcmp`.
+    @inline(__always)
+    static func sameWords(_ cached: UnsafePointer<UInt8>, _ utf8: UnsafeRawBufferPointer, _ length: Int) -> Bool {
+        let cached = UnsafeRawPointer(cached)
+        var offset = 0
+        while offset &+ 8 < length {
+            guard cached.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset &+= 8
+        }
+        return cached.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self) == utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
+    }
+
     /// ``string(_:)`` of a longer string, or of any without a table.
     @inline(never)
     private func otherString(_ utf8: UnsafeRawBufferPointer) -> String {
@@ -79,24 +99,35 @@ struct StringCache: @unchecked Sendable {
     }
 
     /// The string of `utf8` (16 to 256 bytes), from the cache when it was made recently: found by a
-    /// hash of its bytes and confirmed by comparing them.
+    /// hash of its bytes and confirmed by comparing them. Inlined into ``otherString(_:)``: one
+    /// call per string rather than two.
+    @inline(__always)
     private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
         var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
+        // Every byte's high bit, gathered from the words as they are hashed: whether the text is ASCII.
+        var bits: UInt64 = 0
         var offset = 0
         while offset &+ 8 < length {
-            hash = (hash ^ utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
+            let word = utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            hash = (hash ^ word) &* 0xC2B2_AE3D_27D4_EB4F
+            bits |= word
             offset &+= 8
         }
         // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
-        hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+        let last = utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
+        hash = (hash ^ last) &* 0x9E37_79B9_7F4A_7C15
+        bits |= last
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
         let entry = table.unsafelyUnwrapped.entries + slot
         if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
-           entry.pointee.string.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, utf8.baseAddress!, length) == 0 }) == true {
+           entry.pointee.string.utf8.withContiguousStorageIfAvailable({ Self.sameWords($0.baseAddress.unsafelyUnwrapped, utf8, length) }) == true {
             return entry.pointee.string
         }
-        let string = String(decoding: utf8, as: UTF8.self)
+        // ASCII text the stdlib checks a word at a time: only other text gains from not being checked.
+        let string = makesLongStrings && bits & 0x8080_8080_8080_8080 != 0
+            ? LongText.string(nonASCII: utf8, spaces: table.unsafelyUnwrapped.spaces.baseAddress.unsafelyUnwrapped)
+            : String(decoding: utf8, as: UTF8.self)
         entry.pointee = Entry(hash: hash, string: string)
         return string
     }
@@ -194,4 +225,82 @@ struct ShortText: Equatable {
     /// A hash whose top bits pick a table slot.
     @inline(__always)
     var hash: UInt64 { (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length) }
+}
+
+/// Native strings of 16 to ``maxLength`` bytes made from UTF-8 the parser has already validated,
+/// without the stdlib validating it again: `String(decoding:as:)` checks every byte of text that
+/// is not all ASCII (product names, list names with accents), some 300 instructions for a 35-byte
+/// name, and no public initialiser takes text as valid. Such a string is made by the stdlib from as
+/// many ASCII spaces (which it checks a word at a time), then given the text's bytes and the flags
+/// the stdlib gives text that is not all ASCII. Only where ``layoutHolds``.
+enum LongText {
+    /// The longest text made this way: the length of ``spaces``.
+    static let maxLength = 256
+    /// The flags a native string's count word carries for ASCII text (which is NFC too); text with
+    /// any other byte has neither.
+    private static let asciiAndNFC: UInt64 = 0xC000_0000_0000_0000
+    /// Where a native string's storage keeps its own copy of the count word.
+    private static let storedCountOffset = 24
+
+    /// ``maxLength`` ASCII spaces, for a string to be made of before it is given its text's bytes.
+    static func allocateSpaces() -> UnsafeMutableRawBufferPointer {
+        let spaces = UnsafeMutableRawBufferPointer.allocate(byteCount: maxLength, alignment: 8)
+        spaces.initializeMemory(as: UInt8.self, repeating: UInt8(ascii: " "))
+        return spaces
+    }
+
+    /// The string of `utf8`, valid UTF-8 of 16 to ``maxLength`` bytes that are not all ASCII;
+    /// `spaces` holds at least as many spaces.
+    @inline(never)
+    static func string(nonASCII utf8: UnsafeRawBufferPointer, spaces: UnsafeRawPointer) -> String {
+        let count = utf8.count
+        guard count >= 16, count <= maxLength, let source = utf8.baseAddress else { return String(decoding: utf8, as: UTF8.self) }
+        var string = String(decoding: UnsafeRawBufferPointer(start: spaces, count: count), as: UTF8.self)
+        let written = withUnsafeMutableBytes(of: &string) { words in
+            let countAndFlags = words.load(as: UInt64.self) & ~asciiAndNFC
+            let object = words.load(fromByteOffset: 8, as: UInt64.self)
+            // A string of this length is stored natively where the layout holds: anything else is
+            // left alone and the text made the checked way.
+            guard object >> 60 == 0, let storage = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: object & 0x0FFF_FFFF_FFFF_FFFF)) else { return false }
+            (storage + 32).copyMemory(from: source, byteCount: count)
+            words.storeBytes(of: countAndFlags, as: UInt64.self)
+            storage.storeBytes(of: countAndFlags, toByteOffset: storedCountOffset, as: UInt64.self)
+            return true
+        }
+        return written ? string : String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// Whether ``string(nonASCII:spaces:)`` makes, for texts of several lengths with letters of
+    /// two and four bytes, the very strings the stdlib makes of them: the same count word, the
+    /// same storage header (capacity flags, count) and the same bytes. Checked on real strings
+    /// before any is made this way: a different layout turns the shortcut off rather than making
+    /// bad strings.
+    static let layoutHolds: Bool = {
+        guard SmallUTF8.nativeLayoutHolds else { return false }
+        let spaces = allocateSpaces()
+        defer { spaces.deallocate() }
+        var samples: [[UInt8]] = []
+        for length in [16, 35, maxLength] {
+            let letters = [UInt8](repeating: UInt8(ascii: "x"), count: length)
+            samples += [Array("Dětské ".utf8) + letters.dropFirst(9), letters.dropFirst(4) + Array("😀".utf8)]
+        }
+        return samples.allSatisfy { bytes in
+            let expected = String(decoding: bytes, as: UTF8.self)
+            let made = bytes.withUnsafeBytes { string(nonASCII: $0, spaces: spaces.baseAddress.unsafelyUnwrapped) }
+            return header(made) != nil && header(made) == header(expected) && made.utf8.elementsEqual(bytes)
+        }
+    }()
+
+    /// A native string's count word, the flags of its storage's capacity word and the storage's
+    /// count word; `nil` for a string stored any other way. The capacity itself is left out: it
+    /// is what the allocator gave, which a reused block can make larger.
+    static func header(_ string: String) -> [UInt64]? {
+        var string = string
+        return withUnsafeBytes(of: &string) { words in
+            let object = words.load(fromByteOffset: 8, as: UInt64.self)
+            guard object >> 60 == 0, let storage = UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: object & 0x0FFF_FFFF_FFFF_FFFF)) else { return nil }
+            return [words.load(as: UInt64.self), storage.load(fromByteOffset: 16, as: UInt64.self) >> 48,
+                    storage.load(fromByteOffset: storedCountOffset, as: UInt64.self)]
+        }
+    }
 }

@@ -65,6 +65,114 @@ struct StringCacheTests {
         #expect(checked > 5_000)
     }
 
+    /// Strings of 16 to 256 bytes that are not all ASCII are made without the stdlib validating
+    /// their text (``LongText``): each must be the string the stdlib makes of the same bytes, with
+    /// the same count word and storage header (so the same flags: neither ASCII nor NFC), and
+    /// compare, hash and count as that one does. ASCII ones, made by the stdlib, must keep theirs.
+    @Test(arguments: [16, 17, 24, 35, 64, 100, 255, 256])
+    func longStringsAreTheStdlibsBitForBit(length: Int) {
+        #expect(LongText.layoutHolds)
+        var cache = StringCache()
+        let pieces = ["a", "é", "ř", "€", "😀", " / ", "Dětské"]
+        var texts: [String] = [String(repeating: "x", count: length), "https://shop.example/" + String(repeating: "p", count: max(0, length - 21))]
+        for (index, piece) in pieces.enumerated() {
+            // The piece at the start, in the middle and at the end of ASCII filler.
+            let filler = String(repeating: "k", count: max(0, length - piece.utf8.count))
+            texts += [piece + filler, String(filler.prefix(index + 3)) + piece + String(filler.dropFirst(index + 3)), filler + piece]
+        }
+        texts.append(String(repeating: "ř", count: length / 2))
+        for text in texts where text.utf8.count >= 16 && text.utf8.count <= LongText.maxLength {
+            let expected = String(decoding: Array(text.utf8), as: UTF8.self)
+            for round in 0..<2 {
+                let made = Self.string(text, &cache)
+                #expect(LongText.header(made) != nil && LongText.header(made) == LongText.header(expected), "\(text) round \(round)")
+                #expect(made == text && made.hashValue == text.hashValue && made.count == text.count, "\(text)")
+                #expect(Array(made.utf8) == Array(text.utf8) && Array(made.unicodeScalars) == Array(text.unicodeScalars))
+            }
+        }
+    }
+
+    /// The start-up check of ``LongText`` fails a layout it does not know: a string made from its
+    /// words with the flags of ASCII text kept is told apart from the stdlib's.
+    @Test func longTextsHeaderTellsFlagsApart() {
+        let text = "Dámske topánky Höhenrausch Storm"
+        let ascii = String(repeating: "x", count: text.utf8.count)
+        let expected = String(decoding: Array(text.utf8), as: UTF8.self)
+        #expect(LongText.header(ascii) != LongText.header(expected))
+        #expect(LongText.header("short") == nil)
+    }
+
+    /// Strings with escapes are decoded on the stack and made through the cache: each must come
+    /// back as the text that was escaped, the same as the tape's own decoding (``JSONTape/string(_:)``)
+    /// gives, for every escape, `\u` escapes of one to four UTF-8 bytes (a surrogate pair for the
+    /// last), at the start, in the middle and at the end of short, long and very long text.
+    @Test func escapedStringsDecodeThroughTheCache() throws {
+        func escaped(_ text: String, unicode: Bool) -> String {
+            var json = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": json += "\\\""
+                case "\\": json += "\\\\"
+                case "/": json += "\\/"
+                case "\n": json += "\\n"
+                case "\t": json += "\\t"
+                case "\r": json += "\\r"
+                case "\u{08}": json += "\\b"
+                case "\u{0C}": json += "\\f"
+                default:
+                    guard unicode, scalar.value >= 0x80 || scalar == "x" else { json.unicodeScalars.append(scalar); continue }
+                    for unit in String(scalar).utf16 {
+                        let hex = String(unit, radix: 16)
+                        json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    }
+                }
+            }
+            return json
+        }
+        let pieces = ["\"", "\\", "/", "\n", "\t", "\r", "\u{08}", "\u{0C}", "é", "€", "😀", "\u{2028}", "x"]
+        var texts: [String] = []
+        for piece in pieces {
+            for filler in ["", "ab", "Pánska bunda 3", String(repeating: "Dětské ", count: 5), String(repeating: "k", count: 300)] {
+                texts += [piece + filler, filler + piece + filler, filler + piece, piece + piece]
+            }
+        }
+        var parser = JSONParser()
+        for unicode in [false, true] {
+            let document = "[" + texts.map { "\"" + escaped($0, unicode: unicode) + "\"" }.joined(separator: ",") + "]"
+            for round in 0..<2 {
+                try Array(document.utf8).withUnsafeBytes { bytes in
+                    let tape = try parser.parse(bytes)
+                    let value = tape.value(tape.root, strings: &parser.strings)
+                    let elements = try #require(value.arrayValue)
+                    #expect(elements.count == texts.count)
+                    for (index, node) in tape.children(tape.root).enumerated() where index < elements.count {
+                        #expect(elements[index] == .string(texts[index]), "\(texts[index]) unicode \(unicode) round \(round)")
+                        #expect(tape.string(node) == texts[index])
+                        #expect(elements[index].stringValue?.utf8.count == texts[index].utf8.count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A cached long string is confirmed by comparing its words with the text's (the hash only
+    /// picks the slot, and two texts of one hash seldom meet in a test): texts of 8 to 70 bytes
+    /// that differ in a single byte, at every position, must be told apart, and equal ones not.
+    @Test func cachedTextsAreConfirmedByEveryByte() {
+        for length in 8...70 {
+            let base = (0..<length).map { UInt8(truncatingIfNeeded: 97 + $0 * 7 % 26) }
+            base.withUnsafeBufferPointer { cached in
+                guard let start = cached.baseAddress else { return }
+                #expect(base.withUnsafeBytes { StringCache.sameWords(start, $0, length) })
+                for position in 0..<length {
+                    var changed = base
+                    changed[position] ^= 0x20
+                    #expect(!changed.withUnsafeBytes { StringCache.sameWords(start, $0, length) }, "length \(length) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func aCopyDoesNotWriteTheTableItShares() {
         var original = StringCache()
         _ = Self.string("item_name", &original)
