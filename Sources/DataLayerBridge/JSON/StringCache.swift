@@ -256,25 +256,23 @@ enum LongText {
         let count = utf8.count
         guard count >= 16, count <= maxLength, let source = utf8.baseAddress else { return String(decoding: utf8, as: UTF8.self) }
         var string = String(decoding: UnsafeRawBufferPointer(start: spaces, count: count), as: UTF8.self)
-        let written = withUnsafeMutableBytes(of: &string) { words in
+        withUnsafeMutableBytes(of: &string) { words in
             let countAndFlags = words.load(as: UInt64.self) & ~asciiAndNFC
             let object = words.load(fromByteOffset: 8, as: UInt64.self)
-            // A string of this length is stored natively where the layout holds: anything else is
-            // left alone and the text made the checked way.
-            guard object >> 60 == 0, let storage = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: object & 0x0FFF_FFFF_FFFF_FFFF)) else { return false }
+            // Never nil: the string was made native above.
+            guard let storage = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: object & 0x0FFF_FFFF_FFFF_FFFF)) else { return }
             (storage + 32).copyMemory(from: source, byteCount: count)
             words.storeBytes(of: countAndFlags, as: UInt64.self)
             storage.storeBytes(of: countAndFlags, toByteOffset: storedCountOffset, as: UInt64.self)
-            return true
         }
-        return written ? string : String(decoding: utf8, as: UTF8.self)
+        return string
     }
 
-    /// Whether ``string(nonASCII:spaces:)`` makes, for texts of several lengths with letters of
-    /// two and four bytes, the very strings the stdlib makes of them: the same count word, the
-    /// same storage header (capacity flags, count) and the same bytes. Checked on real strings
-    /// before any is made this way: a different layout turns the shortcut off rather than making
-    /// bad strings.
+    /// Whether ``string(nonASCII:spaces:)`` makes, for texts of several lengths with letters of two and
+    /// four bytes, the very strings the stdlib makes of them: the same count word, the same
+    /// storage header (capacity flags, count) and the same bytes. Checked on real strings before
+    /// any is made this way: a different layout turns the shortcut off rather than making bad
+    /// strings.
     static let layoutHolds: Bool = {
         guard SmallUTF8.nativeLayoutHolds else { return false }
         let spaces = allocateSpaces()
