@@ -26,12 +26,10 @@ struct StringCache: @unchecked Sendable {
     }
 
     /// Longer strings are rarer and cost an allocation each to make; longer still, they seldom repeat.
-    private static let longLimit = LongText.maxLength
+    private static let longLimit = 256
 
     private final class Table {
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
-        /// What long strings are made from (``LongText/string(nonASCII:spaces:)``).
-        let spaces = LongText.allocateSpaces()
 
         init() {
             entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
@@ -40,7 +38,6 @@ struct StringCache: @unchecked Sendable {
         deinit {
             entries.deinitialize(count: 1 << StringCache.slotBits)
             entries.deallocate()
-            spaces.deallocate()
         }
     }
 
@@ -49,9 +46,6 @@ struct StringCache: @unchecked Sendable {
     /// with a table or without: read once per cache rather than from the static at every string,
     /// whose every read would cost a `swift_once`.
     private let makesSmallStrings = ShortText.smallStringLayoutHolds
-    /// Whether longer strings are made without validating their text again (``LongText``), read
-    /// once per cache for the same reason.
-    private let makesLongStrings = LongText.layoutHolds
     /// Allocated on first use (48 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
@@ -105,29 +99,20 @@ struct StringCache: @unchecked Sendable {
     private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
         var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
-        // Every byte's high bit, gathered from the words as they are hashed: whether the text is ASCII.
-        var bits: UInt64 = 0
         var offset = 0
         while offset &+ 8 < length {
-            let word = utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            hash = (hash ^ word) &* 0xC2B2_AE3D_27D4_EB4F
-            bits |= word
+            hash = (hash ^ utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
             offset &+= 8
         }
         // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
-        let last = utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
-        hash = (hash ^ last) &* 0x9E37_79B9_7F4A_7C15
-        bits |= last
+        hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
         let entry = table.unsafelyUnwrapped.entries + slot
         if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
            entry.pointee.string.utf8.withContiguousStorageIfAvailable({ Self.sameWords($0.baseAddress.unsafelyUnwrapped, utf8, length) }) == true {
             return entry.pointee.string
         }
-        // ASCII text the stdlib checks a word at a time: only other text gains from not being checked.
-        let string = makesLongStrings && bits & 0x8080_8080_8080_8080 != 0
-            ? LongText.string(nonASCII: utf8, spaces: table.unsafelyUnwrapped.spaces.baseAddress.unsafelyUnwrapped)
-            : String(decoding: utf8, as: UTF8.self)
+        let string = String(decoding: utf8, as: UTF8.self)
         entry.pointee = Entry(hash: hash, string: string)
         return string
     }
@@ -225,80 +210,4 @@ struct ShortText: Equatable {
     /// A hash whose top bits pick a table slot.
     @inline(__always)
     var hash: UInt64 { (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length) }
-}
-
-/// Native strings of 16 to ``maxLength`` bytes made from UTF-8 the parser has already validated,
-/// without the stdlib validating it again: `String(decoding:as:)` checks every byte of text that
-/// is not all ASCII (product names, list names with accents), some 300 instructions for a 35-byte
-/// name, and no public initialiser takes text as valid. Such a string is made by the stdlib from as
-/// many ASCII spaces (which it checks a word at a time), then given the text's bytes and the flags
-/// the stdlib gives text that is not all ASCII. Only where ``layoutHolds``.
-enum LongText {
-    /// The longest text made this way: the length of ``spaces``.
-    static let maxLength = 256
-    /// The flags a native string's count word carries for ASCII text (which is NFC too); text with
-    /// any other byte has neither.
-    private static let asciiAndNFC: UInt64 = 0xC000_0000_0000_0000
-    /// Where a native string's storage keeps its own copy of the count word.
-    private static let storedCountOffset = 24
-
-    /// ``maxLength`` ASCII spaces, for a string to be made of before it is given its text's bytes.
-    static func allocateSpaces() -> UnsafeMutableRawBufferPointer {
-        let spaces = UnsafeMutableRawBufferPointer.allocate(byteCount: maxLength, alignment: 8)
-        spaces.initializeMemory(as: UInt8.self, repeating: UInt8(ascii: " "))
-        return spaces
-    }
-
-    /// The string of `utf8`, valid UTF-8 of 16 to ``maxLength`` bytes that are not all ASCII;
-    /// `spaces` holds at least as many spaces.
-    @inline(never)
-    static func string(nonASCII utf8: UnsafeRawBufferPointer, spaces: UnsafeRawPointer) -> String {
-        let count = utf8.count
-        guard count >= 16, count <= maxLength, let source = utf8.baseAddress else { return String(decoding: utf8, as: UTF8.self) }
-        var string = String(decoding: UnsafeRawBufferPointer(start: spaces, count: count), as: UTF8.self)
-        withUnsafeMutableBytes(of: &string) { words in
-            let countAndFlags = words.load(as: UInt64.self) & ~asciiAndNFC
-            let object = words.load(fromByteOffset: 8, as: UInt64.self)
-            // Never nil: the string was made native above.
-            guard let storage = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: object & 0x0FFF_FFFF_FFFF_FFFF)) else { return }
-            (storage + 32).copyMemory(from: source, byteCount: count)
-            words.storeBytes(of: countAndFlags, as: UInt64.self)
-            storage.storeBytes(of: countAndFlags, toByteOffset: storedCountOffset, as: UInt64.self)
-        }
-        return string
-    }
-
-    /// Whether ``string(nonASCII:spaces:)`` makes, for texts of several lengths with letters of two and
-    /// four bytes, the very strings the stdlib makes of them: the same count word, the same
-    /// storage header (capacity flags, count) and the same bytes. Checked on real strings before
-    /// any is made this way: a different layout turns the shortcut off rather than making bad
-    /// strings.
-    static let layoutHolds: Bool = {
-        guard SmallUTF8.nativeLayoutHolds else { return false }
-        let spaces = allocateSpaces()
-        defer { spaces.deallocate() }
-        var samples: [[UInt8]] = []
-        for length in [16, 35, maxLength] {
-            let letters = [UInt8](repeating: UInt8(ascii: "x"), count: length)
-            samples += [Array("Dětské ".utf8) + letters.dropFirst(9), letters.dropFirst(4) + Array("😀".utf8)]
-        }
-        return samples.allSatisfy { bytes in
-            let expected = String(decoding: bytes, as: UTF8.self)
-            let made = bytes.withUnsafeBytes { string(nonASCII: $0, spaces: spaces.baseAddress.unsafelyUnwrapped) }
-            return header(made) != nil && header(made) == header(expected) && made.utf8.elementsEqual(bytes)
-        }
-    }()
-
-    /// A native string's count word, the flags of its storage's capacity word and the storage's
-    /// count word; `nil` for a string stored any other way. The capacity itself is left out: it
-    /// is what the allocator gave, which a reused block can make larger.
-    static func header(_ string: String) -> [UInt64]? {
-        var string = string
-        return withUnsafeBytes(of: &string) { words in
-            let object = words.load(fromByteOffset: 8, as: UInt64.self)
-            guard object >> 60 == 0, let storage = UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: object & 0x0FFF_FFFF_FFFF_FFFF)) else { return nil }
-            return [words.load(as: UInt64.self), storage.load(fromByteOffset: 16, as: UInt64.self) >> 48,
-                    storage.load(fromByteOffset: storedCountOffset, as: UInt64.self)]
-        }
-    }
 }
