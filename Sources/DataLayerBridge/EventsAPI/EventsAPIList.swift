@@ -66,9 +66,9 @@ struct EventsAPIList: Sendable {
     /// Where the list and its parts are: `/lists/Search Results`, `/lists/Search Results/items`…
     let pointers: EventsAPIListPointers
 
-    /// The well-formed lists of `envelope`, an `event`, in source order.
-    static func lists(of envelope: JSONObject) -> [EventsAPIList] {
-        guard let lists = envelope["lists"]?.objectValue else { return [] }
+    /// The well-formed lists of `envelope`, an `event` whose `lists` member is at `index`, in source order.
+    static func lists(of envelope: JSONObject, at index: Int?) -> [EventsAPIList] {
+        guard let index, let lists = envelope.members[index].value.objectValue else { return [] }
         return lists.uniqueMembers.compactMap { member in
             guard let name = EventsAPIListName(name: member.key), let body = member.value.objectValue else { return nil }
             return EventsAPIList(name: name, body: body, pointers: name.pointers)

@@ -10,7 +10,7 @@ protocol EventsAPIRule: Sendable {
 extension EventsAPIRule {
     /// This rule's findings alone, for tests.
     func findings(for envelope: JSONObject) -> [EventsAPIFinding] {
-        var findings = EventsAPIFindings()
+        var findings = EventsAPIFindings(for: envelope)
         check(envelope, into: &findings)
         return findings.list
     }
@@ -113,16 +113,28 @@ enum Presence: Sendable {
 /// The findings of one envelope, collected in the order the rules report them.
 struct EventsAPIFindings: Sendable {
     private(set) var list: [EventsAPIFinding] = []
+    /// Where the envelope's own members are, for the rules that read them.
+    let members: EnvelopeMemberIndices
+    /// Whether warnings are kept: a caller that only asks for the first error (``RecordConverter``)
+    /// does without them, and without spelling out their pointers and reasons, which cost more
+    /// than the checks that found them.
+    let keepsWarnings: Bool
     /// The envelope's lists, found once for the several rules that look at them.
     private var lists: [EventsAPIList]?
     /// The envelope's event type (`.some(nil)` when unknown), found once for the several rules
     /// that branch on it.
     private var eventType: EventsAPIEventType??
 
+    /// Findings about `envelope`, none yet; warnings are dropped unless `keepingWarnings`.
+    init(for envelope: JSONObject, keepingWarnings: Bool = true) {
+        members = EnvelopeMemberIndices(envelope)
+        keepsWarnings = keepingWarnings
+    }
+
     /// The lists of `envelope`, the envelope these findings are about.
     mutating func lists(of envelope: JSONObject) -> [EventsAPIList] {
         if let lists { return lists }
-        let found = eventType(of: envelope) == .event ? EventsAPIList.lists(of: envelope) : []
+        let found = eventType(of: envelope) == .event ? EventsAPIList.lists(of: envelope, at: members.lists) : []
         lists = found
         return found
     }
@@ -130,7 +142,7 @@ struct EventsAPIFindings: Sendable {
     /// The event type of `envelope`, the envelope these findings are about.
     mutating func eventType(of envelope: JSONObject) -> EventsAPIEventType? {
         if let eventType { return eventType }
-        let found = EventsAPIEventType(of: envelope)
+        let found = members.type.flatMap { envelope.members[$0].value.stringValue }.flatMap(EventsAPIEventType.init(name:))
         eventType = found
         return found
     }
@@ -139,8 +151,10 @@ struct EventsAPIFindings: Sendable {
         list.append(EventsAPIFinding(severity: .error, pointer: pointer.description, reason: reason))
     }
 
-    mutating func warning(_ pointer: JSONPointer, _ reason: String) {
-        list.append(EventsAPIFinding(severity: .warning, pointer: pointer.description, reason: reason))
+    /// Reports a warning, when warnings are kept: only then are its pointer and reason made.
+    mutating func warning(_ pointer: @autoclosure () -> JSONPointer, _ reason: @autoclosure () -> String) {
+        guard keepsWarnings else { return }
+        list.append(EventsAPIFinding(severity: .warning, pointer: pointer().description, reason: reason()))
     }
 
     /// Member `key` of `object` (at `pointer`) when present and of `type`; otherwise reports it (a
@@ -148,7 +162,15 @@ struct EventsAPIFindings: Sendable {
     mutating func member(
         _ key: MemberName, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
     ) -> JSONValue? {
-        guard let index = validate(key, of: object, at: pointer, type, presence) else { return nil }
+        member(key, at: object.lastIndex(named: key), of: object, at: pointer, type, presence)
+    }
+
+    /// ``member(_:of:at:_:_:)`` of the member at `index`, which the caller found as the last
+    /// member named `key` (`nil`: there is none).
+    mutating func member(
+        _ key: MemberName, at index: Int?, of object: JSONObject, at pointer: JSONPointer, _ type: EventsAPIType, _ presence: Presence
+    ) -> JSONValue? {
+        guard let index = validate(key, at: index, of: object, at: pointer, type, presence) else { return nil }
         return object.members[index].value
     }
 
@@ -184,11 +206,11 @@ struct EventsAPIFindings: Sendable {
         return index
     }
 
-    /// The object member `key` that an envelope of `type` requires; `nil` for envelopes of other
-    /// types, and (reported) when the member is missing or not an object.
-    mutating func payload(_ key: MemberName, of envelope: JSONObject, for type: EventsAPIEventType) -> JSONObject? {
+    /// The object member `key`, at `index` of the envelope, that an envelope of `type` requires;
+    /// `nil` for envelopes of other types, and (reported) when the member is missing or not an object.
+    mutating func payload(_ key: MemberName, at index: Int?, of envelope: JSONObject, for type: EventsAPIEventType) -> JSONObject? {
         guard eventType(of: envelope) == type else { return nil }
-        return object(key, of: envelope, at: .root, .required)
+        return member(key, at: index, of: envelope, at: .root, .object, .required)?.objectValue
     }
 
     /// Calls `body` with each element of `array` (at `pointer`) that is an object, its index and
@@ -219,12 +241,6 @@ enum EventsAPIEventType: String, CaseIterable, Sendable, GuessedName {
     case event
     case click
     case transaction
-
-    /// The type of `envelope`, when its `type` member names a known one.
-    init?(of envelope: JSONObject) {
-        guard let name = envelope["type"]?.stringValue else { return nil }
-        self.init(name: name)
-    }
 
     static func guess(for name: String) -> Self? {
         switch name.utf8.count {

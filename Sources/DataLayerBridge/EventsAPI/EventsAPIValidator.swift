@@ -24,10 +24,20 @@ public struct EventsAPIValidator: Sendable {
 
     /// Findings for one envelope on its own; empty when the envelope is valid.
     public func findings(for envelope: JSONValue) -> [EventsAPIFinding] {
+        findings(for: envelope, keepingWarnings: true)
+    }
+
+    /// The first error of ``findings(for:)``, found without making any warning: what deciding
+    /// whether to send an envelope needs.
+    func firstError(for envelope: JSONValue) -> EventsAPIFinding? {
+        findings(for: envelope, keepingWarnings: false).first
+    }
+
+    private func findings(for envelope: JSONValue, keepingWarnings: Bool) -> [EventsAPIFinding] {
         guard case .object(let object) = envelope else {
             return [EventsAPIFinding(severity: .error, pointer: "", reason: "an envelope must be an object, not \(envelope.typeName)")]
         }
-        var findings = EventsAPIFindings()
+        var findings = EventsAPIFindings(for: object, keepingWarnings: keepingWarnings)
         envelopeMembers.check(object, into: &findings)
         localTimestamp.check(object, into: &findings)
         optionalMembers.check(object, into: &findings)

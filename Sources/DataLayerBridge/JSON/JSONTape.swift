@@ -293,13 +293,25 @@ public struct JSONTape: @unchecked Sendable {
     @inline(__always)
     private func string(_ node: Int, strings: inout StringCache) -> (string: String, length: Int) {
         guard stringNeedsDecoding(node) else { return (strings.string(rawText(node)), Int(nodes[node].length)) }
-        let string = string(node)
-        return (string, string.utf8.count)
+        return decodedString(node, strings: &strings)
+    }
+
+    /// ``string(_:strings:)`` of a string with escapes: decoded on the stack, then made through the
+    /// cache like any other (product names with `\"` repeat as much as those without), not by the
+    /// stdlib's initialiser that would check the decoded bytes again.
+    @inline(never)
+    private func decodedString(_ node: Int, strings: inout StringCache) -> (string: String, length: Int) {
+        let raw = rawText(node)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count) { buffer in
+            let length = JSONTape.unescape(raw, into: buffer)
+            return (strings.string(UnsafeRawBufferPointer(start: buffer.baseAddress, count: length)), length)
+        }
     }
 
     /// Decodes JSON string contents (already validated by the parser) into `buffer`, returning the
     /// number of bytes written. Decoding never lengthens the text, so `raw.count` bytes suffice.
     static func unescape(_ raw: UnsafeRawBufferPointer, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let source = raw.baseAddress, let target = buffer.baseAddress else { return 0 }
         var input = 0
         var output = 0
         func put(_ byte: UInt8) {
@@ -307,12 +319,14 @@ public struct JSONTape: @unchecked Sendable {
             output += 1
         }
         while input < raw.count {
-            let byte = raw[input]
-            guard byte == UInt8(ascii: "\\") else {
-                put(byte)
-                input += 1
-                continue
-            }
+            // The text up to the next backslash, found by `memchr` and copied in one go: most
+            // strings here have one escape (`\"`, `\/`) in a run of plain text.
+            let rest = raw.count - input
+            let run = memchr(source + input, Int32(UInt8(ascii: "\\")), rest).map { UnsafeRawPointer($0) - (source + input) } ?? rest
+            (target + output).initialize(from: (source + input).assumingMemoryBound(to: UInt8.self), count: run)
+            input += run
+            output += run
+            guard input < raw.count else { break }
             let escape = raw[input + 1]
             input += 2
             switch escape {
@@ -329,7 +343,23 @@ public struct JSONTape: @unchecked Sendable {
                     input += 6
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
-                for unit in UTF8.encode(Unicode.Scalar(scalar)!)! { put(unit) }
+                // UTF-8 written out by hand: `UTF8.encode` returns a collection to iterate.
+                switch scalar {
+                case ..<0x80:
+                    put(UInt8(truncatingIfNeeded: scalar))
+                case ..<0x800:
+                    put(UInt8(truncatingIfNeeded: 0xC0 | scalar >> 6))
+                    put(UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F))
+                case ..<0x10000:
+                    put(UInt8(truncatingIfNeeded: 0xE0 | scalar >> 12))
+                    put(UInt8(truncatingIfNeeded: 0x80 | scalar >> 6 & 0x3F))
+                    put(UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F))
+                default:
+                    put(UInt8(truncatingIfNeeded: 0xF0 | scalar >> 18))
+                    put(UInt8(truncatingIfNeeded: 0x80 | scalar >> 12 & 0x3F))
+                    put(UInt8(truncatingIfNeeded: 0x80 | scalar >> 6 & 0x3F))
+                    put(UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F))
+                }
             default: put(escape)
             }
         }

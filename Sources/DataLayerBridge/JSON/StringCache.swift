@@ -69,6 +69,20 @@ struct StringCache: @unchecked Sendable {
         return otherString(utf8)
     }
 
+    /// Whether the `length` (at least 8) bytes at `cached` are those of `utf8`, compared a word at
+    /// a time as they were hashed, the last word overlapping: for the few words of a name, fewer
+    /// instructions than a call to `memcmp`.
+    @inline(__always)
+    static func sameWords(_ cached: UnsafePointer<UInt8>, _ utf8: UnsafeRawBufferPointer, _ length: Int) -> Bool {
+        let cached = UnsafeRawPointer(cached)
+        var offset = 0
+        while offset &+ 8 < length {
+            guard cached.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset &+= 8
+        }
+        return cached.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self) == utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
+    }
+
     /// ``string(_:)`` of a longer string, or of any without a table.
     @inline(never)
     private func otherString(_ utf8: UnsafeRawBufferPointer) -> String {
@@ -79,7 +93,9 @@ struct StringCache: @unchecked Sendable {
     }
 
     /// The string of `utf8` (16 to 256 bytes), from the cache when it was made recently: found by a
-    /// hash of its bytes and confirmed by comparing them.
+    /// hash of its bytes and confirmed by comparing them. Inlined into ``otherString(_:)``: one
+    /// call per string rather than two.
+    @inline(__always)
     private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
         var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
@@ -93,7 +109,7 @@ struct StringCache: @unchecked Sendable {
         let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
         let entry = table.unsafelyUnwrapped.entries + slot
         if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
-           entry.pointee.string.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, utf8.baseAddress!, length) == 0 }) == true {
+           entry.pointee.string.utf8.withContiguousStorageIfAvailable({ Self.sameWords($0.baseAddress.unsafelyUnwrapped, utf8, length) }) == true {
             return entry.pointee.string
         }
         let string = String(decoding: utf8, as: UTF8.self)

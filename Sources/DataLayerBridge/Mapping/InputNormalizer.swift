@@ -242,10 +242,18 @@ public struct InputNormalizer: Sendable {
         if existing == nil || existing?.objectValue != nil, !push.members.contains(where: { isEcommerceParameter($0.key) }) {
             return push
         }
-        var result = push
-        for key in push.keys where isEcommerceParameter(key) && ecommerce[key] == nil {
-            ecommerce[key] = push[key]
-            result[key] = nil
+        // One pass over the members: a parameter `ecommerce` lacks moves there at its first
+        // appearance with its last value (as lookup reads it) and leaves the top level with all its
+        // duplicates; every other member stays in order. Removing each moved key from a copy of
+        // the push instead scanned and shifted its members once per key, and copied them first.
+        let original = ecommerce
+        var result = JSONObject(capacity: push.count)
+        for member in push.members {
+            guard isEcommerceParameter(member.key), original[member.key] == nil else {
+                result.append(member)
+                continue
+            }
+            if ecommerce[member.key] == nil, let last = push[member.key] { ecommerce.append(key: member.key, value: last) }
         }
         result["ecommerce"] = ecommerce.isEmpty && push["ecommerce"]?.objectValue == nil ? nil : .object(ecommerce)
         return result

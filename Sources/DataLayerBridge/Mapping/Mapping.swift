@@ -36,6 +36,9 @@ public struct Mapping: Sendable {
     /// The slots of `prototype`'s names.
     let layout: VariableLayout
     let rules: [MappingRule]
+    /// `rules` read without reference counting (``StepArray``'s reason): iterating the array
+    /// retained and released every rule whose match a push reads.
+    private let unretainedRules: [Unmanaged<MappingRule>]
     let unmatched: UnmatchedPolicy
     let recall: RecallSpec?
     /// What the mapping was compiled from, for ``independentCopy()``; `nil` for a mapping that
@@ -77,11 +80,15 @@ public struct Mapping: Sendable {
         self.variables = variables
         self.fileName = fileName
         self.config = config
+        // The host variables come first in every layout the compiler makes: `apply` fills their
+        // slots without comparing names.
+        precondition(layout.names.starts(with: MappingCompiler.hostSlots), "a mapping's layout starts with the host variables")
         var prototype = ExpressionVariables(layout: layout)
         prototype["config"] = config
         self.prototype = prototype
         self.layout = layout
         self.rules = rules
+        unretainedRules = rules.map(Unmanaged.passUnretained)
         self.unmatched = unmatched
         self.recall = recall
     }
@@ -125,12 +132,19 @@ public struct Mapping: Sendable {
     func apply(to push: JSONValue, recordValue: JSONValue?, deferred: DeferredVariable? = nil) -> MappingOutcome {
         // Slots made afresh and filled inside `scope`: a copy's first write (or a second owner of the
         // slots, such as a local the scope was made from) copies every slot through the value witness.
+        // The host slots are where the layout has them (checked when the mapping was made), so
+        // they are filled by position: by name, each cost a comparison of the names.
         var scope = TemplateScope(document: push, variables: ExpressionVariables(layout: layout), deferred: deferred)
-        scope.variables.set(config, slot: MappingCompiler.configSlot, name: "config")
-        scope.variables.set(push, slot: MappingCompiler.eventSlot, name: "event")
-        scope.variables.set(recordValue, slot: MappingCompiler.recordSlot, name: "record")
+        scope.variables.set(config, layoutSlot: MappingCompiler.configSlot)
+        scope.variables.set(push, layoutSlot: MappingCompiler.eventSlot)
+        scope.variables.set(recordValue, layoutSlot: MappingCompiler.recordSlot)
         do throws(MappingRuntimeError) {
-            for rule in rules where try rule.matches(scope) { return try rule.apply(&scope) }
+            for rule in unretainedRules {
+                let outcome = try rule._withUnsafeGuaranteedRef { rule in
+                    Result { () throws(MappingRuntimeError) in try rule.matches(scope) ? try rule.apply(&scope) : nil }
+                }.get()
+                if let outcome { return outcome }
+            }
         } catch {
             return .reject(reason: "mapping-error", detail: error.detail)
         }

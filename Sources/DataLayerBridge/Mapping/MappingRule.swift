@@ -43,7 +43,18 @@ final class MappingRule: Sendable {
         /// The push cannot be sent (no client id, say): rejected with this reason, nothing remembered.
         case reject(String)
         /// The push is handed to another mapping, whose outcome is the rule's.
-        case use(Delegation)
+        case delegate(Used)
+
+        /// The push handed to the mapping of `delegation`.
+        static func use(_ delegation: Delegation) -> Action { .delegate(Used(delegation)) }
+    }
+
+    /// A ``Delegation`` behind one reference: held in place, its mapping made ``Action`` so large
+    /// that every push's `switch` over the rule's action copied it, and retained what it holds.
+    final class Used: Sendable {
+        let delegation: Delegation
+
+        init(_ delegation: Delegation) { self.delegation = delegation }
     }
 
     let name: String
@@ -90,16 +101,17 @@ final class MappingRule: Sendable {
             return .skip(reason: reason, detail: detail, remember: remembered)
         case .reject(let reason):
             return .reject(reason: reason, detail: detail)
-        case .use(let delegation):
-            return delegation.apply(scope, rule: name)
+        case .delegate(let used):
+            return used.delegation.apply(scope, rule: name)
         case .emit(let emits):
             var envelopes: [JSONValue] = []
             envelopes.reserveCapacity(emits.count)
-            for (index, emit) in emits.enumerated() {
-                scope.variables.set(.position(index), slot: MappingCompiler.outputSlot, name: "output")
-                guard let envelope = try emit.template.resolve(scope) else { continue }
+            // By index: iterating copied each emit (its template and its location's strings retained).
+            for index in emits.indices {
+                scope.variables.set(.position(index), layoutSlot: MappingCompiler.outputSlot)
+                guard let envelope = try emits[index].template.resolve(scope) else { continue }
                 guard case .object = envelope else {
-                    throw MappingRuntimeError(location: emit.location, reason: "emit produced \(envelope.typeName), expected an object")
+                    throw MappingRuntimeError(location: emits[index].location, reason: "emit produced \(envelope.typeName), expected an object")
                 }
                 envelopes.append(envelope)
             }
@@ -114,7 +126,7 @@ final class MappingRule: Sendable {
 extension MappingRule {
     /// The names this rule may remember: its own `remember`'s, or those of the mapping it uses.
     var rememberedNames: [String] {
-        if case .use(let delegation) = action { return delegation.mapping.rules.flatMap(\.rememberedNames) }
+        if case .delegate(let used) = action { return used.delegation.mapping.rules.flatMap(\.rememberedNames) }
         return remember?.values.map(\.name) ?? []
     }
 }

@@ -64,7 +64,7 @@ public struct RecordConverter: Sendable {
         let outcome = mapping.apply(to: canonical, ordinal: ordinal, text: text)
         guard let validator, case .envelopes(let envelopes, _) = outcome else { return outcome }
         for envelope in envelopes {
-            if let error = validator.findings(for: envelope).first(where: { $0.severity == .error }) {
+            if let error = validator.firstError(for: envelope) {
                 return .reject(reason: "invalid-envelope", detail: "\(error.pointer): \(error.reason)")
             }
         }

@@ -71,7 +71,7 @@ struct ListItemsFastPathTests {
     /// The rule's checks one member at a time, each looked up on its own, and a position's repeat
     /// found by exact value among the earlier positive ones.
     static func memberByMember(_ envelope: JSONObject) -> [EventsAPIFinding] {
-        var findings = EventsAPIFindings()
+        var findings = EventsAPIFindings(for: envelope)
         for list in findings.lists(of: envelope) {
             guard let items = findings.member(MemberName("items"), of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
             else { continue }

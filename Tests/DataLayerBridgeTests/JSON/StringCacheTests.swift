@@ -65,6 +65,77 @@ struct StringCacheTests {
         #expect(checked > 5_000)
     }
 
+    /// Strings with escapes are decoded on the stack and made through the cache: each must come
+    /// back as the text that was escaped, the same as the tape's own decoding (``JSONTape/string(_:)``)
+    /// gives, for every escape, `\u` escapes of one to four UTF-8 bytes (a surrogate pair for the
+    /// last), at the start, in the middle and at the end of short, long and very long text.
+    @Test func escapedStringsDecodeThroughTheCache() throws {
+        func escaped(_ text: String, unicode: Bool) -> String {
+            var json = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": json += "\\\""
+                case "\\": json += "\\\\"
+                case "/": json += "\\/"
+                case "\n": json += "\\n"
+                case "\t": json += "\\t"
+                case "\r": json += "\\r"
+                case "\u{08}": json += "\\b"
+                case "\u{0C}": json += "\\f"
+                default:
+                    guard unicode, scalar.value >= 0x80 || scalar == "x" else { json.unicodeScalars.append(scalar); continue }
+                    for unit in String(scalar).utf16 {
+                        let hex = String(unit, radix: 16)
+                        json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    }
+                }
+            }
+            return json
+        }
+        let pieces = ["\"", "\\", "/", "\n", "\t", "\r", "\u{08}", "\u{0C}", "é", "€", "😀", "\u{2028}", "x"]
+        var texts: [String] = []
+        for piece in pieces {
+            for filler in ["", "ab", "Pánska bunda 3", String(repeating: "Dětské ", count: 5), String(repeating: "k", count: 300)] {
+                texts += [piece + filler, filler + piece + filler, filler + piece, piece + piece]
+            }
+        }
+        var parser = JSONParser()
+        for unicode in [false, true] {
+            let document = "[" + texts.map { "\"" + escaped($0, unicode: unicode) + "\"" }.joined(separator: ",") + "]"
+            for round in 0..<2 {
+                try Array(document.utf8).withUnsafeBytes { bytes in
+                    let tape = try parser.parse(bytes)
+                    let value = tape.value(tape.root, strings: &parser.strings)
+                    let elements = try #require(value.arrayValue)
+                    #expect(elements.count == texts.count)
+                    for (index, node) in tape.children(tape.root).enumerated() where index < elements.count {
+                        #expect(elements[index] == .string(texts[index]), "\(texts[index]) unicode \(unicode) round \(round)")
+                        #expect(tape.string(node) == texts[index])
+                        #expect(elements[index].stringValue?.utf8.count == texts[index].utf8.count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A cached long string is confirmed by comparing its words with the text's (the hash only
+    /// picks the slot, and two texts of one hash seldom meet in a test): texts of 8 to 70 bytes
+    /// that differ in a single byte, at every position, must be told apart, and equal ones not.
+    @Test func cachedTextsAreConfirmedByEveryByte() {
+        for length in 8...70 {
+            let base = (0..<length).map { UInt8(truncatingIfNeeded: 97 + $0 * 7 % 26) }
+            base.withUnsafeBufferPointer { cached in
+                guard let start = cached.baseAddress else { return }
+                #expect(base.withUnsafeBytes { StringCache.sameWords(start, $0, length) })
+                for position in 0..<length {
+                    var changed = base
+                    changed[position] ^= 0x20
+                    #expect(!changed.withUnsafeBytes { StringCache.sameWords(start, $0, length) }, "length \(length) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func aCopyDoesNotWriteTheTableItShares() {
         var original = StringCache()
         _ = Self.string("item_name", &original)

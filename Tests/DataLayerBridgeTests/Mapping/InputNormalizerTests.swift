@@ -278,6 +278,51 @@ struct InputNormalizerTests {
         #expect(normalizer.normalize(.object(top)) == .push(expected))
     }
 
+    /// Moving parameters in one pass over the members must give, member for member in order
+    /// (duplicates included, compared as written, not as maps), what the rule says in its plainest
+    /// form: for each distinct key in order of first appearance, a parameter `ecommerce` lacks is
+    /// set there to its last value and removed from the top level with all its duplicates.
+    @Test func movingParametersInOnePassKeepsOrderAndDuplicatesAsTheRuleSays() {
+        func reference(_ push: JSONObject) -> JSONObject {
+            var ecommerce = push["ecommerce"]?.objectValue ?? JSONObject()
+            var result = push
+            for key in push.keys where InputNormalizer.ecommerceParameters.contains(key) && ecommerce[key] == nil {
+                ecommerce[key] = push[key]
+                result[key] = nil
+            }
+            result["ecommerce"] = ecommerce.isEmpty && push["ecommerce"]?.objectValue == nil ? nil : .object(ecommerce)
+            return result
+        }
+        let members: [(String, JSONValue)] = [
+            ("event", "view_item_list"), ("items", [["item_id": "A"]]), ("item_list_name", "Dětské"),
+            ("items", [["item_id": "B"]]), ("client_id", "9.9"), ("value", 3), ("gtm.uniqueEventId", 7), ("item_list_name", "Last"),
+        ]
+        let ecommerces: [JSONValue?] = [nil, .null, [], [:], ["items": [1]], ["value": 1, "currency": "EUR"], ["affiliation": "x"]]
+        var checked = 0
+        for mask in 1..<(1 << members.count) {
+            for (index, ecommerce) in ecommerces.enumerated() {
+                var push = JSONObject()
+                for (bit, member) in members.enumerated() where mask & (1 << bit) != 0 { push.append(key: member.0, value: member.1) }
+                // `ecommerce` at the start, in the middle or at the end.
+                if let ecommerce {
+                    var withEcommerce = JSONObject()
+                    let position = (mask + index) % (push.count + 1)
+                    for (offset, member) in push.members.enumerated() {
+                        if offset == position { withEcommerce.append(key: "ecommerce", value: ecommerce) }
+                        withEcommerce.append(member)
+                    }
+                    if position == push.count { withEcommerce.append(key: "ecommerce", value: ecommerce) }
+                    push = withEcommerce
+                }
+                guard ecommerce == nil || ecommerce?.objectValue != nil || MemberShape(ecommerce ?? .null).isResetMarker else { continue }
+                let hoisted = InputNormalizer.hoistingEcommerceParameters(push)
+                #expect(JSONValue.object(hoisted).description == JSONValue.object(reference(push)).description, "\(JSONValue.object(push))")
+                checked += 1
+            }
+        }
+        #expect(checked > 1_000)
+    }
+
     @Test func ecommerceKeepsItsOwnMembersAndTheTopLevelCopiesStay() throws {
         let record = #"""
             {"event":"view_search_results","search_term":"stôl","items":[{"item_id":"A"}],

@@ -11,7 +11,7 @@ struct ClickActionRule: EventsAPIRule {
     private let resourceIdentifier = MemberName("resource_identifier")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard let action = findings.payload(action, of: envelope, for: .click) else { return }
+        guard let action = findings.payload(action, at: findings.members.action, of: envelope, for: .click) else { return }
         findings.validate(type, of: action, at: Self.pointer, .identifier, .required)
         findings.validate(resourceIdentifier, of: action, at: Self.pointer, .identifier, .required)
     }

@@ -9,8 +9,8 @@ struct EnvelopeMembersRule: EventsAPIRule {
     private let customerID = MemberName("customer_id")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        if let type = findings.member(type, of: envelope, at: .root, .string, .required)?.stringValue,
-            findings.eventType(of: envelope) == nil
+        if let index = findings.validate(type, at: findings.members.type, of: envelope, at: .root, .string, .required),
+            findings.eventType(of: envelope) == nil, let type = envelope.members[index].value.stringValue
         {
             findings.error(
                 JSONPointer.root.appending("type"),
@@ -18,13 +18,13 @@ struct EnvelopeMembersRule: EventsAPIRule {
         }
         // v1 types `id` as a string, but the guide's own Product Listing example sends a number:
         // an integer id is deliverable, so it is only warned about.
-        if let index = envelope.lastIndex(named: id), case .number(let number) = envelope.members[index].value, number.isInteger {
+        if let index = findings.members.id, case .number(let number) = envelope.members[index].value, number.isInteger {
             findings.warning(JSONPointer.root.appending("id"), "should be a string (Events API v1), not a number")
         } else {
-            findings.validate(id, of: envelope, at: .root, .identifier, .required)
+            findings.validate(id, at: findings.members.id, of: envelope, at: .root, .identifier, .required)
         }
-        findings.validate(trackerID, of: envelope, at: .root, .identifier, .required)
-        findings.validate(clientID, of: envelope, at: .root, .identifierOrInteger, .required)
-        findings.validate(customerID, of: envelope, at: .root, .identifierOrInteger, .optional)
+        findings.validate(trackerID, at: findings.members.trackerID, of: envelope, at: .root, .identifier, .required)
+        findings.validate(clientID, at: findings.members.clientID, of: envelope, at: .root, .identifierOrInteger, .required)
+        findings.validate(customerID, at: findings.members.customerID, of: envelope, at: .root, .identifierOrInteger, .optional)
     }
 }

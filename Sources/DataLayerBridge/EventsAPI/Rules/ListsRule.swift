@@ -5,7 +5,7 @@ struct ListsRule: EventsAPIRule {
     private let lists = MemberName("lists")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard let lists = findings.payload(lists, of: envelope, for: .event) else { return }
+        guard let lists = findings.payload(lists, at: findings.members.lists, of: envelope, for: .event) else { return }
         let pointer = EventsAPIListPointers.lists
         if lists.isEmpty {
             findings.error(pointer, "must contain at least one list")

@@ -10,7 +10,7 @@ struct LocalTimestampRule: EventsAPIRule {
     private let localTimestamp = MemberName("local_timestamp")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        guard let index = findings.validate(localTimestamp, of: envelope, at: .root, .integer, .optional),
+        guard let index = findings.validate(localTimestamp, at: findings.members.localTimestamp, of: envelope, at: .root, .integer, .optional),
             case .number(let timestamp) = envelope.members[index].value
         else { return }
         // Compared as a machine integer (comparing `JSONNumber`s parses both texts each time); an

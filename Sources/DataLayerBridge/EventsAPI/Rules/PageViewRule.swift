@@ -6,7 +6,7 @@ struct PageViewRule: EventsAPIRule {
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         guard findings.eventType(of: envelope) == .pageView else { return }
-        findings.validate(url, of: envelope, at: .root, .identifier, .required)
-        findings.validate(title, of: envelope, at: .root, .string, .optional)
+        findings.validate(url, at: findings.members.url, of: envelope, at: .root, .identifier, .required)
+        findings.validate(title, at: findings.members.title, of: envelope, at: .root, .string, .optional)
     }
 }

@@ -17,7 +17,7 @@ struct TransactionItemsRule: EventsAPIRule {
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         guard findings.eventType(of: envelope) == .transaction,
-            let items = findings.member(items, of: envelope, at: .root, .array, .required)?.arrayValue
+            let items = findings.member(items, at: findings.members.items, of: envelope, at: .root, .array, .required)?.arrayValue
         else { return }
         let itemsPointer = JSONPointer.root.appending("items")
         if items.isEmpty {

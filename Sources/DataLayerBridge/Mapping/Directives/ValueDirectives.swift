@@ -13,6 +13,8 @@ struct PathDirective: Directive {
     func resolve(_ scope: TemplateScope) throws(MappingRuntimeError) -> JSONValue? {
         try path.resolve(scope, at: location, in: Self.name)
     }
+
+    var read: Template.Read? { Template.Read(path) }
 }
 
 /// `{"@expr": "sum(items[].price)"}`: a JMESPath expression; a null result is missing.
@@ -28,6 +30,8 @@ struct ExprDirective: Directive {
     func resolve(_ scope: TemplateScope) throws(MappingRuntimeError) -> JSONValue? {
         try expression.resolve(scope, at: location, in: Self.name)
     }
+
+    var read: Template.Read? { Template.Read(expression) }
 }
 
 /// `{"@literal": value}`: the value exactly as written, directives inside it included (mapping-kit

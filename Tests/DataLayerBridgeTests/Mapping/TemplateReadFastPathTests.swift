@@ -1,0 +1,67 @@
+@testable import DataLayerBridge
+import Testing
+
+/// An `@expr` or `@path` that is one read (a variable, a member of the document, a constant) is
+/// resolved by ``Template/Read`` rather than through its directive: for every read, bound or
+/// unbound, null or not, in every kind of document, the template must give what the directive
+/// gives, the same error included.
+struct TemplateReadFastPathTests {
+    static let layout = VariableLayout(names: MappingCompiler.hostSlots + ["type", "unset"])
+    /// Where `layout` keeps `$type`: after the host variables.
+    static let typeSlot = MappingCompiler.hostSlots.count
+    static let location = MappingLocation(file: "reads.jsonc", line: 3, column: 7, pointer: "/emit/x")
+
+    /// Reads of each kind, and expressions just past one read, which must keep the directive.
+    static let sources = ["$type", "$unset", "$record", "$config", "$event", "user_agent", "`1`", "`null`", "'text'",
+                          "$type.a", "user_agent.a", "@", "$type || user_agent"]
+
+    static let values: [JSONValue] = [nil, false, true, "", "ua", 0, [], [nil], [:], ["a": "x"]]
+
+    /// Scopes with `$type` bound to each value or unbound, `$record` bound, deferred or neither,
+    /// and documents that are objects with or without `user_agent`, or not objects at all.
+    static var scopes: [TemplateScope] {
+        var scopes: [TemplateScope] = []
+        for (index, value) in values.enumerated() {
+            for record in 0..<3 {
+                var variables = ExpressionVariables(layout: layout)
+                variables.set(["tracker": "T"], layoutSlot: MappingCompiler.configSlot)
+                if index % 3 != 0 { variables.set(value, layoutSlot: typeSlot) }
+                if record == 1 { variables.set(["ordinal": 1], layoutSlot: MappingCompiler.recordSlot) }
+                let deferred = record == 2 ? DeferredVariable("record") { ["ordinal": 2] } : nil
+                let documents: [JSONValue] = [["user_agent": value], ["other": value, "user_agent": "x", "user_agent ": 1], value]
+                for document in documents {
+                    variables.set(document, layoutSlot: MappingCompiler.eventSlot)
+                    scopes.append(TemplateScope(document: document, variables: variables, deferred: deferred))
+                }
+            }
+        }
+        return scopes
+    }
+
+    static func outcome(_ resolve: () throws(MappingRuntimeError) -> JSONValue?) -> String {
+        do {
+            guard let value = try resolve() else { return "missing" }
+            return "value \(value)"
+        } catch {
+            return "error \(error.detail)"
+        }
+    }
+
+    @Test(arguments: sources)
+    func readsResolveAsTheirDirectives(_ source: String) throws {
+        #expect(Self.layout.names[Self.typeSlot] == "type")
+        let expression = Expression(source: source, tree: try Expression.tree(source), readingGlobalsOf: Self.layout)
+        let directives: [any Directive] = [ExprDirective(expression: expression, location: Self.location),
+                                           PathDirective(path: expression, location: Self.location)]
+        for directive in directives {
+            let template = Template.directive(directive)
+            // The reads take the fast path (or this compares the directive with itself); the rest do not.
+            let isRead = if case .read = template { true } else { false }
+            #expect(isRead == (Self.sources.firstIndex(of: source) ?? 0 < 9), "\(source)")
+            for scope in Self.scopes {
+                #expect(Self.outcome { () throws(MappingRuntimeError) in try template.resolve(scope) }
+                        == Self.outcome { () throws(MappingRuntimeError) in try directive.resolve(scope) }, "\(source) in \(scope.document)")
+            }
+        }
+    }
+}
