@@ -39,7 +39,11 @@ struct ExpressionEvaluator {
 
     /// The mapping variable `name`, which the variables keep in `slot`.
     func global(_ name: String, slot: Int, column: Int) throws(ExpressionError) -> JSONValue {
-        try Self.global(name, slot: slot, column: column, in: inputs.pointee.globals, deferred: inputs.pointee.deferred)
+        // Read through the pointer: passing the variables and the deferred variable on as values
+        // retained and released each of their references at every read. Anything but a bound
+        // variable (the deferred one, an error) takes the general path.
+        if let global = inputs.pointee.globals.value(slot: slot, name: name) { return global }
+        return try Self.global(name, slot: slot, column: column, in: inputs.pointee.globals, deferred: inputs.pointee.deferred)
     }
 
     /// The variable `name`, looked up by name.
@@ -54,10 +58,25 @@ struct ExpressionEvaluator {
 
     /// The `let` value at `slot` of the scope stack.
     func local(_ slot: Int) throws(ExpressionError) -> JSONValue {
-        // Positions come from the static nesting of `let`s, which evaluation follows.
-        guard slot < scopes.count else { throw ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
+        guard slot < scopes.count else { throw Self.outsideScope }
         return scopes[slot]
     }
+
+    /// The member `name` of the `let` value at `slot`, read in place (``ExpressionStep/member(_:_:_:)``).
+    func member(_ name: MemberName, ofLocal slot: Int) throws(ExpressionError) -> JSONValue? {
+        guard slot < scopes.count else { throw Self.outsideScope }
+        return scopes.withUnsafeBufferPointer { buffer in JSONValue.member(name, of: buffer[slot]) }
+    }
+
+    /// Whether the `let` value at `slot` is null, looked at in place (``ExpressionStep/isNull(_:_:)``).
+    func isNull(local slot: Int) throws(ExpressionError) -> Bool {
+        guard slot < scopes.count else { throw Self.outsideScope }
+        return scopes.withUnsafeBufferPointer { buffer in buffer[slot].isNull }
+    }
+
+    /// A `let` value read where its `let` has not pushed it: positions come from the static
+    /// nesting of `let`s, which evaluation follows, so this is a compiler fault, reported, not trapped.
+    private static var outsideScope: ExpressionError { ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
 
     var scopeDepth: Int { scopes.count }
 
@@ -152,12 +171,23 @@ final class DeferredVariable: Sendable {
 }
 
 extension JSONValue {
+    /// ``size(upTo:)`` of a scalar or a string, worked out inline by a caller that measures many
+    /// of them (a multi-select's members); `nil` for an array or an object.
+    @inline(__always)
+    var flatSize: Int? {
+        switch self {
+        case .null, .bool, .number: return 1
+        case .string(let string): return 1 + string.utf8.count
+        case .array, .object: return nil
+        }
+    }
+
     /// One per value plus the UTF-8 bytes of strings and keys, counting stopped soon after
     /// `limit` so that measuring a huge value costs no more than the limit.
     func size(upTo limit: Int) -> Int {
         switch self {
-        case .null, .bool, .number: return 1
-        case .string(let string): return 1 + string.utf8.count
+        // One measure: ``flatSize`` has one for each of these.
+        case .null, .bool, .number, .string: return flatSize ?? 1
         // Elements and members are read in place: iterating would copy (retain) each one.
         case .array(let elements):
             return elements.withUnsafeBufferPointer { buffer in

@@ -173,12 +173,13 @@ extension ExpressionNode {
     }
 
     /// Whether evaluating the node can never fail, whatever it is evaluated against: reads of
-    /// the current node and its members, literals, comparisons, logic, and calls of functions that
-    /// take any value (`to_number`, `type`). Conservative: anything else counts as able to fail.
-    /// A fused step may stop early over such a node's results, as no later one could have failed.
+    /// the current node and its members, `let` values (whose positions ``resolvingLocals(in:depth:)``
+    /// placed inside their `let`), literals, comparisons, logic, and calls of functions that take
+    /// any value (`to_number`, `type`). Conservative: anything else counts as able to fail. A
+    /// fused step may stop early over such a node's results, as no later one could have failed.
     var cannotFail: Bool {
         switch self {
-        case .current, .root, .field, .index, .literal:
+        case .current, .root, .local, .field, .index, .literal:
             return true
         case .subexpression(let left, let right), .pipe(let left, let right), .or(let left, let right),
              .and(let left, let right), .comparison(_, let left, let right):

@@ -16,18 +16,46 @@ protocol ExpressionStep: AnyObject, Sendable {
     /// The step's value as a function argument: null for an `&expression`, which the function
     /// reads from its ``FunctionStep`` instead.
     func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
+
+    /// The member `name` of the step's value (null when that object has none), or `nil` when the
+    /// value is not an object: what `[1].name` and `lookup($x, 'name')` read. Steps whose value
+    /// already lies somewhere (an element of the current array, a `let` value) read the member
+    /// there, without copying (retaining, then releasing) the object to look at it.
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue?
+
+    /// Whether the step's value is null: what `x == null` asks. Steps whose value already lies
+    /// somewhere (the current node, a `let` value) look at it there instead of copying it out.
+    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool
 }
 
 extension ExpressionStep {
     /// Anything but a multi-select is evaluated, then measured.
     func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         let result = try evaluate(value, &evaluator)
-        try ExpressionLimits.count(result.size(upTo: ExpressionLimits.maxValueSize - total), into: &total)
+        // Scalars and strings, most members of a multi-select, are measured here, not by a call.
+        try ExpressionLimits.count(result.flatSize ?? result.size(upTo: ExpressionLimits.maxValueSize - total), into: &total)
         return result
     }
 
     func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluate(value, &evaluator)
+    }
+
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        JSONValue.member(name, of: try evaluate(value, &evaluator))
+    }
+
+    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        try evaluate(value, &evaluator).isNull
+    }
+}
+
+extension JSONValue {
+    /// The member `name` of `value` (null when it has none), or `nil` when `value` is not an object.
+    @inline(__always)
+    static func member(_ name: MemberName, of value: JSONValue) -> JSONValue? {
+        guard case .object(let object) = value else { return nil }
+        return object.value(named: name) ?? .null
     }
 }
 
@@ -129,6 +157,12 @@ extension ExpressionNode {
 /// `@`.
 final class CurrentStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { value }
+
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        JSONValue.member(name, of: value)
+    }
+
+    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isNull }
 }
 
 /// `$`.
@@ -160,6 +194,14 @@ final class LocalStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluator.local(slot)
+    }
+
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        try evaluator.member(name, ofLocal: slot)
+    }
+
+    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        try evaluator.isNull(local: slot)
     }
 }
 
@@ -288,7 +330,7 @@ final class MemberStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         // A null base has no members: the subexpression's null rule holds without a test.
-        ExpressionEvaluator.field(name, of: try left.evaluate(value, &evaluator))
+        try left.member(name, value, &evaluator) ?? .null
     }
 }
 
@@ -302,6 +344,14 @@ final class IndexStep: ExpressionStep {
         guard case .array(let elements) = value else { return .null }
         let resolved = position < 0 ? elements.count + position : position
         return elements.indices.contains(resolved) ? elements[resolved] : .null
+    }
+
+    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        guard case .array(let elements) = value else { return nil }
+        let resolved = position < 0 ? elements.count + position : position
+        guard elements.indices.contains(resolved) else { return nil }
+        // The element is read in place: `elements[resolved]` would copy (retain) it.
+        return elements.withUnsafeBufferPointer { buffer in JSONValue.member(name, of: buffer[resolved]) }
     }
 }
 
@@ -374,15 +424,28 @@ final class LiteralComparisonStep: ExpressionStep {
     let comparator: ExpressionNode.Comparator
     let left: any ExpressionStep
     let literal: JSONValue
+    /// How an equality test (`==`, `!=`) is answered; `nil` for an ordering.
+    private let equality: Equality?
+
+    /// An equality test against `null` is whether the value is null; against anything else, `==`.
+    private enum Equality {
+        case null, value
+    }
 
     init(_ comparator: ExpressionNode.Comparator, _ left: any ExpressionStep, _ literal: JSONValue) {
         self.comparator = comparator
         self.left = left
         self.literal = literal
+        equality = comparator != .equal && comparator != .notEqual ? nil : literal.isNull ? .null : .value
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal)
+        // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
+        switch equality {
+        case .null: return .bool(try left.isNull(value, &evaluator) == (comparator == .equal))
+        case .value: return .bool((try left.evaluate(value, &evaluator) == literal) == (comparator == .equal))
+        case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal)
+        }
     }
 }
 
@@ -461,6 +524,8 @@ final class MultiSelectStep: ExpressionStep {
     let keys: [String]?
     /// Each key's ``JSONObject/Member/keyLength``, worked out once instead of per member built.
     private let keyLengths: [UInt32]
+    /// Each key's UTF-8 length, which the size guard counts per member built.
+    private let keySizes: [Int]
     /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
     /// Members whose value is null are left out (``CompactObjectStep``); only with unique keys.
@@ -469,7 +534,8 @@ final class MultiSelectStep: ExpressionStep {
     init(_ values: [any ExpressionStep], keys: [String]?, uniqueKeys: Bool, dropsNulls: Bool = false) {
         self.values = StepArray(values)
         self.keys = keys
-        keyLengths = keys?.map { JSONObject.Member.storedLength($0.utf8.count) } ?? []
+        keySizes = keys?.map(\.utf8.count) ?? []
+        keyLengths = keySizes.map(JSONObject.Member.storedLength)
         self.uniqueKeys = uniqueKeys
         self.dropsNulls = dropsNulls && uniqueKeys
     }
@@ -484,27 +550,14 @@ final class MultiSelectStep: ExpressionStep {
         let result: JSONValue
         if value.isNull {
             result = .null
+        } else if let keys, uniqueKeys {
+            result = try uniqueObject(keys, value, &evaluator, size: &size)
         } else if let keys {
             var object = JSONObject(capacity: values.count)
-            // What null members left out add to `size`: the guard counts them, as it did for the
-            // whole object before `nonNullMembers` dropped them, but the object's size does not.
-            var dropped = 0
-            for index in values.indices {
-                let memberValue = try values.measured(index, value, &evaluator, size: &size)
-                if uniqueKeys {
-                    size += keys[index].utf8.count
-                    if dropsNulls && memberValue.isNull {
-                        dropped += 1 + keys[index].utf8.count
-                        continue
-                    }
-                    object.append(JSONObject.Member(key: keys[index], value: memberValue, keyLength: keyLengths[index]))
-                } else {
-                    object[keys[index]] = memberValue
-                }
-            }
+            for index in values.indices { object[keys[index]] = try values.measured(index, value, &evaluator, size: &size) }
             // A repeated key replaced a member: measure what is left.
-            if !uniqueKeys { size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize) }
-            object.knownSize = size - dropped
+            size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize)
+            object.knownSize = size
             result = .object(object)
         } else {
             var results: [JSONValue] = []
@@ -514,6 +567,30 @@ final class MultiSelectStep: ExpressionStep {
         }
         try ExpressionLimits.count(size, into: &total)
         return result
+    }
+
+    /// The object of a `{…}` whose names all differ, its members appended to an array of the
+    /// right capacity that becomes the object: appending them to an empty object went through
+    /// its observed `members` at every member.
+    private func uniqueObject(_ keys: [String], _ value: JSONValue, _ evaluator: inout ExpressionEvaluator,
+                              size: inout Int) throws(ExpressionError) -> JSONValue {
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(values.count)
+        // What null members left out add to `size`: the guard counts them, as it did for the
+        // whole object before `nonNullMembers` dropped them, but the object's size does not.
+        var dropped = 0
+        for index in values.indices {
+            let memberValue = try values.measured(index, value, &evaluator, size: &size)
+            size += keySizes[index]
+            if dropsNulls && memberValue.isNull {
+                dropped += 1 + keySizes[index]
+                continue
+            }
+            members.append(JSONObject.Member(key: keys[index], value: memberValue, keyLength: keyLengths[index]))
+        }
+        var object = JSONObject(members)
+        object.knownSize = size - dropped
+        return .object(object)
     }
 }
 
@@ -821,25 +898,31 @@ final class UnrolledFilterStep: ExpressionStep {
     }
 }
 
-/// `coalesce(a, b, …)`, the default mapping's most frequent call: every argument evaluated in order
-/// (so an argument's error is raised as the call raises it), the first that is not empty returned,
-/// without setting up a call.
+/// `coalesce(a, b, …)`, the default mapping's most frequent call: the first argument that is not
+/// empty, without setting up a call. The arguments after it still run, in order, for an error the
+/// call would raise, but only up to the last one that can fail (``ExpressionNode/cannotFail``): in
+/// `coalesce(item_name, $identity)` or `coalesce(type, 'item')`, a name found ends the call.
 final class CoalesceStep: ExpressionStep {
     let values: StepArray
+    /// The position from which no argument can fail: a value found, the arguments from here on
+    /// are not evaluated.
+    let quietFrom: Int
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         // An `&expression` argument is the call's type error, left to the call.
         guard function.name == "coalesce", !arguments.contains(where: \.isExpressionReference) else { return nil }
         values = StepArray(arguments.map { $0.step() })
+        quietFrom = (arguments.lastIndex { !$0.cannotFail } ?? -1) + 1
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        var first: JSONValue?
         for index in values.indices {
             let argument = try values.evaluate(index, value, &evaluator)
-            if first == nil, !argument.isEmptyValue { first = argument }
+            if argument.isEmptyValue { continue }
+            for later in index + 1 ..< max(index + 1, quietFrom) { _ = try values.evaluate(later, value, &evaluator) }
+            return argument
         }
-        return first ?? .null
+        return .null
     }
 }
 
@@ -848,20 +931,21 @@ final class CoalesceStep: ExpressionStep {
 /// error, left to the call.
 final class MemberLookupStep: ExpressionStep {
     let object: any ExpressionStep
-    let name: String
+    let name: MemberName
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: "lookup") else { return nil }
         object = parts.value
-        name = parts.string
+        name = MemberName(parts.string)
         call = parts.call
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let object = try object.evaluate(value, &evaluator)
-        guard case .object(let members) = object else { return try call.applying(object, .string(name), &evaluator) }
-        return members[name] ?? .null
+        if let member = try object.member(name, value, &evaluator) { return member }
+        // Not an object: evaluated again (evaluation has no effects, and did not fail the first
+        // time) for the call's type error.
+        return try call.applying(try object.evaluate(value, &evaluator), .string(name.string), &evaluator)
     }
 }
 

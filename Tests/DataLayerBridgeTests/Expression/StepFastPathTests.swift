@@ -1,0 +1,155 @@
+@testable import DataLayerBridge
+import Testing
+
+/// Fast paths of the evaluation steps, each compared with the general path it stands for, on
+/// values and on errors. A pipe (`x | @`) makes the general path: it is a step of its own, which
+/// evaluates `x` into a value before anything reads from it.
+struct StepFastPathTests {
+    /// Arrays with objects, duplicate keys, non-objects and too few elements; objects; scalars.
+    static let documents = [
+        #"[{"k":1},{"k":2,"k":3},"s",null,[{"k":4}]]"#, #"[{"k":1},{"j":2}]"#, #"[{"k":{"k":7}}]"#, "[]",
+        #"[{"k":null},{"caf\u00e9":1,"k":"x"},{"cafe\u0301":2}]"#, #"{"k":5,"a":{"k":6}}"#, #"{"a":[1],"k":[{"k":8}]}"#,
+        #"{"a":"s"}"#, "null", #""text""#, "7",
+    ]
+
+    /// `[n].name`, `$x.name` and `@.name` read the member where the object lies
+    /// (``ExpressionStep/member(_:_:_:)``), and `lookup(x, 'name')` through it: the same values, and
+    /// for `lookup` on anything but an object the call's type error.
+    @Test(arguments: [
+        ("[1].k", "([1] | @).k"), ("[-1].k", "([-1] | @).k"), ("[-4].k", "([-4] | @).k"), ("[0].k", "([0] | @).k"),
+        ("[4].k", "([4] | @).k"), ("[2].k", "([2] | @).k"), (#"[1]."café""#, #"([1] | @)."café""#), ("[0].k.k", "(([0] | @).k | @).k"),
+        ("@.k", "(@ | @).k"), ("k[0].k", "(k[0] | @).k"),
+        ("let $x = [1] in $x.k", "let $x = [1] in ($x | @).k"), ("let $x = a in $x.k", "let $x = a in ($x | @).k"),
+        ("let $x = a, $y = [0] in [$x.k, $y.k]", "let $x = a, $y = [0] in [($x | @).k, ($y | @).k]"),
+        ("lookup([1], 'k')", "lookup([1] | @, 'k')"), ("lookup([-1], 'k')", "lookup([-1] | @, 'k')"),
+        ("lookup([2], 'k')", "lookup([2] | @, 'k')"), ("lookup([9], 'k')", "lookup([9] | @, 'k')"), ("lookup(@, 'k')", "lookup(@ | @, 'k')"),
+        ("let $x = a in lookup($x, 'k')", "let $x = a in lookup($x | @, 'k')"), ("lookup([1], 'caf\u{e9}')", "lookup([1] | @, 'caf\u{e9}')"),
+    ])
+    func aMemberReadInPlaceGivesWhatTheValueGives(_ fast: String, _ general: String) throws {
+        try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents)
+    }
+
+    /// The reads above take the fast path at all: `[n]`, `$x` and `@` answer for their member.
+    @Test func membersOfElementsLocalsAndTheCurrentNodeAreReadInPlace() throws {
+        let inputs = EvaluationInputs(root: [["k": 1], ["k": 2]], globals: ExpressionVariables())
+        let read = try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in
+            let name = MemberName("k")
+            let second = try IndexStep(position: -1).member(name, inputs.root, &evaluator)
+            let current = try CurrentStep().member(name, ["k": 3], &evaluator)
+            evaluator.pushScope(["k": 4, "j": 5])
+            let local = try LocalStep(slot: 0).member(name, .null, &evaluator)
+            let outside = Result { () throws(ExpressionError) in try LocalStep(slot: 1).member(name, .null, &evaluator) }
+            let notObject = try IndexStep(position: 0).member(name, [1], &evaluator)
+            let outcome: JSONValue = (try? outside.get()) == nil ? "fails" : "reads"
+            return .array([second, current, local, notObject].map { $0 ?? "none" } + [outcome])
+        }
+        #expect(read == [2, 3, 4, "none", "fails"])
+    }
+}
+
+extension StepFastPathTests {
+    /// A mapping variable read by slot (``ExpressionEvaluator/global(_:slot:column:)``) gives what a
+    /// read by name gives: the bound value, the deferred variable, variables of another layout, and
+    /// the undefined-variable error at its column.
+    @Test func aVariableReadBySlotGivesWhatAReadByNameGives() throws {
+        let source = "[$a, $b.k, $r, $b]"
+        let tree = try Expression.tree(source)
+        let layout = VariableLayout(names: ["b", "a", "r"])
+        let bySlot = Expression(source: source, tree: tree, readingGlobalsOf: layout)
+        let byName = Expression(source: source, tree: tree, readingGlobalsOf: nil)
+        var inLayout = ExpressionVariables(layout: layout)
+        inLayout.set(["k": 2], slot: 0, name: "b")
+        inLayout.set(1, slot: 1, name: "a")
+        var missing = ExpressionVariables(layout: layout)
+        missing.set(1, slot: 1, name: "a")
+        let scopes = [inLayout, missing, ExpressionVariables(["a": "x", "b": ["k": [3]], "r": "given"]), ExpressionVariables(["a": 1])]
+        let deferred = DeferredVariable("r") { "made" }
+        func outcome(_ expression: Expression, _ variables: ExpressionVariables, _ made: DeferredVariable?) -> String {
+            do {
+                return try expression.evaluate([:], variables: variables, deferred: made).description
+            } catch {
+                return "\(error)"
+            }
+        }
+        var outcomes: [String] = []
+        for variables in scopes {
+            for made in [deferred, nil] {
+                outcomes.append(outcome(bySlot, variables, made))
+                #expect(outcomes.last == outcome(byName, variables, made))
+            }
+        }
+        #expect(outcomes.first == #"[1,2,"made",{"k":2}]"#)
+        #expect(outcomes.last == "1:6: undefined variable: $b is not defined")
+    }
+}
+
+extension StepFastPathTests {
+    /// A comparison with a literal (``LiteralComparisonStep``) answers `==` and `!=` itself, against
+    /// `null` by the value's case: every comparator against every kind of literal must give what
+    /// the general comparison of two evaluated values gives, errors of the left side included.
+    @Test func aComparisonWithALiteralGivesWhatTheGeneralComparisonGives() throws {
+        let values: [JSONValue] = [
+            nil, false, true, 0, 1, .number(JSONNumber(text: "1.0")!), -2, "", "a", "caf\u{e9}", "cafe\u{301}", [], [nil], ["a"], [:], ["k": nil], ["k": "a"],
+        ]
+        let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
+        for literal in values {
+            for comparator in comparators {
+                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1)] as [any ExpressionStep] {
+                    let fast = LiteralComparisonStep(comparator, left, literal)
+                    let general = ComparisonStep(comparator, left, LiteralStep(literal))
+                    for value in values {
+                        #expect(ExpressionTests.outcome(of: fast, on: value) == ExpressionTests.outcome(of: general, on: value),
+                                "\(value) \(comparator) \(literal)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension StepFastPathTests {
+    /// `coalesce` stops at the first value found when no later argument can fail; a `let` value
+    /// counts as one that cannot. Inside a `let`, the call must give what the general call gives.
+    @Test func aCoalesceOfLetValuesGivesWhatTheCallGives() throws {
+        guard case .letExpression(_, .function(let coalesce, let arguments, let column)) = try Expression.tree("let $x = b in coalesce(a, $x, abs(c), $x)") else {
+            Issue.record("not a let of a call")
+            return
+        }
+        let bindings: [any ExpressionStep] = [FieldStep(name: "b")]
+        let fast = LetStep(bindings, try #require(CoalesceStep(coalesce, arguments)))
+        let general = LetStep(bindings, FunctionStep(coalesce, arguments.map { $0.step() }, column: column))
+        let documents: [JSONValue] = [["a": 1, "c": "s"], ["b": 2, "c": "s"], ["b": 2, "c": -3], ["c": -3], ["a": "", "b": [], "c": 1], [:], nil]
+        for document in documents {
+            #expect(ExpressionTests.outcome(of: fast, on: document) == ExpressionTests.outcome(of: general, on: document), "\(document)")
+        }
+        #expect(ExpressionTests.outcome(of: fast, on: ["b": 2, "c": "s"]).contains("abs()"), "an argument after the value still fails")
+    }
+}
+
+extension StepFastPathTests {
+    /// `x == null` looks at `@` and `let` values where they lie (``ExpressionStep/isNull(_:_:)``):
+    /// the same answers as a test of the evaluated value.
+    @Test(arguments: [
+        ("@ == `null`", "(@ | @) == `null`"), ("@ != `null`", "(@ | @) != `null`"), ("`null` == @", "`null` == (@ | @)"),
+        ("let $x = a in $x == `null`", "let $x = a in ($x | @) == `null`"), ("let $x = a, $y = k in [$x != `null`, $y == `null`]", "let $x = a, $y = k in [($x | @) != `null`, ($y | @) == `null`]"),
+        ("let $x = a in [0] == `null`", "let $x = a in ([0] | @) == `null`"), ("a == `null` ? 'none' : 'some'", "(a | @) == `null` ? 'none' : 'some'"),
+    ])
+    func aNullTestInPlaceGivesWhatTheValueGives(_ fast: String, _ general: String) throws {
+        try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents + [#"{"a":null,"k":0}"#, #"{"a":false}"#, #"[null]"#])
+    }
+}
+
+extension StepFastPathTests {
+    /// A multi-select measures scalar and string members inline (``JSONValue/flatSize``): the size
+    /// the walk gives, and none for containers, which the walk measures.
+    @Test func aFlatSizeIsTheSizeAWalkGives() throws {
+        let values: [JSONValue] = [nil, true, 0, .number(JSONNumber(text: "-1.50e3")!), "", "caf\u{e9} 😀", .string(String(repeating: "x", count: 40)), [], ["a"], [:], ["k": "v"]]
+        for value in values {
+            switch value {
+            case .array, .object: #expect(value.flatSize == nil, "\(value)")
+            default: #expect(value.flatSize == SizeGuardTests.walkedSize(value), "\(value)")
+            }
+            #expect(value.size(upTo: .max) == SizeGuardTests.walkedSize(value), "\(value)")
+        }
+    }
+}
