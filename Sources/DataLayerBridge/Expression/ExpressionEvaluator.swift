@@ -166,8 +166,13 @@ final class DeferredVariable: Sendable {
         self.make = make
     }
 
-    /// The value, when `requested` is this variable's name.
-    func value(of requested: String) -> JSONValue? { requested == name ? make() : nil }
+    /// The value, when `requested` is this variable's name; `nil` (undefined) for any other name.
+    /// Not a ternary: with `JSONValue` a nil literal, `c ? make() : nil` typed as a `JSONValue`
+    /// and answered JSON null for every other name.
+    func value(of requested: String) -> JSONValue? {
+        guard requested == name else { return nil }
+        return make()
+    }
 }
 
 extension JSONValue {

@@ -166,9 +166,11 @@ struct FunctionCall {
     /// The value argument at `position` (null for an `&expression`).
     func value(_ position: Int) -> JSONValue { arguments[position] }
 
-    /// The argument at `position`, or `nil` when the call passes fewer.
+    /// The argument at `position`, or `nil` when the call passes fewer (not a ternary: see
+    /// ``DeferredVariable/value(of:)``).
     func optionalValue(_ position: Int) -> JSONValue? {
-        position < arguments.count ? value(position) : nil
+        guard position < arguments.count else { return nil }
+        return value(position)
     }
 
     func string(_ position: Int) throws(ExpressionError) -> String {

@@ -80,6 +80,15 @@ extension StepFastPathTests {
         }
         #expect(outcomes.first == #"[1,2,"made",{"k":2}]"#)
         #expect(outcomes.last == "1:6: undefined variable: $b is not defined")
+        // With a deferred variable of another name beside them, too.
+        #expect(outcomes[outcomes.count - 2] == outcomes.last)
+    }
+
+    /// A deferred variable answers for its own name only: any other name stays undefined, not null.
+    @Test func aDeferredVariableLeavesOtherNamesUndefined() throws {
+        let deferred = DeferredVariable("r") { "made" }
+        #expect(deferred.value(of: "r") == .some("made"))
+        #expect(deferred.value(of: "b") == Optional<JSONValue>.none)
     }
 }
 
