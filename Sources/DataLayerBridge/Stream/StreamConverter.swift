@@ -238,6 +238,10 @@ private struct OrderedWriter {
     var state = MappingState()
     var output = JSONWriter()
     var sideLine = JSONWriter()
+    /// This batch's counts, merged into the statistics once per batch: a dictionary update per
+    /// envelope and per skip hashed the same few names again and again.
+    var envelopeTypes = Tally()
+    var skipReasons = Tally()
 
     init(mapping: Mapping, sinks: ConversionSinks) {
         self.mapping = mapping
@@ -246,35 +250,52 @@ private struct OrderedWriter {
 
     mutating func write(_ batch: RecordBatch, written: WrittenBatch, inputName: String?, ordinalBase: Int, stats: inout ConversionStats) {
         var next = 0
-        for (span, outcome) in zip(batch.records, written.outcomes) {
+        // Lines of `written` that go out as they were written, gathered while they follow each other.
+        var run = 0..<0
+        for position in written.outcomes.indices {
             stats.records += 1
-            switch outcome {
+            switch written.outcomes[position] {
             case .envelopes(let count, let remember):
                 if let remember { state.store(remember) }
                 let envelopes = next..<(next + count)
                 next += count
                 if let failure = recallFailure(written.envelopes[envelopes]) {
-                    reject(span, batch: batch, reason: "mapping-error", detail: failure.detail, inputName: inputName, ordinalBase: ordinalBase, stats: &stats)
+                    reject(batch.records[position], batch: batch, reason: "mapping-error", detail: failure.detail, inputName: inputName,
+                           ordinalBase: ordinalBase, stats: &stats)
                     continue
                 }
                 stats.converted += 1
                 for index in envelopes {
-                    writeEnvelope(index, of: written)
+                    let line = written.line(index)
+                    if let envelope = refilled(index, of: written) {
+                        send(run, of: written)
+                        run = line.upperBound..<line.upperBound
+                        output.write(envelope)
+                        output.append(byte: UInt8(ascii: "\n"))
+                        if output.count >= 1 << 20 { flush() }
+                    } else if line.lowerBound == run.upperBound {
+                        run = run.lowerBound..<line.upperBound
+                    } else {
+                        send(run, of: written)
+                        run = line
+                    }
                     stats.envelopes += 1
-                    stats.envelopesByType[written.envelopes[index].type, default: 0] += 1
+                    envelopeTypes.add(written.envelopes[index].type)
                 }
-                if output.count >= 1 << 20 { flush() }
             case .skip(let reason, let detail, let remember):
                 if let remember { state.store(remember) }
                 stats.skipped += 1
-                stats.skippedByReason[reason, default: 0] += 1
+                skipReasons.add(reason)
                 if let sink = sinks.skipped {
-                    record(span, batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, to: sink)
+                    record(batch.records[position], batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, to: sink)
                 }
             case .reject(let reason, let detail):
-                reject(span, batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, stats: &stats)
+                reject(batch.records[position], batch: batch, reason: reason, detail: detail, inputName: inputName, ordinalBase: ordinalBase, stats: &stats)
             }
         }
+        send(run, of: written)
+        envelopeTypes.merge(into: &stats.envelopesByType)
+        skipReasons.merge(into: &stats.skippedByReason)
     }
 
     /// The first recall key of a push's envelopes that could not be read, once any client has
@@ -287,20 +308,32 @@ private struct OrderedWriter {
         return nil
     }
 
-    /// Copies the line of envelope `index`, or, when its client has remembered values, reads it
-    /// back, fills them in and writes it again.
-    private mutating func writeEnvelope(_ index: Int, of written: WrittenBatch) {
+    /// Envelope `index` with its client's remembered values filled in, read back from its line, or
+    /// `nil` when the client has none (or the line cannot be read back): then the line goes out as it is.
+    private func refilled(_ index: Int, of written: WrittenBatch) -> JSONValue? {
+        guard let recall = mapping.recall, case .success(let key?)? = written.envelopes[index].recallKey, state.remembers(key) else {
+            return nil
+        }
         let line = written.line(index)
+        let envelope = written.lines.withBytes { lines in try? JSONValue(parsing: UnsafeRawBufferPointer(rebasing: lines[line]).dropLast()) }
+        return envelope.map { state.filling($0, from: key, recall: recall) }
+    }
+
+    /// Sends the lines `run` of `written`, after what ``output`` holds: a long run straight from the
+    /// batch's buffer (copied line by line, the envelopes cost a second writing), a short one
+    /// through ``output``, so that a stream of refilled envelopes is not sent a few lines at a time.
+    private mutating func send(_ run: Range<Int>, of written: WrittenBatch) {
+        guard !run.isEmpty else { return }
         written.lines.withBytes { lines in
-            let text = UnsafeRawBufferPointer(rebasing: lines[line])
-            if let recall = mapping.recall, case .success(let key?)? = written.envelopes[index].recallKey, state.remembers(key),
-               let envelope = try? JSONValue(parsing: text.dropLast()) {
-                output.write(state.filling(envelope, from: key, recall: recall))
-                output.append(byte: UInt8(ascii: "\n"))
+            let text = UnsafeRawBufferPointer(rebasing: lines[run])
+            if run.count >= 1 << 16 {
+                flush()
+                sinks.envelopes(text)
             } else {
                 output.appendRaw(text)
             }
         }
+        if output.count >= 1 << 20 { flush() }
     }
 
     private mutating func reject(_ span: RecordSpan, batch: RecordBatch, reason: String, detail: String, inputName: String?,
@@ -336,6 +369,38 @@ private struct OrderedWriter {
         guard output.count > 0 else { return }
         output.withBytes(sinks.envelopes)
         output.reset()
+    }
+}
+
+/// Counts of a few names, such as envelope types: found by comparison, which for the same string
+/// again is a compare of its two words, and handed to a dictionary in one go.
+struct Tally {
+    private var names: [String] = []
+    private var counts: [Int] = []
+    /// Names beyond the first few, whose linear search would cost more than hashing them.
+    private var others: [String: Int] = [:]
+
+    /// Counts one `name`.
+    mutating func add(_ name: String) {
+        for index in names.indices where names[index] == name {
+            counts[index] += 1
+            return
+        }
+        if names.count < 16 {
+            names.append(name)
+            counts.append(1)
+        } else {
+            others[name, default: 0] += 1
+        }
+    }
+
+    /// Adds the counts to `dictionary` and starts again from zero.
+    mutating func merge(into dictionary: inout [String: Int]) {
+        for (name, count) in zip(names, counts) { dictionary[name, default: 0] += count }
+        for (name, count) in others { dictionary[name, default: 0] += count }
+        names.removeAll(keepingCapacity: true)
+        counts.removeAll(keepingCapacity: true)
+        others.removeAll()
     }
 }
 

@@ -44,7 +44,7 @@ struct OrderedStateTests {
         return lines
     }()
 
-    static func expected(_ mapping: Mapping) -> (envelopes: [UInt8], rejects: [String]) {
+    static func expected(_ mapping: Mapping, lines: [String] = lines) -> (envelopes: [UInt8], rejects: [String]) {
         let converter = RecordConverter(mapping: mapping)
         var parser = JSONParser()
         var state = MappingState()
@@ -65,7 +65,7 @@ struct OrderedStateTests {
         return (writer.bytes, rejects)
     }
 
-    static func converted(_ mapping: Mapping, jobs: Int, batchBytes: Int) throws -> (envelopes: [UInt8], rejects: [String]) {
+    static func converted(_ mapping: Mapping, lines: [String] = lines, jobs: Int, batchBytes: Int) throws -> (envelopes: [UInt8], rejects: [String]) {
         var converter = StreamConverter(converter: RecordConverter(mapping: mapping))
         converter.jobs = jobs
         converter.batchBytes = batchBytes
@@ -92,6 +92,44 @@ struct OrderedStateTests {
             let difference = zip(converted.envelopes, expected.envelopes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
             let same = converted.envelopes == expected.envelopes
             #expect(same, "jobs \(jobs), batch \(batchBytes): first difference at byte \(difference ?? min(converted.envelopes.count, expected.envelopes.count))")
+            #expect(converted.rejects == expected.rejects, "jobs \(jobs), batch \(batchBytes)")
+        }
+    }
+
+    /// Long stretches of envelopes that no client's state touches, which the ordered stage sends
+    /// straight from a batch's buffer, between refilled envelopes and rejected pushes, which it
+    /// writes itself: whatever goes which way, the order is that of resolving in input order.
+    static let stretches: [String] = {
+        var lines: [String] = []
+        func untouched(_ count: Int, from start: Int) {
+            for n in start..<(start + count) { lines.append(#"{"event": "view", "client_id": \#(10 + n % 5), "n": \#(n)}"#) }
+        }
+        untouched(1_500, from: 0)
+        lines.append(#"{"event": "login", "client_id": 1, "customer_id": "C-1"}"#)
+        for n in 0..<40 {
+            lines.append(#"{"event": "view", "client_id": \#(n % 2 == 0 ? 1 : 11), "n": \#(n)}"#)
+            if n % 9 == 0 { lines.append(#"{"event": "view", "client_id": {"id": 1}, "n": \#(n)}"#) }
+        }
+        untouched(1_500, from: 2_000)
+        lines.append(#"{"event": "view", "client_id": 1, "n": -1}"#)
+        untouched(1_500, from: 4_000)
+        return lines
+    }()
+
+    @Test func longStretchesSentAsTheyAreKeepTheirPlace() throws {
+        let mapping = try Mapping(source: Self.mapping, fileName: "state.jsonc")
+        let expected = Self.expected(mapping, lines: Self.stretches)
+        let text = String(decoding: expected.envelopes, as: UTF8.self)
+        // Stretches longer than the ordered stage sends on its own (64 KiB), refilled envelopes and
+        // rejected pushes between them.
+        #expect(expected.envelopes.count > 4 << 16 && text.contains(#""customer_id":"C-1""#))
+        #expect(expected.rejects.contains { $0.hasSuffix("mapping-error") })
+        for (jobs, batchBytes) in [(1, 1 << 20), (1, 150_000), (2, 1 << 20), (3, 40_000), (1, 2_000)] {
+            let converted = try Self.converted(mapping, lines: Self.stretches, jobs: jobs, batchBytes: batchBytes)
+            let difference = zip(converted.envelopes, expected.envelopes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let same = converted.envelopes == expected.envelopes
+            #expect(same,
+                    "jobs \(jobs), batch \(batchBytes): first difference at byte \(difference ?? min(converted.envelopes.count, expected.envelopes.count))")
             #expect(converted.rejects == expected.rejects, "jobs \(jobs), batch \(batchBytes)")
         }
     }
