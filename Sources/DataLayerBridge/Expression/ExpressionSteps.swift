@@ -427,22 +427,36 @@ final class LiteralComparisonStep: ExpressionStep {
     /// How an equality test (`==`, `!=`) is answered; `nil` for an ordering.
     private let equality: Equality?
 
-    /// An equality test against `null` is whether the value is null; against anything else, `==`.
+    /// An equality test against `null` is whether the value is null; against a short ASCII text
+    /// (`event == 'view_item_list'`), a look at a small ASCII string's words; against anything
+    /// else, `==`.
     private enum Equality {
         case null, value
+        case text(String, SmallASCIILiteral)
     }
 
     init(_ comparator: ExpressionNode.Comparator, _ left: any ExpressionStep, _ literal: JSONValue) {
         self.comparator = comparator
         self.left = left
         self.literal = literal
-        equality = comparator != .equal && comparator != .notEqual ? nil : literal.isNull ? .null : .value
+        if comparator != .equal && comparator != .notEqual {
+            equality = nil
+        } else if case .string(let text) = literal, let small = SmallASCIILiteral(text) {
+            equality = .text(text, small)
+        } else {
+            equality = literal.isNull ? .null : .value
+        }
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
         switch equality {
         case .null: return .bool(try left.isNull(value, &evaluator) == (comparator == .equal))
+        case .text(let text, let small):
+            // A string is the text or not; anything else is not.
+            guard case .string(let string) = try left.evaluate(value, &evaluator) else { return .bool(comparator != .equal) }
+            let equal = SmallASCIILiteral.words(of: string).map(small.matches) ?? (string == text)
+            return .bool(equal == (comparator == .equal))
         case .value: return .bool((try left.evaluate(value, &evaluator) == literal) == (comparator == .equal))
         case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal)
         }
@@ -792,6 +806,9 @@ final class FunctionStep: ExpressionStep {
 /// left to the call.
 final class StringMembershipStep: ExpressionStep {
     let strings: [String]
+    /// `strings` as ``SmallASCIILiteral``s, when all of them are short ASCII texts: a small ASCII
+    /// search string is looked for by its words.
+    private let smallStrings: [SmallASCIILiteral]?
     let search: any ExpressionStep
     let call: FunctionStep
 
@@ -803,6 +820,8 @@ final class StringMembershipStep: ExpressionStep {
             strings.append(string)
         }
         self.strings = strings
+        let small = strings.compactMap(SmallASCIILiteral.init)
+        smallStrings = small.count == strings.count ? small : nil
         let steps = arguments.map { $0.step() }
         search = steps[1]
         call = FunctionStep(function, steps, column: column)
@@ -812,6 +831,7 @@ final class StringMembershipStep: ExpressionStep {
         let search = try search.evaluate(value, &evaluator)
         if value.isNull { return try call.applying(.null, search, &evaluator) }
         guard case .string(let needle) = search else { return false }
+        if let smallStrings, let words = SmallASCIILiteral.words(of: needle) { return .bool(smallStrings.contains { $0.matches(words) }) }
         return .bool(strings.contains(needle))
     }
 }

@@ -99,7 +99,7 @@ extension StepFastPathTests {
     @Test func aComparisonWithALiteralGivesWhatTheGeneralComparisonGives() throws {
         let values: [JSONValue] = [
             nil, false, true, 0, 1, .number(JSONNumber(text: "1.0")!), -2, "", "a", "caf\u{e9}", "cafe\u{301}", [], [nil], ["a"], [:], ["k": nil], ["k": "a"],
-        ]
+        ] + Self.shortTexts.map(JSONValue.string)
         let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
         for literal in values {
             for comparator in comparators {
@@ -160,5 +160,35 @@ extension StepFastPathTests {
             }
             #expect(value.size(upTo: .max) == SizeGuardTests.walkedSize(value), "\(value)")
         }
+    }
+}
+
+extension StepFastPathTests {
+    /// Texts around what ``SmallASCIILiteral`` decides by words: short ASCII ones, 15 and 16 bytes,
+    /// the Kelvin sign (a non-ASCII string equal to `"K"`), and a short text in large storage.
+    static let shortTexts: [String] = {
+        var large = String()
+        large.reserveCapacity(64)
+        large.append("K")
+        return ["K", "k", "\u{212A}", "Kk", "\u{212A}k", "view_item_list", "view_item_lisx", "fifteen-bytes-x", "sixteen-bytes-xx", "sixteen-bytes-xy", large]
+    }()
+
+    /// Only small ASCII strings are decided by their words; the texts above reach both paths.
+    @Test func onlySmallASCIIStringsAreDecidedByTheirWords() throws {
+        let decided = Self.shortTexts.map { SmallASCIILiteral.words(of: $0) != nil }
+        #expect(decided == [true, true, false, true, false, true, true, true, false, false, false])
+        #expect(Self.shortTexts.map { SmallASCIILiteral($0) != nil } == [true, true, false, true, false, true, true, true, false, false, true])
+    }
+
+    /// `contains([…texts…], x)` (``StringMembershipStep``) gives what the general call gives, by
+    /// words or by `==`, for lists of short ASCII texts and lists with other texts.
+    @Test(arguments: ["'K', 'view_item_list', 'fifteen-bytes-x'", "'k', 'sixteen-bytes-xx'", "'\u{212A}', 'Kk'", "'a'"])
+    func aMembershipOfShortTextsGivesWhatTheCallGives(_ list: String) throws {
+        let documents = Self.shortTexts.dropLast().map { #"{"k":\#(JSONValue.string($0).description)}"# }
+        try ExpressionTests.expectSameOutcomes(of: "contains([\(list)], k)", as: "contains([\(list)] | @, k)", on: documents + ["{}", "null", #"{"k":1}"#])
+        // The large-storage text, which no document can give.
+        let large = try #require(Self.shortTexts.last)
+        let fast = try Expression("contains([\(list)], k)"), general = try Expression("contains([\(list)] | @, k)")
+        #expect(try fast.evaluate(["k": .string(large)]) == general.evaluate(["k": .string(large)]))
     }
 }
