@@ -540,6 +540,10 @@ final class MultiSelectStep: ExpressionStep {
     private let keyLengths: [UInt32]
     /// Each key's UTF-8 length, which the size guard counts per member built.
     private let keySizes: [Int]
+    /// The keys' words when every key is a small string: a member's key is then made from its
+    /// words, where a copy of `keys[index]` is a call to retain a string that needs no retaining.
+    /// Empty otherwise.
+    private let smallKeys: [SmallStringWords]
     /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
     /// Members whose value is null are left out (``CompactObjectStep``); only with unique keys.
@@ -550,6 +554,8 @@ final class MultiSelectStep: ExpressionStep {
         self.keys = keys
         keySizes = keys?.map(\.utf8.count) ?? []
         keyLengths = keySizes.map(JSONObject.Member.storedLength)
+        let small = keys?.compactMap(SmallStringWords.init) ?? []
+        smallKeys = small.count == keys?.count ? small : []
         self.uniqueKeys = uniqueKeys
         self.dropsNulls = dropsNulls && uniqueKeys
     }
@@ -593,6 +599,7 @@ final class MultiSelectStep: ExpressionStep {
         // What null members left out add to `size`: the guard counts them, as it did for the
         // whole object before `nonNullMembers` dropped them, but the object's size does not.
         var dropped = 0
+        let keysAreSmall = !smallKeys.isEmpty
         for index in values.indices {
             let memberValue = try values.measured(index, value, &evaluator, size: &size)
             size += keySizes[index]
@@ -600,7 +607,8 @@ final class MultiSelectStep: ExpressionStep {
                 dropped += 1 + keySizes[index]
                 continue
             }
-            members.append(JSONObject.Member(key: keys[index], value: memberValue, keyLength: keyLengths[index]))
+            let key = keysAreSmall ? smallKeys[index].string : keys[index]
+            members.append(JSONObject.Member(key: key, value: memberValue, keyLength: keyLengths[index]))
         }
         var object = JSONObject(members)
         object.knownSize = size - dropped

@@ -192,3 +192,31 @@ extension StepFastPathTests {
         #expect(try fast.evaluate(["k": .string(large)]) == general.evaluate(["k": .string(large)]))
     }
 }
+
+extension StepFastPathTests {
+    /// A `{…}` whose keys are all small strings makes each member's key from its words: the same
+    /// object, keys and text as the general build, for ASCII and non-ASCII keys of up to 15 bytes,
+    /// and for key sets with a longer key, which keep the keys as given.
+    @Test(arguments: [
+        ["title", "type", "url", "position", "price"], ["caf\u{e9}", "x", ""], ["fifteen-bytes-x", "\u{212A}"], ["sixteen-bytes-xx", "a"],
+        ["\u{1F600}\u{1F600}\u{1F600}", "cafe\u{301}"],
+    ])
+    func anObjectWithSmallKeysGivesWhatTheGeneralBuildGives(_ literals: [String]) throws {
+        // Made at run time: a non-ASCII literal is not a small string, a string made of its bytes is.
+        let keys = literals.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        let values: [any ExpressionStep] = keys.indices.map { $0 % 2 == 0 ? FieldStep(name: "k") as any ExpressionStep : LiteralStep(.number(JSONNumber($0))) }
+        let fast = MultiSelectStep(values, keys: keys, uniqueKeys: true)
+        let general = MultiSelectStep(values, keys: keys, uniqueKeys: false)
+        // Every key set but the one with a 16-byte key takes the words.
+        #expect(keys.allSatisfy { SmallStringWords($0) != nil } == !keys.contains("sixteen-bytes-xx"), "\(keys)")
+        for document in [["k": "v"], ["k": [1, nil]], [:], nil] as [JSONValue] {
+            #expect(ExpressionTests.outcome(of: fast, on: document) == ExpressionTests.outcome(of: general, on: document), "\(keys) \(document)")
+            let built = try ExpressionEvaluator.withEvaluator(EvaluationInputs(root: document, globals: ExpressionVariables())) { evaluator throws(ExpressionError) in
+                try fast.evaluate(document, &evaluator)
+            }
+            // Byte for byte: `==` on strings would let a differently normalised key pass.
+            #expect(built.objectValue.map { $0.members.map { Array($0.key.utf8) } } == (document.isNull ? nil : keys.map { Array($0.utf8) }), "\(keys)")
+            #expect(built.objectValue.map { $0.members.allSatisfy { $0.keyLength == UInt32($0.key.utf8.count) } } ?? true)
+        }
+    }
+}
