@@ -427,22 +427,36 @@ final class LiteralComparisonStep: ExpressionStep {
     /// How an equality test (`==`, `!=`) is answered; `nil` for an ordering.
     private let equality: Equality?
 
-    /// An equality test against `null` is whether the value is null; against anything else, `==`.
+    /// An equality test against `null` is whether the value is null; against a short ASCII text
+    /// (`event == 'view_item_list'`), a look at a small ASCII string's words; against anything
+    /// else, `==`.
     private enum Equality {
         case null, value
+        case text(String, SmallASCIILiteral)
     }
 
     init(_ comparator: ExpressionNode.Comparator, _ left: any ExpressionStep, _ literal: JSONValue) {
         self.comparator = comparator
         self.left = left
         self.literal = literal
-        equality = comparator != .equal && comparator != .notEqual ? nil : literal.isNull ? .null : .value
+        if comparator != .equal && comparator != .notEqual {
+            equality = nil
+        } else if case .string(let text) = literal, let small = SmallASCIILiteral(text) {
+            equality = .text(text, small)
+        } else {
+            equality = literal.isNull ? .null : .value
+        }
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
         switch equality {
         case .null: return .bool(try left.isNull(value, &evaluator) == (comparator == .equal))
+        case .text(let text, let small):
+            // A string is the text or not; anything else is not.
+            guard case .string(let string) = try left.evaluate(value, &evaluator) else { return .bool(comparator != .equal) }
+            let equal = SmallASCIILiteral.words(of: string).map(small.matches) ?? (string == text)
+            return .bool(equal == (comparator == .equal))
         case .value: return .bool((try left.evaluate(value, &evaluator) == literal) == (comparator == .equal))
         case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal)
         }
@@ -526,6 +540,10 @@ final class MultiSelectStep: ExpressionStep {
     private let keyLengths: [UInt32]
     /// Each key's UTF-8 length, which the size guard counts per member built.
     private let keySizes: [Int]
+    /// The keys' words when every key is a small string: a member's key is then made from its
+    /// words, where a copy of `keys[index]` is a call to retain a string that needs no retaining.
+    /// Empty otherwise.
+    private let smallKeys: [SmallStringWords]
     /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
     /// Members whose value is null are left out (``CompactObjectStep``); only with unique keys.
@@ -536,6 +554,8 @@ final class MultiSelectStep: ExpressionStep {
         self.keys = keys
         keySizes = keys?.map(\.utf8.count) ?? []
         keyLengths = keySizes.map(JSONObject.Member.storedLength)
+        let small = keys?.compactMap(SmallStringWords.init) ?? []
+        smallKeys = small.count == keys?.count ? small : []
         self.uniqueKeys = uniqueKeys
         self.dropsNulls = dropsNulls && uniqueKeys
     }
@@ -579,6 +599,7 @@ final class MultiSelectStep: ExpressionStep {
         // What null members left out add to `size`: the guard counts them, as it did for the
         // whole object before `nonNullMembers` dropped them, but the object's size does not.
         var dropped = 0
+        let keysAreSmall = !smallKeys.isEmpty
         for index in values.indices {
             let memberValue = try values.measured(index, value, &evaluator, size: &size)
             size += keySizes[index]
@@ -586,7 +607,8 @@ final class MultiSelectStep: ExpressionStep {
                 dropped += 1 + keySizes[index]
                 continue
             }
-            members.append(JSONObject.Member(key: keys[index], value: memberValue, keyLength: keyLengths[index]))
+            let key = keysAreSmall ? smallKeys[index].string : keys[index]
+            members.append(JSONObject.Member(key: key, value: memberValue, keyLength: keyLengths[index]))
         }
         var object = JSONObject(members)
         object.knownSize = size - dropped
@@ -792,6 +814,9 @@ final class FunctionStep: ExpressionStep {
 /// left to the call.
 final class StringMembershipStep: ExpressionStep {
     let strings: [String]
+    /// `strings` as ``SmallASCIILiteral``s, when all of them are short ASCII texts: a small ASCII
+    /// search string is looked for by its words.
+    private let smallStrings: [SmallASCIILiteral]?
     let search: any ExpressionStep
     let call: FunctionStep
 
@@ -803,6 +828,8 @@ final class StringMembershipStep: ExpressionStep {
             strings.append(string)
         }
         self.strings = strings
+        let small = strings.compactMap(SmallASCIILiteral.init)
+        smallStrings = small.count == strings.count ? small : nil
         let steps = arguments.map { $0.step() }
         search = steps[1]
         call = FunctionStep(function, steps, column: column)
@@ -812,6 +839,7 @@ final class StringMembershipStep: ExpressionStep {
         let search = try search.evaluate(value, &evaluator)
         if value.isNull { return try call.applying(.null, search, &evaluator) }
         guard case .string(let needle) = search else { return false }
+        if let smallStrings, let words = SmallASCIILiteral.words(of: needle) { return .bool(smallStrings.contains { $0.matches(words) }) }
         return .bool(strings.contains(needle))
     }
 }

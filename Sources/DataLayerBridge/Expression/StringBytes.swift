@@ -255,3 +255,62 @@ struct ASCIISet {
         byte < 64 ? bits.low >> byte & 1 != 0 : byte < 128 && bits.high >> (byte - 64) & 1 != 0
     }
 }
+
+/// A literal text of at most 15 ASCII bytes, compared with a string by the two words of their
+/// small-string form (``ShortText/smallStringBits``) instead of by `==`, an out-of-line call of
+/// ≈ 120 instructions whenever the texts differ. Only a small ASCII string is decided by its words:
+/// two such strings are equal exactly when their bytes are (canonical equivalence leaves ASCII
+/// alone), but a longer or non-ASCII string can still equal the literal (`"\u{212A}"`, the Kelvin
+/// sign, is `"K"`), so anything else is left to `==`.
+struct SmallASCIILiteral {
+    let low: UInt64
+    let high: UInt64
+
+    /// The literal `text`, or `nil` when it is too long, not ASCII, or small strings are not laid
+    /// out as ``ShortText/smallStringLayoutHolds`` checks.
+    init?(_ text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count < ShortText.maxLength, utf8.allSatisfy({ $0 < 0x80 }), ShortText.smallStringLayoutHolds else { return nil }
+        (low, high) = utf8.withUnsafeBytes { ShortText(unchecked: $0).smallStringBits }
+    }
+
+    /// The words of `string` when it is a small ASCII string, which ``matches(_:)`` decides; `nil`
+    /// for any other string. Valid only once an initialiser has succeeded (the layout holds).
+    @inline(__always)
+    static func words(of string: String) -> (low: UInt64, high: UInt64)? {
+        let (low, high) = unsafeBitCast(string, to: (UInt64, UInt64).self)
+        // The top nibble of a small ASCII string: immortal, small, ASCII.
+        return high >> 60 == 0xE ? (low, high) : nil
+    }
+
+    /// Whether a small ASCII string with these ``words(of:)`` is this literal.
+    @inline(__always)
+    func matches(_ words: (low: UInt64, high: UInt64)) -> Bool {
+        low == words.low && high == words.high
+    }
+}
+
+/// The two words of a small string (at most 15 UTF-8 bytes, held inline), from which the same
+/// string is made again without a call: a copy of a `String` calls the runtime to retain it even
+/// when, being small, it owns nothing.
+struct SmallStringWords {
+    private var words: (UInt64, UInt64)
+
+    /// The words of `string`, or `nil` when it is not a small string or strings are not laid out
+    /// as ``ShortText/smallStringLayoutHolds`` checks.
+    init?(_ string: String) {
+        guard ShortText.smallStringLayoutHolds else { return nil }
+        words = unsafeBitCast(string, to: (UInt64, UInt64).self)
+        // The top nibble of a small string, ASCII (0xE) or not (0xA), as the layout check saw them.
+        let discriminator = words.1 >> 60
+        guard discriminator == 0xE || discriminator == 0xA else { return nil }
+    }
+
+    /// The string these words are.
+    @inline(__always)
+    var string: String {
+        // Moved out of a copy of the words: a bit cast would copy the string, and so retain it.
+        var copy = words
+        return withUnsafeMutablePointer(to: &copy) { UnsafeMutableRawPointer($0).bindMemory(to: String.self, capacity: 1).move() }
+    }
+}

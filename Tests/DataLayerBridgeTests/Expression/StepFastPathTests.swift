@@ -99,7 +99,7 @@ extension StepFastPathTests {
     @Test func aComparisonWithALiteralGivesWhatTheGeneralComparisonGives() throws {
         let values: [JSONValue] = [
             nil, false, true, 0, 1, .number(JSONNumber(text: "1.0")!), -2, "", "a", "caf\u{e9}", "cafe\u{301}", [], [nil], ["a"], [:], ["k": nil], ["k": "a"],
-        ]
+        ] + Self.shortTexts.map(JSONValue.string)
         let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
         for literal in values {
             for comparator in comparators {
@@ -159,6 +159,64 @@ extension StepFastPathTests {
             default: #expect(value.flatSize == SizeGuardTests.walkedSize(value), "\(value)")
             }
             #expect(value.size(upTo: .max) == SizeGuardTests.walkedSize(value), "\(value)")
+        }
+    }
+}
+
+extension StepFastPathTests {
+    /// Texts around what ``SmallASCIILiteral`` decides by words: short ASCII ones, 15 and 16 bytes,
+    /// the Kelvin sign (a non-ASCII string equal to `"K"`), and a short text in large storage.
+    static let shortTexts: [String] = {
+        var large = String()
+        large.reserveCapacity(64)
+        large.append("K")
+        return ["K", "k", "\u{212A}", "Kk", "\u{212A}k", "view_item_list", "view_item_lisx", "fifteen-bytes-x", "sixteen-bytes-xx", "sixteen-bytes-xy", large]
+    }()
+
+    /// Only small ASCII strings are decided by their words; the texts above reach both paths.
+    @Test func onlySmallASCIIStringsAreDecidedByTheirWords() throws {
+        let decided = Self.shortTexts.map { SmallASCIILiteral.words(of: $0) != nil }
+        #expect(decided == [true, true, false, true, false, true, true, true, false, false, false])
+        #expect(Self.shortTexts.map { SmallASCIILiteral($0) != nil } == [true, true, false, true, false, true, true, true, false, false, true])
+    }
+
+    /// `contains([…texts…], x)` (``StringMembershipStep``) gives what the general call gives, by
+    /// words or by `==`, for lists of short ASCII texts and lists with other texts.
+    @Test(arguments: ["'K', 'view_item_list', 'fifteen-bytes-x'", "'k', 'sixteen-bytes-xx'", "'\u{212A}', 'Kk'", "'a'"])
+    func aMembershipOfShortTextsGivesWhatTheCallGives(_ list: String) throws {
+        let documents = Self.shortTexts.dropLast().map { #"{"k":\#(JSONValue.string($0).description)}"# }
+        try ExpressionTests.expectSameOutcomes(of: "contains([\(list)], k)", as: "contains([\(list)] | @, k)", on: documents + ["{}", "null", #"{"k":1}"#])
+        // The large-storage text, which no document can give.
+        let large = try #require(Self.shortTexts.last)
+        let fast = try Expression("contains([\(list)], k)"), general = try Expression("contains([\(list)] | @, k)")
+        #expect(try fast.evaluate(["k": .string(large)]) == general.evaluate(["k": .string(large)]))
+    }
+}
+
+extension StepFastPathTests {
+    /// A `{…}` whose keys are all small strings makes each member's key from its words: the same
+    /// object, keys and text as the general build, for ASCII and non-ASCII keys of up to 15 bytes,
+    /// and for key sets with a longer key, which keep the keys as given.
+    @Test(arguments: [
+        ["title", "type", "url", "position", "price"], ["caf\u{e9}", "x", ""], ["fifteen-bytes-x", "\u{212A}"], ["sixteen-bytes-xx", "a"],
+        ["\u{1F600}\u{1F600}\u{1F600}", "cafe\u{301}"],
+    ])
+    func anObjectWithSmallKeysGivesWhatTheGeneralBuildGives(_ literals: [String]) throws {
+        // Made at run time: a non-ASCII literal is not a small string, a string made of its bytes is.
+        let keys = literals.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        let values: [any ExpressionStep] = keys.indices.map { $0 % 2 == 0 ? FieldStep(name: "k") as any ExpressionStep : LiteralStep(.number(JSONNumber($0))) }
+        let fast = MultiSelectStep(values, keys: keys, uniqueKeys: true)
+        let general = MultiSelectStep(values, keys: keys, uniqueKeys: false)
+        // Every key set but the one with a 16-byte key takes the words.
+        #expect(keys.allSatisfy { SmallStringWords($0) != nil } == !keys.contains("sixteen-bytes-xx"), "\(keys)")
+        for document in [["k": "v"], ["k": [1, nil]], [:], nil] as [JSONValue] {
+            #expect(ExpressionTests.outcome(of: fast, on: document) == ExpressionTests.outcome(of: general, on: document), "\(keys) \(document)")
+            let built = try ExpressionEvaluator.withEvaluator(EvaluationInputs(root: document, globals: ExpressionVariables())) { evaluator throws(ExpressionError) in
+                try fast.evaluate(document, &evaluator)
+            }
+            // Byte for byte: `==` on strings would let a differently normalised key pass.
+            #expect(built.objectValue.map { $0.members.map { Array($0.key.utf8) } } == (document.isNull ? nil : keys.map { Array($0.utf8) }), "\(keys)")
+            #expect(built.objectValue.map { $0.members.allSatisfy { $0.keyLength == UInt32($0.key.utf8.count) } } ?? true)
         }
     }
 }
