@@ -112,6 +112,15 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(inputs.root, &evaluator) }
     }
 
+    /// Evaluates against `value` (the document of the inputs `evaluator` borrows, passed on by
+    /// the caller: reading it from the evaluator copied it) with an evaluator that has no `let`
+    /// value on its stack: what evaluates a rule's `let`s in turn with one evaluator, where
+    /// setting one up for each cost as much as a short binding's steps. With an evaluator at
+    /// hand, a single read is its step: looking for the ``SingleRead`` copied it, for nothing.
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        try compiled.step.evaluate(value, &evaluator)
+    }
+
     /// The expression text.
     public var description: String { source }
 

@@ -16,12 +16,16 @@ struct EvaluationInputs {
 /// object in place. The inputs are borrowed, not copied: copying them retained and released the
 /// document, both halves of the variables and the deferred variable on every evaluation.
 struct ExpressionEvaluator {
-    /// Lent by ``withEvaluator(_:_:)`` for as long as the evaluator exists.
+    /// Lent by ``withEvaluator(_:_:)`` (or the caller of ``init(borrowing:)``) for as long as the
+    /// evaluator exists.
     private let inputs: UnsafePointer<EvaluationInputs>
     /// `let` values, innermost last; ``ExpressionNode/local(_:)`` reads them by position.
     private var scopes: [JSONValue] = []
 
-    private init(_ inputs: UnsafePointer<EvaluationInputs>) { self.inputs = inputs }
+    /// An evaluator that reads `inputs`, which its caller keeps alive and in place for as long as
+    /// the evaluator exists. What it reads may change between two evaluations (a rule binds each
+    /// `let` before the next one reads it), never during one.
+    init(borrowing inputs: UnsafePointer<EvaluationInputs>) { self.inputs = inputs }
 
     /// `body`'s result with an evaluator that borrows `inputs`; the evaluator cannot outlive the call.
     static func withEvaluator(
@@ -29,7 +33,7 @@ struct ExpressionEvaluator {
     ) throws(ExpressionError) -> JSONValue {
         // The closure returns a Result: a closure with typed throws here crashes swiftc 6.3.1.
         try withUnsafePointer(to: inputs) { pointer in
-            var evaluator = ExpressionEvaluator(pointer)
+            var evaluator = ExpressionEvaluator(borrowing: pointer)
             return Result { () throws(ExpressionError) in try body(&evaluator) }
         }.get()
     }

@@ -17,13 +17,6 @@ final class MappingRule: Sendable {
             self.expression = expression
             self.location = location
         }
-
-        /// Evaluates the value and binds it in `scope`, whose variables have the layout `slot` was
-        /// taken from.
-        func bind(in scope: inout TemplateScope) throws(MappingRuntimeError) {
-            let value = try expression.evaluate(scope, at: location, in: "let")
-            scope.variables.set(value, layoutSlot: slot)
-        }
     }
 
     struct SkipCondition: Sendable {
@@ -85,11 +78,33 @@ final class MappingRule: Sendable {
         try match.evaluate(scope, at: matchLocation, in: "match").isTruthy
     }
 
+    /// Evaluates the `let`s in turn, each bound in `inputs` (whose variables have the layout the
+    /// slots were taken from) before the next one reads it, with one evaluator for them all.
+    /// Returns the first failure rather than throwing it: a closure with typed throws here crashes
+    /// swiftc 6.3.1.
+    /// `document` is the inputs' own, lent once for every binding.
+    private func bind(_ inputs: inout EvaluationInputs, document: JSONValue) -> MappingRuntimeError? {
+        withUnsafeMutablePointer(to: &inputs) { inputs in
+            var evaluator = ExpressionEvaluator(borrowing: inputs)
+            for binding in unretainedBindings {
+                let failure = binding._withUnsafeGuaranteedRef { binding -> MappingRuntimeError? in
+                    do throws(ExpressionError) {
+                        let value = try binding.expression.evaluate(document, &evaluator)
+                        inputs.pointee.globals.set(value, layoutSlot: binding.slot)
+                        return nil
+                    } catch {
+                        return MappingRuntimeError(error, at: binding.location, in: "let")
+                    }
+                }
+                if let failure { return failure }
+            }
+            return nil
+        }
+    }
+
     /// Runs the matched rule. `scope` gains the `let` bindings and `$output`.
     func apply(_ scope: inout TemplateScope) throws(MappingRuntimeError) -> MappingOutcome {
-        for binding in unretainedBindings {
-            try binding._withUnsafeGuaranteedRef { binding in Result { () throws(MappingRuntimeError) in try binding.bind(in: &scope) } }.get()
-        }
+        if !unretainedBindings.isEmpty, let failure = bind(&scope.inputs, document: scope.document) { throw failure }
         // Computed, not stored: a rule that emits never reads it.
         var detail: String { "rule '\(name)'" }
         if let skipIf, try skipIf.when.evaluate(scope, at: skipIf.location, in: "skipIf").isTruthy {

@@ -143,8 +143,15 @@ extension Expression {
         do {
             return try evaluate(scope.inputs)
         } catch {
-            let column = error.column.map { " (column \($0) of the expression)" } ?? ""
-            throw MappingRuntimeError(location: location, reason: "\(directive): \(error.kind.label)\(column): \(error.reason)")
+            throw MappingRuntimeError(error, at: location, in: directive)
         }
+    }
+}
+
+extension MappingRuntimeError {
+    /// The failure of an expression evaluated for `directive` (or `let`, `match`), located there.
+    init(_ error: ExpressionError, at location: MappingLocation, in directive: String) {
+        let column = error.column.map { " (column \($0) of the expression)" } ?? ""
+        self.init(location: location, reason: "\(directive): \(error.kind.label)\(column): \(error.reason)")
     }
 }
