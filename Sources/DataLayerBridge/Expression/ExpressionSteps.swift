@@ -540,10 +540,10 @@ final class MultiSelectStep: ExpressionStep {
     private let keyLengths: [UInt32]
     /// Each key's UTF-8 length, which the size guard counts per member built.
     private let keySizes: [Int]
-    /// The keys' words when every key is a small string: a member's key is then made from its
-    /// words, where a copy of `keys[index]` is a call to retain a string that needs no retaining.
-    /// Empty otherwise.
-    private let smallKeys: [SmallStringWords]
+    /// The keys' small-string bits when every key fits a small string: a member's key is then made
+    /// from them (``ShortText/smallString(bits:)``), where a copy of `keys[index]` is a call to
+    /// retain a string that needs no retaining. Empty otherwise.
+    private let smallKeys: [(UInt64, UInt64)]
     /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
     /// Members whose value is null are left out (``CompactObjectStep``); only with unique keys.
@@ -554,7 +554,7 @@ final class MultiSelectStep: ExpressionStep {
         self.keys = keys
         keySizes = keys?.map(\.utf8.count) ?? []
         keyLengths = keySizes.map(JSONObject.Member.storedLength)
-        let small = keys?.compactMap(SmallStringWords.init) ?? []
+        let small = keys?.compactMap { ShortText(smallStringOf: $0)?.smallStringBits } ?? []
         smallKeys = small.count == keys?.count ? small : []
         self.uniqueKeys = uniqueKeys
         self.dropsNulls = dropsNulls && uniqueKeys
@@ -607,7 +607,7 @@ final class MultiSelectStep: ExpressionStep {
                 dropped += 1 + keySizes[index]
                 continue
             }
-            let key = keysAreSmall ? smallKeys[index].string : keys[index]
+            let key = keysAreSmall ? ShortText.smallString(bits: smallKeys[index]) : keys[index]
             members.append(JSONObject.Member(key: key, value: memberValue, keyLength: keyLengths[index]))
         }
         var object = JSONObject(members)

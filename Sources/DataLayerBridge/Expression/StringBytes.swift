@@ -269,9 +269,8 @@ struct SmallASCIILiteral {
     /// The literal `text`, or `nil` when it is too long, not ASCII, or small strings are not laid
     /// out as ``ShortText/smallStringLayoutHolds`` checks.
     init?(_ text: String) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count < ShortText.maxLength, utf8.allSatisfy({ $0 < 0x80 }), ShortText.smallStringLayoutHolds else { return nil }
-        (low, high) = utf8.withUnsafeBytes { ShortText(unchecked: $0).smallStringBits }
+        guard let short = ShortText(smallStringOf: text), short.isASCII else { return nil }
+        (low, high) = short.smallStringBits
     }
 
     /// The words of `string` when it is a small ASCII string, which ``matches(_:)`` decides; `nil`
@@ -287,30 +286,5 @@ struct SmallASCIILiteral {
     @inline(__always)
     func matches(_ words: (low: UInt64, high: UInt64)) -> Bool {
         low == words.low && high == words.high
-    }
-}
-
-/// The two words of a small string (at most 15 UTF-8 bytes, held inline), from which the same
-/// string is made again without a call: a copy of a `String` calls the runtime to retain it even
-/// when, being small, it owns nothing.
-struct SmallStringWords {
-    private var words: (UInt64, UInt64)
-
-    /// The words of `string`, or `nil` when it is not a small string or strings are not laid out
-    /// as ``ShortText/smallStringLayoutHolds`` checks.
-    init?(_ string: String) {
-        guard ShortText.smallStringLayoutHolds else { return nil }
-        words = unsafeBitCast(string, to: (UInt64, UInt64).self)
-        // The top nibble of a small string, ASCII (0xE) or not (0xA), as the layout check saw them.
-        let discriminator = words.1 >> 60
-        guard discriminator == 0xE || discriminator == 0xA else { return nil }
-    }
-
-    /// The string these words are.
-    @inline(__always)
-    var string: String {
-        // Moved out of a copy of the words: a bit cast would copy the string, and so retain it.
-        var copy = words
-        return withUnsafeMutablePointer(to: &copy) { UnsafeMutableRawPointer($0).bindMemory(to: String.self, capacity: 1).move() }
     }
 }

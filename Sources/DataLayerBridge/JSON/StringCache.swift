@@ -169,11 +169,21 @@ struct ShortText: Equatable {
         }
     }
 
+    /// The text of `string` when it fits a small string (at most 15 bytes) and
+    /// ``smallStringLayoutHolds``, for ``smallString`` to make it again without a call; `nil` otherwise.
+    init?(smallStringOf string: String) {
+        guard string.utf8.count < Self.maxLength, Self.smallStringLayoutHolds else { return nil }
+        var string = string
+        self = string.withUTF8 { ShortText(unchecked: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether every byte of the text is ASCII.
+    var isASCII: Bool { (low | high) & 0x8080_8080_8080_8080 == 0 }
+
     /// The bits of the small string of this text (at most 15 bytes), as Swift lays one out on
     /// 64-bit platforms: the bytes in order, then in the last byte a discriminator (immortal, small,
     /// and ASCII when it is) and the count.
     var smallStringBits: (UInt64, UInt64) {
-        let isASCII = (low | high) & 0x8080_8080_8080_8080 == 0
         let discriminator: UInt64 = isASCII ? 0xE0 : 0xA0
         return (low, high | (discriminator | UInt64(truncatingIfNeeded: length)) << 56)
     }
@@ -182,10 +192,15 @@ struct ShortText: Equatable {
     /// what the stdlib would make after copying and validating the bytes again. Only where
     /// ``smallStringLayoutHolds``.
     @inline(__always)
-    var smallString: String {
+    var smallString: String { Self.smallString(bits: smallStringBits) }
+
+    /// The small string whose bits are `bits`, some text's ``smallStringBits`` (kept by a caller that
+    /// makes the same string many times). Only where ``smallStringLayoutHolds``.
+    @inline(__always)
+    static func smallString(bits: (UInt64, UInt64)) -> String {
         // Moved out of the bits rather than bit-cast, which would copy the string and so retain it
         // (a call into the runtime, for a small string that nothing owns).
-        var bits = smallStringBits
+        var bits = bits
         return withUnsafeMutablePointer(to: &bits) { pointer in
             UnsafeMutableRawPointer(pointer).bindMemory(to: String.self, capacity: 1).move()
         }

@@ -208,7 +208,7 @@ extension StepFastPathTests {
         let fast = MultiSelectStep(values, keys: keys, uniqueKeys: true)
         let general = MultiSelectStep(values, keys: keys, uniqueKeys: false)
         // Every key set but the one with a 16-byte key takes the words.
-        #expect(keys.allSatisfy { SmallStringWords($0) != nil } == !keys.contains("sixteen-bytes-xx"), "\(keys)")
+        #expect(keys.allSatisfy { ShortText(smallStringOf: $0) != nil } == !keys.contains("sixteen-bytes-xx"), "\(keys)")
         for document in [["k": "v"], ["k": [1, nil]], [:], nil] as [JSONValue] {
             #expect(ExpressionTests.outcome(of: fast, on: document) == ExpressionTests.outcome(of: general, on: document), "\(keys) \(document)")
             let built = try ExpressionEvaluator.withEvaluator(EvaluationInputs(root: document, globals: ExpressionVariables())) { evaluator throws(ExpressionError) in
