@@ -33,9 +33,10 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// An expression that is one member of the document, one mapping variable or one literal
-    /// (`user_agent`, `$type`: most emit fields), answered without setting up an evaluator.
-    /// Known when the expression compiles, so that every other expression goes straight to one.
-    private enum SingleRead: Sendable {
+    /// (`user_agent`, `$type`: most emit fields), answered without setting up an evaluator (and,
+    /// in a template, without its directive: ``Template``). Known when the expression compiles, so
+    /// that every other expression goes straight to one.
+    enum SingleRead: Sendable {
         case field(MemberName)
         case global(name: String, slot: Int, column: Int)
         case literal(JSONValue)
@@ -49,13 +50,23 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
-        func value(_ inputs: EvaluationInputs) throws(ExpressionError) -> JSONValue {
+        /// The value read from `inputs`; `nil` only for a variable that neither the variables nor
+        /// the deferred variable bind.
+        @inline(__always)
+        func value(bound inputs: EvaluationInputs) -> JSONValue? {
             switch self {
             case .field(let name): return ExpressionEvaluator.field(name, of: inputs.root)
-            case .global(let name, let slot, let column):
-                return try ExpressionEvaluator.global(name, slot: slot, column: column, in: inputs.globals, deferred: inputs.deferred)
+            case .global(let name, let slot, _): return inputs.globals.value(slot: slot, name: name) ?? inputs.deferred?.value(of: name)
             case .literal(let value): return value
             }
+        }
+
+        /// The value read from `inputs`; an unbound variable is an `undefinedVariable` error.
+        func value(_ inputs: EvaluationInputs) throws(ExpressionError) -> JSONValue {
+            if let value = value(bound: inputs) { return value }
+            // Only a variable reads nothing.
+            guard case .global(let name, _, let column) = self else { return .null }
+            throw ExpressionEvaluator.undefined(name, column: column)
         }
     }
 
@@ -64,6 +75,8 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// The expression text as given.
     public var source: String { compiled.source }
     var root: ExpressionNode { compiled.root }
+    /// The expression when it is one read (``SingleRead``).
+    var singleRead: SingleRead? { compiled.single }
 
     /// Names of `$variables` the expression refers to (free, i.e. not bound by `let`), so a
     /// mapping can report undefined variables at load time.

@@ -47,7 +47,8 @@ struct ExpressionEvaluator {
         // retained and released each of their references at every read. Anything but a bound
         // variable (the deferred one, an error) takes the general path.
         if let global = inputs.pointee.globals.value(slot: slot, name: name) { return global }
-        return try Self.global(name, slot: slot, column: column, in: inputs.pointee.globals, deferred: inputs.pointee.deferred)
+        if let deferred = inputs.pointee.deferred?.value(of: name) { return deferred }
+        throw Self.undefined(name, column: column)
     }
 
     /// The variable `name`, looked up by name.
@@ -103,11 +104,9 @@ struct ExpressionEvaluator {
         return .null
     }
 
-    /// The mapping variable `name`, which `globals` keeps in `slot`.
-    @inline(__always)
-    static func global(_ name: String, slot: Int, column: Int, in globals: ExpressionVariables, deferred: DeferredVariable?) throws(ExpressionError) -> JSONValue {
-        if let global = globals.value(slot: slot, name: name) ?? deferred?.value(of: name) { return global }
-        throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
+    /// The error of reading `$name`, bound nowhere, at `column`.
+    static func undefined(_ name: String, column: Int) -> ExpressionError {
+        ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
     }
 
     /// `right` applied to each element, nulls dropped: the projection rule.

@@ -13,43 +13,13 @@ indirect enum Template: Sendable {
     case directive(DirectiveBox)
     /// An `@expr` or `@path` that is one read (`$type`, `$.user_agent`): resolved by the read
     /// itself, the directive kept for what the read cannot answer (an undefined variable's error).
-    case read(Read, DirectiveBox)
+    case read(Expression.SingleRead, DirectiveBox)
 
     /// A template that is `directive`.
     static func directive(_ directive: any Directive) -> Template {
         let box = DirectiveBox(directive)
         if let read = directive.read { return .read(read, box) }
         return .directive(box)
-    }
-
-    /// The one read an `@expr` or `@path` directive's expression is: a mapping variable, a member
-    /// of the document, or a constant. Most envelope members are one; through the directive, each
-    /// cost a dynamic call and the expression's error handling, more than the read.
-    enum Read: Sendable {
-        case global(name: String, slot: Int)
-        case field(MemberName)
-        case constant(JSONValue)
-
-        /// The read `expression` is, if it is one.
-        init?(_ expression: Expression) {
-            switch expression.root {
-            case .global(let name, let slot, _): self = .global(name: name, slot: slot)
-            case .field(let name): self = .field(MemberName(name))
-            case .literal(let value): self = .constant(value)
-            default: return nil
-            }
-        }
-
-        /// The value read for `scope` (null included); `nil` only for a variable that is not
-        /// defined, which the expression reports.
-        @inline(__always)
-        func value(_ scope: TemplateScope) -> JSONValue? {
-            switch self {
-            case .global(let name, let slot): return scope.variables.value(slot: slot, name: name) ?? scope.deferred?.value(of: name)
-            case .field(let name): return ExpressionEvaluator.field(name, of: scope.document)
-            case .constant(let value): return value
-            }
-        }
     }
 
     /// A compiled directive behind one reference: taking an existential out of the enum copied
@@ -119,7 +89,7 @@ indirect enum Template: Sendable {
         case .directive(let box):
             return try box.directive.resolve(scope)
         case .read(let read, let box):
-            guard let value = read.value(scope) else { return try box.directive.resolve(scope) }
+            guard let value = read.value(bound: scope.inputs) else { return try box.directive.resolve(scope) }
             // A null is missing, as the directive makes it (`.none` spelled out: a `nil` literal
             // next to a value would be JSONValue.null).
             if value.isNull { return .none }
@@ -162,11 +132,11 @@ protocol Directive: Sendable {
     /// The directive's value for `scope`, or `nil` for missing.
     func resolve(_ scope: TemplateScope) throws(MappingRuntimeError) -> JSONValue?
     /// The one read the directive is, when its value is that read's with null as missing.
-    var read: Template.Read? { get }
+    var read: Expression.SingleRead? { get }
 }
 
 extension Directive {
-    var read: Template.Read? { nil }
+    var read: Expression.SingleRead? { nil }
 }
 
 /// Every directive, by name.

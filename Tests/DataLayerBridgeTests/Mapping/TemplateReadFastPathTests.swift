@@ -2,9 +2,9 @@
 import Testing
 
 /// An `@expr` or `@path` that is one read (a variable, a member of the document, a constant) is
-/// resolved by ``Template/Read`` rather than through its directive: for every read, bound or
-/// unbound, null or not, in every kind of document, the template must give what the directive
-/// gives, the same error included.
+/// resolved by the expression's single read (``Expression/SingleRead``) rather than through its
+/// directive: for every read, bound or unbound, null or not, in every kind of document, the
+/// template must give what the directive gives, the same error included.
 struct TemplateReadFastPathTests {
     static let layout = VariableLayout(names: MappingCompiler.hostSlots + ["type", "unset"])
     /// Where `layout` keeps `$type`: after the host variables.

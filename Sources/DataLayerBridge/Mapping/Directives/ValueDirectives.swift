@@ -14,7 +14,7 @@ struct PathDirective: Directive {
         try path.resolve(scope, at: location, in: Self.name)
     }
 
-    var read: Template.Read? { Template.Read(path) }
+    var read: Expression.SingleRead? { path.singleRead }
 }
 
 /// `{"@expr": "sum(items[].price)"}`: a JMESPath expression; a null result is missing.
@@ -31,7 +31,7 @@ struct ExprDirective: Directive {
         try expression.resolve(scope, at: location, in: Self.name)
     }
 
-    var read: Template.Read? { Template.Read(expression) }
+    var read: Expression.SingleRead? { expression.singleRead }
 }
 
 /// `{"@literal": value}`: the value exactly as written, directives inside it included (mapping-kit
