@@ -246,12 +246,12 @@ enum ExpressionFunctions {
             let search = call.value(1)
             if case .string(let subject) = call.value(0) {
                 guard case .string(let needle) = search else { return false }
-                return .bool(subject.containsBytes(of: needle))
+                return .bool(subject.holdsBytes(of: needle, at: .anywhere))
             }
             return .bool(try call.array(0).contains(search))
         },
         ExpressionFunction("ends_with", [.string, .string]) { call, _ throws(ExpressionError) in
-            .bool(try call.string(0).endsWithBytes(of: try call.string(1)))
+            .bool(try call.string(0).holdsBytes(of: try call.string(1), at: .end))
         },
         ExpressionFunction("floor", [.number]) { call, _ throws(ExpressionError) in
             .number(ExpressionArithmetic.floor(try call.number(0)))
@@ -319,7 +319,7 @@ enum ExpressionFunctions {
             return .array(sorted(elements, keys: try sortKeys(elements, call, &evaluator)))
         },
         ExpressionFunction("starts_with", [.string, .string]) { call, _ throws(ExpressionError) in
-            .bool(try call.string(0).startsWithBytes(of: try call.string(1)))
+            .bool(try call.string(0).holdsBytes(of: try call.string(1), at: .start))
         },
         ExpressionFunction("sum", [.arrayOfNumbers]) { call, _ throws(ExpressionError) in
             .number(try sum(try call.array(0), call))

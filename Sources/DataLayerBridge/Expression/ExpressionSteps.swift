@@ -849,23 +849,14 @@ final class StringMembershipStep: ExpressionStep {
 /// holds, starts with or ends with the text, without setting up a call. Anything but a string is
 /// left to the call: an array's `contains`, the other two functions' type errors.
 final class SubstringStep: ExpressionStep {
-    /// Where in the string the text is looked for.
-    enum Place {
-        case anywhere, start, end
-    }
-
     let subject: any ExpressionStep
     let needle: String
-    let place: Place
+    let place: SubstringPlace
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
-        switch function.name {
-        case "contains": place = .anywhere
-        case "starts_with": place = .start
-        case "ends_with": place = .end
-        default: return nil
-        }
+        guard let place = SubstringPlace(function) else { return nil }
+        self.place = place
         guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: function.name) else { return nil }
         subject = parts.value
         needle = parts.string
@@ -875,10 +866,18 @@ final class SubstringStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let subject = try subject.evaluate(value, &evaluator)
         guard case .string(let text) = subject else { return try call.applying(subject, .string(needle), &evaluator) }
-        switch place {
-        case .anywhere: return .bool(text.containsBytes(of: needle))
-        case .start: return .bool(text.startsWithBytes(of: needle))
-        case .end: return .bool(text.endsWithBytes(of: needle))
+        return .bool(text.holdsBytes(of: needle, at: place))
+    }
+}
+
+extension SubstringPlace {
+    /// Where `function` looks for its text, if it is `contains`, `starts_with` or `ends_with`.
+    init?(_ function: ExpressionFunction) {
+        switch function.name {
+        case "contains": self = .anywhere
+        case "starts_with": self = .start
+        case "ends_with": self = .end
+        default: return nil
         }
     }
 }
@@ -909,20 +908,100 @@ final class UnrolledFilterStep: ExpressionStep {
     let elements: [JSONValue]
     let conditions: StepArray
     let rights: StepArray
+    /// The texts every condition looks for in one and the same variable, when that is all they do.
+    let texts: SubstringTable?
 
     init(_ elements: [JSONValue], _ condition: ExpressionNode, _ right: ExpressionNode) {
         self.elements = elements
-        conditions = StepArray(elements.map { condition.knowingCurrent($0).foldingConstants([:]).asCondition().step() })
+        let conditions = elements.map { condition.knowingCurrent($0).foldingConstants([:]).asCondition() }
+        self.conditions = StepArray(conditions.map { $0.step() })
         rights = StepArray(elements.map { right.knowingCurrent($0).foldingConstants([:]).step() })
+        texts = SubstringTable(conditions)
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         var results: [JSONValue] = []
+        // The conditions cannot fail and read nothing but the variable, so deciding them all
+        // first, and then evaluating the chosen elements' right sides in order, gives the same
+        // values and the same first error as taking the elements one by one.
+        if let texts, case .string(let subject) = try texts.subject.evaluate(value, &evaluator) {
+            let chosen = subject.withBytes(texts.holders(in:))
+            for index in elements.indices where chosen & 1 << index != 0 {
+                let result = try rights.evaluate(index, elements[index], &evaluator)
+                if !result.isNull { results.append(result) }
+            }
+            return .array(results)
+        }
         for index in elements.indices where try conditions.evaluate(index, elements[index], &evaluator).isTruthy {
             let result = try rights.evaluate(index, elements[index], &evaluator)
             if !result.isNull { results.append(result) }
         }
         return .array(results)
+    }
+}
+
+/// The conditions of an unrolled filter when each is `contains`, `starts_with` or `ends_with` of
+/// the same `let` or mapping variable and a literal text, as the list_names rules fold to
+/// (`contains($l, 'search')`): the variable is read once, not once per element, and each text's
+/// bytes are looked for in its bytes directly. A variable that is not a string is left to the
+/// conditions, whose calls answer an array or raise the type error.
+struct SubstringTable: Sendable {
+    /// The variable every condition reads.
+    let subject: any ExpressionStep
+    /// The texts' bytes one after another; text `i` ends at `ends[i]`.
+    private let bytes: [UInt8]
+    private let ends: [Int]
+    private let places: [SubstringPlace]
+
+    init?(_ conditions: [ExpressionNode]) {
+        // One bit per condition in ``holders(in:)``.
+        guard !conditions.isEmpty, conditions.count <= UInt64.bitWidth else { return nil }
+        var variable: ExpressionNode?
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var places: [SubstringPlace] = []
+        for condition in conditions {
+            guard case .function(let function, let arguments, _) = condition, let place = SubstringPlace(function),
+                  arguments.count == 2, case .literal(.string(let text)) = arguments[1],
+                  arguments[0].isSameVariable(as: variable ?? arguments[0])
+            else { return nil }
+            variable = arguments[0]
+            bytes += text.utf8
+            ends.append(bytes.count)
+            places.append(place)
+        }
+        guard let variable else { return nil }
+        subject = variable.step()
+        self.bytes = bytes
+        self.ends = ends
+        self.places = places
+    }
+
+    /// Bit `i` set when text `i` is where condition `i` looks for it in `subject`.
+    func holders(in subject: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        bytes.withUnsafeBufferPointer { bytes in
+            var holders: UInt64 = 0
+            var start = 0
+            for index in ends.indices {
+                if String.bytes(subject, hold: UnsafeBufferPointer(rebasing: bytes[start..<ends[index]]), at: places[index]) {
+                    holders |= 1 << index
+                }
+                start = ends[index]
+            }
+            return holders
+        }
+    }
+}
+
+extension ExpressionNode {
+    /// Whether this node and `other` read the same `let` or mapping variable (a read that
+    /// cannot fail and gives the same value however often it is made).
+    func isSameVariable(as other: ExpressionNode) -> Bool {
+        switch (self, other) {
+        case (.local(let slot), .local(let otherSlot)): return slot == otherSlot
+        case (.global(_, let slot, _), .global(_, let otherSlot, _)): return slot == otherSlot
+        default: return false
+        }
     }
 }
 

@@ -2,24 +2,36 @@
 import Glibc
 #endif
 
+/// Where `contains`, `starts_with` and `ends_with` look for their text.
+enum SubstringPlace: Sendable {
+    case anywhere, start, end
+}
+
 /// Allocation-free string primitives for the hot functions (`contains`, `starts_with`,
 /// `ends_with`, `lower`, `upper`).
 ///
 /// Searching UTF-8 bytes is searching code points: UTF-8 is self-synchronising, so one valid
 /// string's bytes found inside another's always start and end on code point boundaries.
 extension String {
-    /// Whether `needle` occurs in this string (an empty needle always does).
-    func containsBytes(of needle: String) -> Bool {
-        var found = false
-        if !needle.isEmpty { forEachOccurrence(of: needle, limit: 1) { _ in found = true } }
-        return needle.isEmpty || found
+    /// Whether this string holds `text` at `place` (an empty text always does), compared byte by
+    /// byte.
+    func holdsBytes(of text: String, at place: SubstringPlace) -> Bool {
+        withBytes { own in text.withBytes { other in Self.bytes(own, hold: other, at: place) } }
     }
 
-    /// Calls `visit` with the UTF-8 offset of each occurrence of `needle` (not empty), left to
-    /// right and not overlapping, at most `limit` times.
-    private func forEachOccurrence(of needle: String, limit: Int, _ visit: (Int) -> Void) {
-        withBytes { haystack in
-            needle.withBytes { pattern in Self.forEachOccurrence(of: pattern, in: haystack, limit: limit, visit) }
+    /// Whether `haystack` holds `pattern` at `place` (an empty pattern always does).
+    static func bytes(_ haystack: UnsafeBufferPointer<UInt8>, hold pattern: UnsafeBufferPointer<UInt8>, at place: SubstringPlace) -> Bool {
+        guard !pattern.isEmpty else { return true }
+        guard pattern.count <= haystack.count, let start = haystack.baseAddress, let bytes = pattern.baseAddress else { return false }
+        switch place {
+        case .anywhere:
+            var found = false
+            forEachOccurrence(of: pattern, in: haystack, limit: 1) { _ in found = true }
+            return found
+        case .start:
+            return memcmp(start, bytes, pattern.count) == 0
+        case .end:
+            return memcmp(start + haystack.count - pattern.count, bytes, pattern.count) == 0
         }
     }
 
@@ -32,7 +44,8 @@ extension String {
         return string.withUTF8(body)
     }
 
-    /// The occurrences of `pattern` in `haystack`, as ``forEachOccurrence(of:limit:_:)`` finds them.
+    /// Calls `visit` with the offset of each occurrence of `pattern` (not empty) in `haystack`,
+    /// left to right and not overlapping, at most `limit` times.
     private static func forEachOccurrence(of pattern: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>,
                                           limit: Int, _ visit: (Int) -> Void) {
         guard !pattern.isEmpty, pattern.count <= haystack.count, let h = haystack.baseAddress, let p = pattern.baseAddress else { return }
@@ -146,24 +159,6 @@ extension String {
     /// continue a scalar.
     var scalarCount: Int {
         withBytes { bytes in bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
-    }
-
-    /// Whether this string starts with `prefix`, compared byte by byte.
-    func startsWithBytes(of prefix: String) -> Bool { hasBytes(of: prefix, atEnd: false) }
-
-    /// Whether this string ends with `suffix`, compared byte by byte.
-    func endsWithBytes(of suffix: String) -> Bool { hasBytes(of: suffix, atEnd: true) }
-
-    private func hasBytes(of other: String, atEnd: Bool) -> Bool {
-        let count = other.utf8.count
-        guard count <= utf8.count else { return false }
-        guard count > 0 else { return true }
-        return withBytes { own in
-            other.withBytes { part in
-                guard let start = own.baseAddress, let bytes = part.baseAddress else { return false }
-                return memcmp(start + (atEnd ? own.count - count : 0), bytes, count) == 0
-            }
-        }
     }
 
     /// The string upper- or lower-cased as `uppercased()` / `lowercased()` give it, when every

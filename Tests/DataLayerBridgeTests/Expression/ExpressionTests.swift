@@ -273,24 +273,55 @@ struct ExpressionTests {
         #"list[?!(@ == $.t || `false`) && `[1]`]"#,
         #"list[?`"x"` != @ || abs(@)]"#,
         #"list[?`{}` || @ && `0`]"#,
+        #"let $l = t in `["b", "", "Ab", "bz", "xbz", "xbzz"]`[?contains($l, @)]"#,
+        #"let $l = t in `[{"c": "x", "k": 1}, {"c": "Abc", "k": 2}, {"c": "A", "k": 3}, {"c": "", "k": null}]`[?starts_with($l, c)].k"#,
+        #"let $l = t in `[{"s": "A"}, {"e": "c"}, {"e": "bz"}, {"s": "xbz"}, {"c": "b"}]`[?s && starts_with($l, s) || e && ends_with($l, e) || c && contains($l, c)]"#,
+        #"let $l = t, $m = n in `["b", "z"]`[?contains($l, @) && contains($m, @)]"#,
     ])
     func aFilterGivesWhatThePlainFilterGives(_ source: String) throws {
-        let tree = try Expression.tree(source)
+        var tree = try Expression.tree(source)
+        // A filter inside a `let` is compared inside the same `let`.
+        var binding: (any ExpressionStep) -> any ExpressionStep = { $0 }
+        if case .letExpression(let bindings, let body) = tree {
+            tree = body
+            binding = { LetStep(bindings.map { $0.value.step() }, $0) }
+        }
         guard case .filterProjection(let left, let condition, let right) = tree else {
             Issue.record("not a filter: \(tree)")
             return
         }
-        let built = tree.step()
-        if case .literal = left { #expect(built is UnrolledFilterStep) }
-        let filter = TrioStep(.filterProjection, left.step(), condition.step(), right.step())
+        if case .literal = left { #expect(tree.step() is UnrolledFilterStep) }
+        let built = binding(tree.step())
+        let filter = binding(TrioStep(.filterProjection, left.step(), condition.step(), right.step()))
         let list: JSONValue = ["Abc", "x", "", nil, 0, 2, [1], ["k": 1]]
         let documents: [JSONValue] = [
             ["t": "Abc", "n": 1, "list": list], ["t": "xbz", "n": 2], ["t": "C", "n": 0, "list": ["x", "y"]], ["t": "a", "n": "x"],
-            ["t": 5, "n": nil, "list": [-1, "Abc"]], [:], nil, "Abc",
+            ["t": 5, "n": nil, "list": [-1, "Abc"]], ["t": ["b", "Ab", "xbz"], "n": "bz"], [:], nil, "Abc",
         ]
         for document in documents {
             #expect(Self.outcome(of: built, on: document) == Self.outcome(of: filter, on: document), "\(source) on \(document)")
         }
+    }
+
+    /// Conditions that each look for a literal text in one and the same variable (the list_names
+    /// rules' `contains($l, contains)`) read the variable once and search bytes (``SubstringTable``);
+    /// a condition that does anything else, or texts looked for in anything but one variable, leave
+    /// the conditions to run one by one. The filter above gives the same outcomes either way.
+    @Test(arguments: [
+        (#"let $l = t in `["b", "", "Ab"]`[?contains($l, @)]"#, true),
+        (#"let $l = t in `[{"s": "A"}, {"e": "c"}]`[?s && starts_with($l, s) || e && ends_with($l, e)]"#, true),
+        (#"let $l = t in `["b", "z"]`[?contains($l, @) || @ == 'z']"#, false),
+        (#"let $l = t, $m = n in `["b", "z"]`[?contains(@ == 'b' && $l || $m, @)]"#, false),
+        (#"`["b", "z"]`[?contains(t, @)]"#, false),
+        (#"`["b", "z"]`[?contains(lower(t), @)]"#, false),
+    ])
+    func conditionsLookingForTextsInOneVariableAreSearchedAsATable(_ source: String, _ table: Bool) throws {
+        guard case .letExpression(_, let body) = try Expression.tree(source) else {
+            #expect(!table, "\(source) is no let")
+            #expect((try Expression.tree(source).step() as? UnrolledFilterStep)?.texts == nil)
+            return
+        }
+        #expect(((body.step() as? UnrolledFilterStep)?.texts != nil) == table, "\(source)")
     }
 
     /// Unrolling is bounded: a filter inside the condition (which would be unrolled again in every

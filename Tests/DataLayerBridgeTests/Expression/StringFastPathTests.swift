@@ -66,12 +66,16 @@ struct StringFastPathTests {
         #expect(mismatches == 0)
     }
 
-    @Test func prefixAndSuffixTestsCompareBytes() {
-        let inputs = Self.tricky + ["GA1.", "GA1", "1722335976.1710361409", "409", "e", "\u{301}", "Σ", "😀y"]
+    @Test func substringTestsCompareBytes() {
+        let inputs = Self.tricky + ["GA1.", "GA1", "1722335976.1710361409", "409", "e", "\u{301}", "Σ", "😀y", "autocomplete", "top-autocomplete-box"]
         for subject in inputs {
+            let bytes = Array(subject.utf8)
             for part in inputs {
-                #expect(subject.startsWithBytes(of: part) == subject.utf8.starts(with: part.utf8), "starts_with(\(subject), \(part))")
-                #expect(subject.endsWithBytes(of: part) == subject.utf8.reversed().starts(with: part.utf8.reversed()), "ends_with(\(subject), \(part))")
+                let pattern = Array(part.utf8)
+                let anywhere = pattern.count <= bytes.count && (0...(bytes.count - pattern.count)).contains { Array(bytes[$0..<$0 + pattern.count]) == pattern }
+                #expect(subject.holdsBytes(of: part, at: .anywhere) == anywhere, "contains(\(subject), \(part))")
+                #expect(subject.holdsBytes(of: part, at: .start) == subject.utf8.starts(with: part.utf8), "starts_with(\(subject), \(part))")
+                #expect(subject.holdsBytes(of: part, at: .end) == subject.utf8.reversed().starts(with: part.utf8.reversed()), "ends_with(\(subject), \(part))")
             }
         }
     }
