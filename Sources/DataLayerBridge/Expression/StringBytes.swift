@@ -73,6 +73,8 @@ extension String {
             separator.withBytes { pattern in
                 var count = 0
                 Self.forEachOccurrence(of: pattern, in: bytes, limit: limit) { _ in count += 1 }
+                // No separator: the one piece is the string itself, not a copy decoded again.
+                if count == 0 { return [.string(self)] }
                 var pieces: [JSONValue] = []
                 pieces.reserveCapacity(count + 1)
                 var start = 0
@@ -124,6 +126,8 @@ extension String {
         guard count > 0 else { return "" }
         length += (count - 1) * separator.utf8.count
         guard length <= maxBytes else { return nil }
+        // One part is the result as it is (a category path of one level), without copying it.
+        if count == 1, parts.count == 1, case .string(let only) = parts[0] { return only }
         return separator.withBytes { glue in
             String(unsafeUninitializedCapacity: length) { buffer in
                 var end = 0
@@ -140,7 +144,8 @@ extension String {
 
     /// The string without the characters of `set` (Unicode white space when it is empty) at its
     /// start and/or end, worked out on bytes; `nil` when that needs Unicode: `set` holds a
-    /// non-ASCII character, or white space is stripped and a non-ASCII character is at an end.
+    /// non-ASCII character, or white space is stripped and a non-ASCII white space character
+    /// (U+00A0, U+3000, …) is at an end.
     func asciiTrimmed(stripping set: String, leading: Bool, trailing: Bool) -> String? {
         guard let strip = set.isEmpty ? ASCIISet.whiteSpace : ASCIISet(set) else { return nil }
         return withBytes { bytes -> String? in
@@ -148,11 +153,28 @@ extension String {
             var end = bytes.count
             if leading { while start < end, strip.contains(bytes[start]) { start += 1 } }
             if trailing { while end > start, strip.contains(bytes[end - 1]) { end -= 1 } }
-            // An ASCII set never holds a non-ASCII character; white space may (U+00A0, U+3000, …).
-            if set.isEmpty, start < end, leading && bytes[start] >= 0x80 || trailing && bytes[end - 1] >= 0x80 { return nil }
+            // An ASCII set never holds a non-ASCII character; white space may. A letter such as
+            // the "é" that ends "Dětské" stops the trim as any ASCII letter does.
+            if set.isEmpty, start < end {
+                if leading, bytes[start] >= 0x80, Self.scalar(in: bytes, from: start).properties.isWhitespace { return nil }
+                if trailing, bytes[end - 1] >= 0x80 {
+                    var lead = end - 1
+                    while bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+                    if Self.scalar(in: bytes, from: lead).properties.isWhitespace { return nil }
+                }
+            }
             if start == 0 && end == bytes.count { return self }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
+    }
+
+    /// The scalar whose UTF-8 encoding starts at `offset` of `bytes`, which are valid UTF-8.
+    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> Unicode.Scalar {
+        let lead = UInt32(bytes[offset])
+        let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        var value = length == 1 ? lead : lead & (0x7F >> length)
+        for position in offset + 1..<offset + length { value = value << 6 | UInt32(bytes[position] & 0x3F) }
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
     }
 
     /// How many Unicode scalars the string holds (`unicodeScalars.count`): its bytes that do not

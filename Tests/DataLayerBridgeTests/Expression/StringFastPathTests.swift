@@ -12,6 +12,7 @@ struct StringFastPathTests {
         "İstanbul", "straße", "STRASSE", "ŉ", "ΟΔΟΣ", "ὈΔΥΣΣΕΎΣ", "Σ", "ǅ", "ı", "e\u{301}", "E\u{301}\u{302}",
         "\u{A0}a\u{A0}", "\u{3000}x\u{3000}", "\u{85}y\u{85}", " \t\n\u{B}\u{C}\r", "\u{1C}z\u{1F}", "Ab\u{2028}",
         "日本語", "x😀y", "K\u{212A}", "ÿ", "µ", "Ǆǅǆ", "ﬁ", "ΐ", "Ꭰ", "GA1.2.1722335976.1710361409", "..a..",
+        "😀 a 😀", " \u{2003}日\u{2029}", "\u{1680}é", "Spací pytle ",
     ]
 
     /// Every string of up to `length` elements of `alphabet`.
@@ -101,6 +102,10 @@ struct StringFastPathTests {
         #expect("\u{A0}a".asciiTrimmed(stripping: "", leading: true, trailing: true) == nil)
         #expect("\u{A0}a ".asciiTrimmed(stripping: "", leading: false, trailing: true) == "\u{A0}a")
         #expect("ab".asciiTrimmed(stripping: "é", leading: true, trailing: true) == nil)
+        // A non-ASCII letter at an end ends the trim on bytes; only non-ASCII white space needs scalars.
+        #expect(" Dětské ".asciiTrimmed(stripping: "", leading: true, trailing: true) == "Dětské")
+        #expect("é\u{A0}".asciiTrimmed(stripping: "", leading: true, trailing: true) == nil)
+        #expect("\u{2003}é".asciiTrimmed(stripping: "", leading: false, trailing: true) == "\u{2003}é")
     }
 
     @Test func asciiSlugEqualsTheFoldingSlug() {
