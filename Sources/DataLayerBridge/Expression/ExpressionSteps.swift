@@ -294,24 +294,35 @@ final class TrioStep: ExpressionStep {
     let first: any ExpressionStep
     let second: any ExpressionStep
     let third: any ExpressionStep
+    /// A filter that projects nothing (`xs[?condition]`): its results are elements as they are,
+    /// so while it keeps every one the array itself is the result, not a copy built element by
+    /// element (`[ecommerce.item_list_name, ecommerce.item_list_id][?@ != null]`).
+    private let keepsElements: Bool
 
     init(_ rule: Rule, _ first: any ExpressionStep, _ second: any ExpressionStep, _ third: any ExpressionStep) {
         self.rule = rule
         self.first = first
         self.second = second
         self.third = third
+        keepsElements = rule == .filterProjection && third is CurrentStep
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         switch rule {
         case .filterProjection:
             guard case .array(let elements) = try first.evaluate(value, &evaluator) else { return .null }
-            var results: [JSONValue] = []
-            for element in elements where try second.evaluate(element, &evaluator).isTruthy {
-                let result = try third.evaluate(element, &evaluator)
-                if !result.isNull { results.append(result) }
+            // `nil` while every element so far is kept as it is.
+            var results: [JSONValue]? = keepsElements ? nil : []
+            for index in elements.indices {
+                let element = elements[index]
+                let result = try second.evaluate(element, &evaluator).isTruthy ? try third.evaluate(element, &evaluator) : .null
+                if result.isNull {
+                    if results == nil { results = Array(elements[..<index]) }
+                } else {
+                    results?.append(result)
+                }
             }
-            return .array(results)
+            return .array(results ?? elements)
         case .ternary:
             return try first.evaluate(value, &evaluator).isTruthy ? try second.evaluate(value, &evaluator) : try third.evaluate(value, &evaluator)
         }

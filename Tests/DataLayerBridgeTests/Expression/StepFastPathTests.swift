@@ -220,3 +220,18 @@ extension StepFastPathTests {
         }
     }
 }
+
+extension StepFastPathTests {
+    /// A filter that projects nothing (`xs[?c]`) hands back the array itself while it keeps every
+    /// element, and copies only once it drops one: the same values and errors as a filter whose
+    /// right side gives each element back through a call (`xs[?c].not_null(@)`), which builds its
+    /// result element by element.
+    @Test(arguments: ["[?@ != `null`]", "[?@]", "[?`true`]", "[?abs(@) > `1`]", "[?k]", "[?!@]"])
+    func aFilterKeepingElementsAsTheyAreGivesWhatABuildingFilterGives(_ filter: String) throws {
+        let documents = Self.documents + [
+            "[1, 2, 3]", "[1, null, 2]", "[null, 1]", "[2, 3, null]", "[null]", #"["a", 0, false, {}, []]"#, "[3, -4, 0.5]",
+            #"[{"k": 1}, {"k": 0}, {"k": null}, {}]"#, #"[{"k": true}, {"k": "x"}]"#,
+        ]
+        try ExpressionTests.expectSameOutcomes(of: "@" + filter, as: "@" + filter + ".not_null(@)", on: documents)
+    }
+}
