@@ -206,10 +206,6 @@ private struct Scanner {
                 }
                 let comma = index
                 index &+= 1
-                if inObject, index < count, base[index] == UInt8(ascii: "\"") {
-                    try parseKey()
-                    continue parsing
-                }
                 try skipWhitespace()
                 if index < count, base[index] == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     guard text.relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
@@ -291,7 +287,7 @@ private struct Scanner {
         try parseColon()
     }
 
-    /// Parses the colon after a key, and any white space around it.
+    /// Parses the colon after a key, and any white space before it.
     @inline(__always)
     private mutating func parseColon() throws(Failure) {
         if index < count, base[index] == UInt8(ascii: ":") {
