@@ -278,7 +278,7 @@ private struct Scanner {
         }
     }
 
-    /// Parses a key, its colon and any white space after the colon.
+    /// Parses a key, any white space after it and its colon.
     @inline(__always)
     private mutating func parseKey() throws(Failure) {
         guard index < count else { throw Failure(reason: "unexpected end of input, expected a key", offset: index) }
