@@ -174,6 +174,21 @@ private struct Scanner {
             // A value is complete: close every container that ends here, or start the next value.
             while top >= 0 {
                 values &+= 1
+                // Compact objects: `,"` starts the next member, found with one load and compare.
+                if index &+ 2 <= count, inObject,
+                   UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt16.self)) == 0x222C {
+                    index &+= 1
+                    try parseString()
+                    // `:"`: a string value, parsed here rather than through the dispatch above.
+                    if index &+ 2 <= count,
+                       UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt16.self)) == 0x223A {
+                        index &+= 1
+                        try parseString()
+                        continue
+                    }
+                    try parseColon()
+                    continue parsing
+                }
                 // Compact input has the comma or bracket right here: no white space to look for.
                 var next = index < count ? base[index] : 0
                 if next != UInt8(ascii: ",") {
@@ -191,10 +206,6 @@ private struct Scanner {
                 }
                 let comma = index
                 index &+= 1
-                if inObject, index < count, base[index] == UInt8(ascii: "\"") {
-                    try parseKey()
-                    continue parsing
-                }
                 try skipWhitespace()
                 if index < count, base[index] == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     guard text.relaxed else { throw Failure(reason: "trailing comma", offset: comma) }
@@ -267,12 +278,18 @@ private struct Scanner {
         }
     }
 
-    /// Parses a key, its colon and any white space after the colon.
+    /// Parses a key, any white space after it and its colon.
     @inline(__always)
     private mutating func parseKey() throws(Failure) {
         guard index < count else { throw Failure(reason: "unexpected end of input, expected a key", offset: index) }
         guard base[index] == UInt8(ascii: "\"") else { throw text.notAKey(at: index) }
         try parseString()
+        try parseColon()
+    }
+
+    /// Parses the colon after a key, and any white space before it.
+    @inline(__always)
+    private mutating func parseColon() throws(Failure) {
         if index < count, base[index] == UInt8(ascii: ":") {
             index &+= 1
             return
