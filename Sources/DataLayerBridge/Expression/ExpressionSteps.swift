@@ -469,12 +469,17 @@ final class ArithmeticStep: ExpressionStep {
     let left: any ExpressionStep
     let right: any ExpressionStep
     let column: Int
+    /// Whether small integers are read from their strings' words
+    /// (``ExpressionArithmetic/smallIntegerResult(_:_:_:)``): known once here, where reading the
+    /// `static let` costs a `swift_once` call at every evaluation.
+    private let readsSmallIntegers: Bool
 
     init(_ operation: ExpressionNode.ArithmeticOperator, _ left: any ExpressionStep, _ right: any ExpressionStep, column: Int) {
         self.operation = operation
         self.left = left
         self.right = right
         self.column = column
+        readsSmallIntegers = ShortText.smallStringLayoutHolds
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
@@ -484,6 +489,7 @@ final class ArithmeticStep: ExpressionStep {
             throw ExpressionError(.invalidType, column: column,
                                   "\(operation.symbol) needs two numbers, got \(lhs.typeName) and \(rhs.typeName)")
         }
+        if readsSmallIntegers, let small = ExpressionArithmetic.smallIntegerResult(operation, a, b) { return small }
         return .number(try ExpressionArithmetic.apply(operation, a, b, column: column))
     }
 }
