@@ -1046,7 +1046,7 @@ final class LetStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let outer = evaluator.scopeDepth
         defer { evaluator.popScopes(to: outer) }
-        for index in bindings.indices { evaluator.pushScope(try bindings.evaluate(index, value, &evaluator)) }
+        for index in bindings.indices { try evaluator.pushScope(try bindings.evaluate(index, value, &evaluator)) }
         return try body.evaluate(value, &evaluator)
     }
 }
