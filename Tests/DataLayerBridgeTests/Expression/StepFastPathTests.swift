@@ -272,3 +272,40 @@ extension StepFastPathTests {
         #expect((try? none.get()) == nil)
     }
 }
+
+extension StepFastPathTests {
+    /// A ternary whose condition is a comparison with a literal (``ComparisonTernaryStep``) asks
+    /// the comparison whether it holds and returns a literal branch as it is: every comparator
+    /// against every kind of literal, with literal and evaluated branches, must give what the
+    /// general ternary gives, errors of the condition and of the branches included.
+    @Test func aTernaryOnAComparisonGivesWhatTheGeneralTernaryGives() throws {
+        let values: [JSONValue] = [nil, false, true, 0, 1, -2, "", "a", "pv", "caf\u{e9}", [], ["a"], [:], ["k": nil], ["k": "a"], ["k": 1]]
+        let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
+        let branches: [(any ExpressionStep, any ExpressionStep)] = [
+            (LiteralStep("yes"), LiteralStep(nil)), (LiteralStep(nil), LiteralStep("no")), (FieldStep(name: "k"), LiteralStep(["n": 1])),
+            (LiteralStep(2), CurrentStep()),
+            (UnaryStep(negate: true, CurrentStep(), column: 3), FieldStep(name: "k")),
+        ]
+        for literal in values {
+            for comparator in comparators {
+                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1)] as [any ExpressionStep] {
+                    for (then, otherwise) in branches {
+                        let condition = LiteralComparisonStep(comparator, left, literal)
+                        let fast = ComparisonTernaryStep(condition, then, otherwise)
+                        let general = TrioStep(.ternary, condition, then, otherwise)
+                        for value in values {
+                            #expect(ExpressionTests.outcome(of: fast, on: value) == ExpressionTests.outcome(of: general, on: value),
+                                    "\(value) \(comparator) \(literal)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The default mapping's ternaries on a comparison take the fused step, whichever side the literal is on.
+    @Test(arguments: ["$type == 'event' ? `null` : x", "`null` == @ ? `null` : to_string(@)", "a < `2` ? b : c"])
+    func ternariesOnAComparisonAreFused(_ source: String) throws {
+        #expect(try Expression.tree(source.replacingOccurrences(of: "$type", with: "t")).step() is ComparisonTernaryStep)
+    }
+}
