@@ -19,6 +19,8 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         let step: any ExpressionStep
         /// `root` when it is one read that needs no evaluator.
         let single: SingleRead?
+        /// The room an evaluator of `root` needs for `let` values.
+        let scopeCapacity: Int
         let referencedVariables: Set<String>
         let functionNames: Set<String>
 
@@ -27,6 +29,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
             self.root = root
             step = root.step()
             single = SingleRead(root)
+            scopeCapacity = root.scopeCapacity
             self.referencedVariables = referencedVariables
             self.functionNames = functionNames
         }
@@ -77,6 +80,8 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     var root: ExpressionNode { compiled.root }
     /// The expression when it is one read (``SingleRead``).
     var singleRead: SingleRead? { compiled.single }
+    /// The room an evaluator of the expression needs for `let` values (``ExpressionNode/scopeCapacity``).
+    var scopeCapacity: Int { compiled.scopeCapacity }
 
     /// Names of `$variables` the expression refers to (free, i.e. not bound by `let`), so a
     /// mapping can report undefined variables at load time.
@@ -122,7 +127,9 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     func evaluate(_ inputs: EvaluationInputs) throws(ExpressionError) -> JSONValue {
         if let single = compiled.single { return try single.value(inputs) }
         let step = compiled.step
-        return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(inputs.root, &evaluator) }
+        return try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: compiled.scopeCapacity) { evaluator throws(ExpressionError) in
+            try step.evaluate(inputs.root, &evaluator)
+        }
     }
 
     /// Evaluates against `value` (the document of the inputs `evaluator` borrows, passed on by

@@ -48,6 +48,52 @@ enum ExpressionArithmetic {
         return JSONNumber(uncheckedText: String(result))
     }
 
+    /// `a op b` (`+`, `-` or `*`) for integers of at most 8 bytes of text (`-1234567` included), as
+    /// ``apply(_:_:_:column:)`` gives it: list positions (`[0] + 1 + offset`, `$n + $shift`) read
+    /// from the words of their small strings, where `Int64(text)` parses through the generic
+    /// integer parser twice. `nil` when the operation or an operand is anything else, and for a
+    /// zero result, whose sign is the decimal path's to decide. Only where
+    /// ``ShortText/smallStringLayoutHolds`` (``SmallASCIILiteral/words(of:)``'s condition).
+    @inline(__always)
+    static func smallIntegerResult(_ operation: ExpressionNode.ArithmeticOperator, _ a: JSONNumber, _ b: JSONNumber) -> JSONValue? {
+        guard let x = smallInteger(a), let y = smallInteger(b) else { return nil }
+        // Magnitudes below 10^8: no sum, difference or product overflows.
+        let result: Int64
+        switch operation {
+        case .add: result = x + y
+        case .subtract: result = x - y
+        case .multiply: result = x * y
+        case .divide, .modulo, .integerDivide: return nil
+        }
+        if result > 0, result < 256 { return .position(Int(result)) }
+        return result == 0 ? nil : .number(JSONNumber(uncheckedText: String(result)))
+    }
+
+    /// The value of integer text of 1 to 8 bytes held in a small ASCII string (`7`, `-12`), read
+    /// from its first word; `nil` for any other text (a fraction, an exponent, longer text).
+    @inline(__always)
+    static func smallInteger(_ number: JSONNumber) -> Int64? {
+        guard let (low, high) = SmallASCIILiteral.words(of: number.text) else { return nil }
+        // A small string's length is the low nibble of its last byte.
+        var length = Int(truncatingIfNeeded: (high >> 56) & 0x0F)
+        guard length <= 8 else { return nil }
+        var bytes = low
+        let negative = bytes & 0xFF == UInt64(UInt8(ascii: "-"))
+        if negative {
+            bytes >>= 8
+            length -= 1
+        }
+        guard length > 0 else { return nil }
+        var value: Int64 = 0
+        for _ in 0..<length {
+            let digit = (bytes & 0xFF) &- UInt64(UInt8(ascii: "0"))
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+            bytes >>= 8
+        }
+        return negative ? -value : value
+    }
+
     /// How many significant digits the exact result spans, where that can outgrow the operands;
     /// `nil` when it cannot (zero operands, `/` which rounds by design, `%`).
     private static func exactDigits(_ operation: ExpressionNode.ArithmeticOperator, _ x: ExactDecimal, _ y: ExactDecimal) -> Int? {

@@ -15,26 +15,55 @@ struct EvaluationInputs {
 /// Values are passed by reference-counted sharing, never deep-copied; field lookup reads the
 /// object in place. The inputs are borrowed, not copied: copying them retained and released the
 /// document, both halves of the variables and the deferred variable on every evaluation.
-struct ExpressionEvaluator {
-    /// Lent by ``withEvaluator(_:_:)`` (or the caller of ``init(borrowing:)``) for as long as the
-    /// evaluator exists.
+///
+/// Not copyable: the `let` values live in a buffer lent by whoever made the evaluator
+/// (``withEvaluator(_:scopeCapacity:_:)``, ``withEvaluator(borrowing:scopeCapacity:_:)``), which a
+/// copy would share.
+struct ExpressionEvaluator: ~Copyable {
+    /// Lent by ``withEvaluator(_:scopeCapacity:_:)`` (or the caller of
+    /// ``withEvaluator(borrowing:scopeCapacity:_:)``) for as long as the evaluator exists.
     private let inputs: UnsafePointer<EvaluationInputs>
-    /// `let` values, innermost last; ``ExpressionNode/local(_:)`` reads them by position.
-    private var scopes: [JSONValue] = []
+    /// `let` values, innermost last, in the first ``scopeDepth`` places (the rest uninitialised);
+    /// ``ExpressionNode/local(_:)`` reads them by position. Room for as many as the expressions
+    /// evaluated can push at once (``ExpressionNode/scopeCapacity``), on the stack of the call that
+    /// lent it: an array of them cost an allocation per evaluation, and a uniqueness check and a
+    /// capacity check at every push and pop.
+    private let scopes: UnsafeMutableBufferPointer<JSONValue>
+    /// How many `let` values are pushed.
+    private(set) var scopeDepth = 0
 
-    /// An evaluator that reads `inputs`, which its caller keeps alive and in place for as long as
-    /// the evaluator exists. What it reads may change between two evaluations (a rule binds each
-    /// `let` before the next one reads it), never during one.
-    init(borrowing inputs: UnsafePointer<EvaluationInputs>) { self.inputs = inputs }
+    private init(borrowing inputs: UnsafePointer<EvaluationInputs>, scopes: UnsafeMutableBufferPointer<JSONValue>) {
+        self.inputs = inputs
+        self.scopes = scopes
+    }
 
-    /// `body`'s result with an evaluator that borrows `inputs`; the evaluator cannot outlive the call.
+    /// `body`'s result with an evaluator that reads `inputs`, which its caller keeps alive and in
+    /// place during the call, with room for `scopeCapacity` `let` values. What it reads may change
+    /// between two evaluations (a rule binds each `let` before the next one reads it), never during one.
+    static func withEvaluator<Result>(
+        borrowing inputs: UnsafePointer<EvaluationInputs>, scopeCapacity: Int, _ body: (inout ExpressionEvaluator) -> Result
+    ) -> Result {
+        func run(_ scopes: UnsafeMutableBufferPointer<JSONValue>) -> Result {
+            var evaluator = ExpressionEvaluator(borrowing: inputs, scopes: scopes)
+            let result = body(&evaluator)
+            // Values a body left pushed (it failed inside a `let`, or pushed by hand) are dropped here.
+            evaluator.popScopes(to: 0)
+            return result
+        }
+        if scopeCapacity <= 0 { return run(UnsafeMutableBufferPointer(start: nil, count: 0)) }
+        return withUnsafeTemporaryAllocation(of: JSONValue.self, capacity: scopeCapacity, run)
+    }
+
+    /// `body`'s result with an evaluator that borrows `inputs`, with room for `scopeCapacity`
+    /// `let` values; the evaluator cannot outlive the call.
     static func withEvaluator(
-        _ inputs: EvaluationInputs, _ body: (inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
+        _ inputs: EvaluationInputs, scopeCapacity: Int, _ body: (inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
     ) throws(ExpressionError) -> JSONValue {
-        // The closure returns a Result: a closure with typed throws here crashes swiftc 6.3.1.
+        // The closures return a Result: a closure with typed throws here crashes swiftc 6.3.1.
         try withUnsafePointer(to: inputs) { pointer in
-            var evaluator = ExpressionEvaluator(borrowing: pointer)
-            return Result { () throws(ExpressionError) in try body(&evaluator) }
+            withEvaluator(borrowing: pointer, scopeCapacity: scopeCapacity) { evaluator in
+                Result { () throws(ExpressionError) in try body(&evaluator) }
+            }
         }.get()
     }
 
@@ -63,38 +92,44 @@ struct ExpressionEvaluator {
 
     /// The `let` value at `slot` of the scope stack.
     func local(_ slot: Int) throws(ExpressionError) -> JSONValue {
-        guard slot < scopes.count else { throw Self.outsideScope }
+        guard slot >= 0, slot < scopeDepth else { throw Self.outsideScope }
         return scopes[slot]
     }
 
     /// The member `name` of the `let` value at `slot`, read in place (``ExpressionStep/member(_:_:_:)``).
     func member(_ name: MemberName, ofLocal slot: Int) throws(ExpressionError) -> JSONValue? {
-        guard slot < scopes.count else { throw Self.outsideScope }
-        return scopes.withUnsafeBufferPointer { buffer in JSONValue.member(name, of: buffer[slot]) }
+        guard slot >= 0, slot < scopeDepth else { throw Self.outsideScope }
+        return JSONValue.member(name, of: scopes[slot])
     }
 
     /// Whether the `let` value at `slot` is null, looked at in place (``ExpressionStep/isNull(_:_:)``).
     func isNull(local slot: Int) throws(ExpressionError) -> Bool {
-        guard slot < scopes.count else { throw Self.outsideScope }
-        return scopes.withUnsafeBufferPointer { buffer in buffer[slot].isNull }
+        guard slot >= 0, slot < scopeDepth else { throw Self.outsideScope }
+        return scopes[slot].isNull
     }
 
     /// A `let` value read where its `let` has not pushed it: positions come from the static
     /// nesting of `let`s, which evaluation follows, so this is a compiler fault, reported, not trapped.
     private static var outsideScope: ExpressionError { ExpressionError(.undefinedVariable, "a let binding was read outside its scope") }
 
-    var scopeDepth: Int { scopes.count }
-
-    mutating func pushScope(_ value: JSONValue) {
-        // Room for a few `let`s at once: growing one slot at a time reallocated at the second.
-        if scopes.capacity == 0 { scopes.reserveCapacity(4) }
-        scopes.append(value)
+    /// Pushes a `let` value. The room is the static nesting's (``ExpressionNode/scopeCapacity``),
+    /// so running out of it is a compiler fault too, reported, not a write past the buffer.
+    mutating func pushScope(_ value: JSONValue) throws(ExpressionError) {
+        guard scopeDepth < scopes.count, let base = scopes.baseAddress else {
+            throw ExpressionError(.limitExceeded, "a let binding has no room on the scope stack")
+        }
+        (base + scopeDepth).initialize(to: value)
+        scopeDepth += 1
     }
 
     /// Drops the `let` values above `depth`: a `let` leaving its body.
     mutating func popScopes(to depth: Int) {
-        // A `let` pops one or two values: `removeLast` each costs a fraction of `removeSubrange`'s general path.
-        while scopes.count > depth { scopes.removeLast() }
+        guard let base = scopes.baseAddress else { return }
+        while scopeDepth > depth {
+            scopeDepth -= 1
+            // Moved out and dropped: freed by `JSONValue`'s own code, not a generic witness.
+            _ = (base + scopeDepth).move()
+        }
     }
 
     /// `name` of `value`: null unless `value` is an object with that member.

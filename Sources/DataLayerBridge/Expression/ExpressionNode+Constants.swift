@@ -21,7 +21,7 @@ extension ExpressionNode {
             guard node.hasConstantInputs else { return node }
             let step = node.step()
             let inputs = EvaluationInputs(root: .null, globals: ExpressionVariables(), deferred: nil)
-            guard let value = try? ExpressionEvaluator.withEvaluator(inputs, { evaluator throws(ExpressionError) in try step.evaluate(.null, &evaluator) }) else {
+            guard let value = try? ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: node.scopeCapacity, { evaluator throws(ExpressionError) in try step.evaluate(.null, &evaluator) }) else {
                 return node
             }
             return .literal(value)

@@ -215,6 +215,20 @@ extension ExpressionNode {
         }
     }
 
+    /// The most `let` values an evaluation of the tree holds on the scope stack at once: a `let`
+    /// holds its bindings while its body runs, and the ones before each binding while that runs.
+    /// What an evaluator of the tree is given room for.
+    var scopeCapacity: Int {
+        guard case .letExpression(let bindings, let body) = self else {
+            var most = 0
+            forEachChild { most = Swift.max(most, $0.scopeCapacity) }
+            return most
+        }
+        var most = bindings.count + body.scopeCapacity
+        for (index, binding) in bindings.enumerated() { most = Swift.max(most, index + binding.value.scopeCapacity) }
+        return most
+    }
+
     /// Names of the functions called anywhere in the tree.
     func functionNames() -> Set<String> {
         var names = Set<String>()

@@ -149,7 +149,10 @@ extension ExpressionNode {
             return FunctionStep(function, arguments.map { $0.step() }, column: column)
         case .expressionReference(let inner): return ReferenceStep(inner.step())
         case .letExpression(let bindings, let body): return LetStep(bindings.map { $0.value.step() }, body.step())
-        case .ternary(let condition, let then, let otherwise): return TrioStep(.ternary, condition.step(), then.step(), otherwise.step())
+        case .ternary(let condition, let then, let otherwise):
+            let test = condition.step()
+            if let comparison = test as? LiteralComparisonStep { return ComparisonTernaryStep(comparison, then.step(), otherwise.step()) }
+            return TrioStep(.ternary, test, then.step(), otherwise.step())
         }
     }
 }
@@ -460,17 +463,57 @@ final class LiteralComparisonStep: ExpressionStep {
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        // An ordering of anything but numbers is null, not false.
+        if case .none = equality { return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal) }
+        return .bool(try holds(value, &evaluator))
+    }
+
+    /// Whether the comparison's value is truthy: what a ternary reads of its condition
+    /// (``ComparisonTernaryStep``), without making the value.
+    @inline(__always)
+    func holds(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
         switch equality {
-        case .null: return .bool(try left.isNull(value, &evaluator) == (comparator == .equal))
+        case .null: return try left.isNull(value, &evaluator) == (comparator == .equal)
         case .text(let text, let small):
             // A string is the text or not; anything else is not.
-            guard case .string(let string) = try left.evaluate(value, &evaluator) else { return .bool(comparator != .equal) }
+            guard case .string(let string) = try left.evaluate(value, &evaluator) else { return comparator != .equal }
             let equal = SmallASCIILiteral.words(of: string).map(small.matches) ?? (string == text)
-            return .bool(equal == (comparator == .equal))
-        case .value: return .bool((try left.evaluate(value, &evaluator) == literal) == (comparator == .equal))
-        case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal)
+            return equal == (comparator == .equal)
+        case .value: return (try left.evaluate(value, &evaluator) == literal) == (comparator == .equal)
+        case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal).isTruthy
         }
+    }
+}
+
+/// `left == literal ? then : otherwise` (any comparison with a literal as the condition: which
+/// event, which list, `$n == null`): the condition answered by the comparison as a `Bool`, without
+/// making its value and testing that value's truthiness through another step, and a literal
+/// branch (`null`, `'pv'`) returned without a step of its own. The same values and errors as the
+/// ternary.
+final class ComparisonTernaryStep: ExpressionStep {
+    let condition: LiteralComparisonStep
+    let then: any ExpressionStep
+    let otherwise: any ExpressionStep
+    /// Each branch's value when it is a literal.
+    private let thenLiteral: JSONValue?
+    private let otherwiseLiteral: JSONValue?
+
+    init(_ condition: LiteralComparisonStep, _ then: any ExpressionStep, _ otherwise: any ExpressionStep) {
+        self.condition = condition
+        self.then = then
+        self.otherwise = otherwise
+        thenLiteral = (then as? LiteralStep)?.literal
+        otherwiseLiteral = (otherwise as? LiteralStep)?.literal
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if try condition.holds(value, &evaluator) {
+            if let thenLiteral { return thenLiteral }
+            return try then.evaluate(value, &evaluator)
+        }
+        if let otherwiseLiteral { return otherwiseLiteral }
+        return try otherwise.evaluate(value, &evaluator)
     }
 }
 
@@ -480,12 +523,17 @@ final class ArithmeticStep: ExpressionStep {
     let left: any ExpressionStep
     let right: any ExpressionStep
     let column: Int
+    /// Whether small integers are read from their strings' words
+    /// (``ExpressionArithmetic/smallIntegerResult(_:_:_:)``): known once here, where reading the
+    /// `static let` costs a `swift_once` call at every evaluation.
+    private let readsSmallIntegers: Bool
 
     init(_ operation: ExpressionNode.ArithmeticOperator, _ left: any ExpressionStep, _ right: any ExpressionStep, column: Int) {
         self.operation = operation
         self.left = left
         self.right = right
         self.column = column
+        readsSmallIntegers = ShortText.smallStringLayoutHolds
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
@@ -495,6 +543,7 @@ final class ArithmeticStep: ExpressionStep {
             throw ExpressionError(.invalidType, column: column,
                                   "\(operation.symbol) needs two numbers, got \(lhs.typeName) and \(rhs.typeName)")
         }
+        if readsSmallIntegers, let small = ExpressionArithmetic.smallIntegerResult(operation, a, b) { return small }
         return .number(try ExpressionArithmetic.apply(operation, a, b, column: column))
     }
 }
@@ -1130,7 +1179,7 @@ final class LetStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let outer = evaluator.scopeDepth
         defer { evaluator.popScopes(to: outer) }
-        for index in bindings.indices { evaluator.pushScope(try bindings.evaluate(index, value, &evaluator)) }
+        for index in bindings.indices { try evaluator.pushScope(try bindings.evaluate(index, value, &evaluator)) }
         return try body.evaluate(value, &evaluator)
     }
 }

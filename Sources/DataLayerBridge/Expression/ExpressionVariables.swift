@@ -51,7 +51,7 @@ public struct ExpressionVariables: @unchecked Sendable {
 
     /// Binds the value in `slot` of the layout these variables were made with: what a rule's
     /// `let`s, placed in that layout when the mapping compiled, do without comparing names.
-    mutating func set(_ value: JSONValue?, layoutSlot slot: Int) {
+    mutating func set(_ value: consuming JSONValue?, layoutSlot slot: Int) {
         // The one path that trusts its slot: checked, as an `Array`'s index was, so that a slot
         // from another layout stops the program instead of writing past the buffer.
         precondition(slot >= 0 && slot < slots.count, "variable slot out of range")

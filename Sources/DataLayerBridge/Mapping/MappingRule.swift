@@ -57,6 +57,8 @@ final class MappingRule: Sendable {
     /// `bindings` read without reference counting (``StepArray``'s reason): iterating the array
     /// retained and released every binding of every push.
     private let unretainedBindings: [Unmanaged<Binding>]
+    /// The room the evaluator of the bindings needs for `let` values: the most any of them does.
+    private let scopeCapacity: Int
     let skipIf: SkipCondition?
     let remember: RememberSpec?
     let action: Action
@@ -68,6 +70,7 @@ final class MappingRule: Sendable {
         self.matchLocation = matchLocation
         self.bindings = bindings
         unretainedBindings = bindings.map(Unmanaged.passUnretained)
+        scopeCapacity = bindings.map(\.expression.scopeCapacity).max() ?? 0
         self.skipIf = skipIf
         self.remember = remember
         self.action = action
@@ -85,20 +88,21 @@ final class MappingRule: Sendable {
     /// `document` is the inputs' own, lent once for every binding.
     private func bind(_ inputs: inout EvaluationInputs, document: JSONValue) -> MappingRuntimeError? {
         withUnsafeMutablePointer(to: &inputs) { inputs in
-            var evaluator = ExpressionEvaluator(borrowing: inputs)
-            for binding in unretainedBindings {
-                let failure = binding._withUnsafeGuaranteedRef { binding -> MappingRuntimeError? in
-                    do throws(ExpressionError) {
-                        let value = try binding.expression.evaluate(document, &evaluator)
-                        inputs.pointee.globals.set(value, layoutSlot: binding.slot)
-                        return nil
-                    } catch {
-                        return MappingRuntimeError(error, at: binding.location, in: "let")
+            ExpressionEvaluator.withEvaluator(borrowing: inputs, scopeCapacity: scopeCapacity) { evaluator in
+                for binding in unretainedBindings {
+                    let failure = binding._withUnsafeGuaranteedRef { binding -> MappingRuntimeError? in
+                        do throws(ExpressionError) {
+                            let value = try binding.expression.evaluate(document, &evaluator)
+                            inputs.pointee.globals.set(value, layoutSlot: binding.slot)
+                            return nil
+                        } catch {
+                            return MappingRuntimeError(error, at: binding.location, in: "let")
+                        }
                     }
+                    if let failure { return failure }
                 }
-                if let failure { return failure }
+                return nil
             }
-            return nil
         }
     }
 

@@ -336,11 +336,14 @@ struct ExpressionTests {
         #expect(!(try Expression.tree("`\(table)`[?\(large)]").step() is UnrolledFilterStep))
     }
 
-    /// `step`'s value against `document` as compact JSON, or its error.
+    /// `step`'s value against `document` as compact JSON, or its error. The steps compared hold
+    /// at most a `let` or two: an evaluator with room for four `let` values runs them all.
     static func outcome(of step: any ExpressionStep, on document: JSONValue) -> String {
         let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
         do {
-            return try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in try step.evaluate(document, &evaluator) }.description
+            return try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: 4) { evaluator throws(ExpressionError) in
+                try step.evaluate(document, &evaluator)
+            }.description
         } catch {
             return "error: \(error)"
         }

@@ -50,6 +50,55 @@ struct NumberFastPathTests {
         }
     }
 
+    /// An arithmetic step reads integers of up to 8 bytes of text from their small strings' words:
+    /// its value must be the text ``ExpressionArithmetic/apply(_:_:_:column:)`` gives, for every
+    /// operator, both signs, zero, the 8-byte bound either side, and numbers it leaves alone.
+    @Test func smallIntegerArithmeticIsTheGeneralArithmetic() throws {
+        let texts = [
+            "0", "-0", "1", "-1", "7", "-7", "12", "-12", "255", "256", "-255", "99999999", "-9999999", "12345678", "-1234567",
+            "123456789", "-12345678", "100000000", "0.5", "1.0", "-2.50", "1e2", "1E-2", "9223372036854775807",
+        ]
+        let numbers = texts.map { JSONNumber(text: $0)! } + (-40...300).map(JSONNumber.init)
+        let operators: [(ExpressionNode.ArithmeticOperator, String)] = [
+            (.add, "+"), (.subtract, "-"), (.multiply, "*"), (.divide, "/"), (.modulo, "%"), (.integerDivide, "//"),
+        ]
+        var fast = 0
+        for (operation, symbol) in operators {
+            let expression = try Expression("$a \(symbol) $b")
+            for a in numbers {
+                for b in numbers.prefix(40) + numbers.suffix(20) {
+                    let variables = ExpressionVariables(["a": .number(a), "b": .number(b)])
+                    let general = Result { () throws(ExpressionError) in try ExpressionArithmetic.apply(operation, a, b, column: 1) }
+                    let stepped = Result { () throws(ExpressionError) in try expression.evaluate(.null, variables: variables) }
+                    switch (general, stepped) {
+                    case (.success(let number), .success(.number(let result))):
+                        #expect(result.text == number.text, "\(a.text) \(symbol) \(b.text)")
+                    case (.failure(let error), .failure(let failure)):
+                        #expect(error.kind == failure.kind && error.reason == failure.reason, "\(a.text) \(symbol) \(b.text)")
+                    default:
+                        Issue.record("\(a.text) \(symbol) \(b.text): \(general) against \(stepped)")
+                    }
+                    if let small = ExpressionArithmetic.smallIntegerResult(operation, a, b) {
+                        fast += 1
+                        #expect(small.numberValue?.text == (try? general.get())?.text, "\(a.text) \(symbol) \(b.text)")
+                    }
+                }
+            }
+        }
+        // The step takes the fast path for most of these pairs.
+        #expect(fast > 40_000)
+    }
+
+    @Test func smallIntegersAreWhatInt64Reads() {
+        let texts = Self.numbers.map(\.text) + ["0", "-0", "5", "-5", "42", "99999999", "-9999999", "100000000", "-12345678", "1e5", "0.0"]
+        for text in texts {
+            let number = JSONNumber(text: text)!
+            let read = ExpressionArithmetic.smallInteger(number)
+            // Read whenever the text is at most 8 bytes of integer; then it is Int64's value.
+            #expect(read == (text.utf8.count <= 8 ? Int64(text) : nil), "\(text)")
+        }
+    }
+
     @Test func floorAndCeilingGiveTheTextOfExactRounding() {
         for number in Self.numbers {
             #expect(ExpressionArithmetic.floor(number).text == number.decimalValue.rounded(scale: 0, rule: .down).jsonNumber.text

@@ -32,11 +32,11 @@ struct StepFastPathTests {
     /// The reads above take the fast path at all: `[n]`, `$x` and `@` answer for their member.
     @Test func membersOfElementsLocalsAndTheCurrentNodeAreReadInPlace() throws {
         let inputs = EvaluationInputs(root: [["k": 1], ["k": 2]], globals: ExpressionVariables())
-        let read = try ExpressionEvaluator.withEvaluator(inputs) { evaluator throws(ExpressionError) in
+        let read = try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: 1) { evaluator throws(ExpressionError) in
             let name = MemberName("k")
             let second = try IndexStep(position: -1).member(name, inputs.root, &evaluator)
             let current = try CurrentStep().member(name, ["k": 3], &evaluator)
-            evaluator.pushScope(["k": 4, "j": 5])
+            try evaluator.pushScope(["k": 4, "j": 5])
             let local = try LocalStep(slot: 0).member(name, .null, &evaluator)
             let outside = Result { () throws(ExpressionError) in try LocalStep(slot: 1).member(name, .null, &evaluator) }
             let notObject = try IndexStep(position: 0).member(name, [1], &evaluator)
@@ -211,7 +211,7 @@ extension StepFastPathTests {
         #expect(keys.allSatisfy { ShortText(smallStringOf: $0) != nil } == !keys.contains("sixteen-bytes-xx"), "\(keys)")
         for document in [["k": "v"], ["k": [1, nil]], [:], nil] as [JSONValue] {
             #expect(ExpressionTests.outcome(of: fast, on: document) == ExpressionTests.outcome(of: general, on: document), "\(keys) \(document)")
-            let built = try ExpressionEvaluator.withEvaluator(EvaluationInputs(root: document, globals: ExpressionVariables())) { evaluator throws(ExpressionError) in
+            let built = try ExpressionEvaluator.withEvaluator(EvaluationInputs(root: document, globals: ExpressionVariables()), scopeCapacity: 0) { evaluator throws(ExpressionError) in
                 try fast.evaluate(document, &evaluator)
             }
             // Byte for byte: `==` on strings would let a differently normalised key pass.
@@ -233,5 +233,94 @@ extension StepFastPathTests {
             #"[{"k": 1}, {"k": 0}, {"k": null}, {}]"#, #"[{"k": true}, {"k": "x"}]"#,
         ]
         try ExpressionTests.expectSameOutcomes(of: "@" + filter, as: "@" + filter + ".not_null(@)", on: documents)
+    }
+}
+
+extension StepFastPathTests {
+    /// An evaluator has room for exactly the `let` values its tree holds at once: a `let`'s
+    /// bindings while its body runs, the bindings before each one while that one runs.
+    @Test(arguments: [
+        ("a.b", 0), ("let $a = `1` in $a", 1), ("let $a = `1`, $b = `2` in [$a, $b]", 2),
+        ("let $a = (let $x = `1`, $y = `2`, $z = `3` in [$x, $y, $z]) in $a", 3),
+        ("let $a = `1`, $b = (let $x = `1`, $y = `2`, $z = `3` in [$x, $y, $z]) in [$a, $b]", 4),
+        ("let $a = `1` in let $b = `2` in let $c = `3` in [$a, $b, $c]", 3),
+        ("[let $a = `1` in $a, let $b = `2`, $c = `3` in $c]", 2),
+        ("map(&(let $q = @, $r = @ in [$q, $r]), `[1, 2]`)", 2),
+        ("let $a = `1`, $b = `2` in map(&(let $q = [$a, $b, @] in $q), `[3]`)", 3),
+    ])
+    func theScopeStackHasRoomForTheDeepestNesting(_ source: String, _ capacity: Int) throws {
+        let tree = try ExpressionParser.parse(source).resolvingLocals(in: [:], depth: 0)
+        #expect(tree.scopeCapacity == capacity, "\(source)")
+        #expect(try Expression(source).scopeCapacity == capacity, "\(source)")
+    }
+
+    /// Nested `let`s evaluate to what they bind, at every depth: an evaluator given less room than
+    /// its expression needs would fail here instead of giving the value.
+    @Test func nestedLetsGiveTheirValues() throws {
+        let cases: [(String, JSONValue)] = [
+            ("let $a = `1`, $b = (let $x = `2`, $y = `3`, $z = `4` in [$x, $y, $z]) in [$a, $b]", [1, [2, 3, 4]]),
+            ("let $a = `1` in let $b = `2` in let $c = `3` in [$a, $b, $c]", [1, 2, 3]),
+            ("let $a = k, $b = `2` in map(&(let $q = [$a, $b, @] in $q), `[3, 4]`)", [["v", 2, 3], ["v", 2, 4]]),
+            ("[let $a = k in $a, let $b = `2`, $c = `3` in [$b, $c]]", ["v", [2, 3]]),
+        ]
+        for (source, expected) in cases {
+            #expect(try Expression(source).evaluate(["k": "v"]) == expected, "\(source)")
+        }
+    }
+
+    /// A push past the room given is an error, not a write past the buffer; values left pushed
+    /// are dropped when the evaluator ends.
+    @Test func aPushPastTheRoomGivenFails() throws {
+        let inputs = EvaluationInputs(root: nil, globals: ExpressionVariables())
+        let pushed = try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: 1) { evaluator throws(ExpressionError) in
+            try evaluator.pushScope(["k": 1])
+            let second = Result { () throws(ExpressionError) in try evaluator.pushScope(2) }
+            return [.number(JSONNumber(evaluator.scopeDepth)), (try? second.get()) == nil ? "fails" : "pushed", try evaluator.local(0)]
+        }
+        #expect(pushed == [1, "fails", ["k": 1]])
+        let none = Result { () throws(ExpressionError) in
+            try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: 0) { evaluator throws(ExpressionError) in
+                try evaluator.pushScope(1)
+                return .null
+            }
+        }
+        #expect((try? none.get()) == nil)
+    }
+}
+
+extension StepFastPathTests {
+    /// A ternary whose condition is a comparison with a literal (``ComparisonTernaryStep``) asks
+    /// the comparison whether it holds and returns a literal branch as it is: every comparator
+    /// against every kind of literal, with literal and evaluated branches, must give what the
+    /// general ternary gives, errors of the condition and of the branches included.
+    @Test func aTernaryOnAComparisonGivesWhatTheGeneralTernaryGives() throws {
+        let values: [JSONValue] = [nil, false, true, 0, 1, -2, "", "a", "pv", "caf\u{e9}", [], ["a"], [:], ["k": nil], ["k": "a"], ["k": 1]]
+        let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
+        let branches: [(any ExpressionStep, any ExpressionStep)] = [
+            (LiteralStep("yes"), LiteralStep(nil)), (LiteralStep(nil), LiteralStep("no")), (FieldStep(name: "k"), LiteralStep(["n": 1])),
+            (LiteralStep(2), CurrentStep()),
+            (UnaryStep(negate: true, CurrentStep(), column: 3), FieldStep(name: "k")),
+        ]
+        for literal in values {
+            for comparator in comparators {
+                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1)] as [any ExpressionStep] {
+                    for (then, otherwise) in branches {
+                        let condition = LiteralComparisonStep(comparator, left, literal)
+                        let fast = ComparisonTernaryStep(condition, then, otherwise)
+                        let general = TrioStep(.ternary, condition, then, otherwise)
+                        for value in values {
+                            #expect(ExpressionTests.outcome(of: fast, on: value) == ExpressionTests.outcome(of: general, on: value),
+                                    "\(value) \(comparator) \(literal)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The default mapping's ternaries on a comparison take the fused step, whichever side the literal is on.
+    @Test(arguments: ["$type == 'event' ? `null` : x", "`null` == @ ? `null` : to_string(@)", "a < `2` ? b : c"])
+    func ternariesOnAComparisonAreFused(_ source: String) throws {
+        #expect(try Expression.tree(source.replacingOccurrences(of: "$type", with: "t")).step() is ComparisonTernaryStep)
     }
 }

@@ -82,8 +82,9 @@ extension RuleBindingFastPathTests {
                 let inputs = EvaluationInputs(root: document, globals: variables, deferred: DeferredVariable("b") { "made" })
                 let alone = expressions.map { expression in outcome { () throws(ExpressionError) in try expression.evaluate(inputs) } }
                 let inTurn = withUnsafePointer(to: inputs) { pointer in
-                    var evaluator = ExpressionEvaluator(borrowing: pointer)
-                    return expressions.map { expression in outcome { () throws(ExpressionError) in try expression.evaluate(document, &evaluator) } }
+                    ExpressionEvaluator.withEvaluator(borrowing: pointer, scopeCapacity: expressions.map(\.scopeCapacity).max() ?? 0) { evaluator in
+                        expressions.map { expression in outcome { () throws(ExpressionError) in try expression.evaluate(document, &evaluator) } }
+                    }
                 }
                 #expect(inTurn == alone, "\(document)")
                 undefined.formUnion(alone.filter { $0.contains("undefined variable") })
