@@ -161,10 +161,15 @@ struct ShortText: Equatable {
             let tail = UInt64(utf8.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
             low = head | (tail >> UInt64(8 * (8 - length))) << 32
             high = 0
+        case 1..<4:
+            // The first, middle and last byte, which overlap below 3 bytes: no loop.
+            let middle = length &>> 1
+            low = UInt64(utf8.load(as: UInt8.self))
+                | UInt64(utf8.load(fromByteOffset: middle, as: UInt8.self)) &<< UInt64(8 &* middle)
+                | UInt64(utf8.load(fromByteOffset: length &- 1, as: UInt8.self)) &<< UInt64(8 &* (length &- 1))
+            high = 0
         default:
-            var bytes: UInt64 = 0
-            for index in 0..<length { bytes |= UInt64(utf8[index]) << UInt64(8 * index) }
-            low = bytes
+            low = 0
             high = 0
         }
     }
