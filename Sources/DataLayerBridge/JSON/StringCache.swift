@@ -42,10 +42,11 @@ struct StringCache: @unchecked Sendable {
     }
 
     private let enabled: Bool
-    /// Whether strings of up to 15 bytes are made from their words (``ShortText/smallString``),
-    /// with a table or without: read once per cache rather than from the static at every string,
-    /// whose every read would cost a `swift_once`.
-    private let makesSmallStrings = ShortText.smallStringLayoutHolds
+    /// ``ShortText/maxLength`` where strings of up to 15 bytes are made from their words
+    /// (``ShortText/smallString``), with a table or without, and 0 where they cannot be: one
+    /// comparison with a string's length decides both. Read once per cache rather than from the
+    /// static at every string, whose every read would cost a `swift_once`.
+    private let smallStringLimit = ShortText.smallStringLayoutHolds ? ShortText.maxLength : 0
     /// Allocated on first use (48 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
@@ -65,7 +66,7 @@ struct StringCache: @unchecked Sendable {
     /// text (no allocation, no lookup, no retain), inlined into the caller; the rest costs a call.
     @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
-        if utf8.count < ShortText.maxLength, makesSmallStrings { return ShortText(unchecked: utf8).smallString }
+        if utf8.count < smallStringLimit { return ShortText(unchecked: utf8).smallString }
         return otherString(utf8)
     }
 
