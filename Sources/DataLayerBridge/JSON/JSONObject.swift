@@ -39,6 +39,14 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
         @inline(__always)
         func hasKey(_ name: MemberName) -> Bool {
             guard keyLength == name.storedLength else { return false }
+            if let nameBits = name.smallASCIIBits {
+                // Two small ASCII strings are equal exactly when their bits are: decided here
+                // rather than by String's comparison, which calls into the runtime whenever the
+                // bits differ (`item_list_id` beside `item_variant`, `price` beside `index`).
+                let keyBits = unsafeBitCast(key, to: (UInt64, UInt64).self)
+                if keyBits == nameBits { return true }
+                if ShortText.isSmallASCII(bits: keyBits) { return false }
+            }
             // A clamped length says only that both are long: the exact lengths must still agree.
             return (name.storedLength != .max || key.utf8.count == name.length) && key == name.string
         }
@@ -203,11 +211,16 @@ struct MemberName: Sendable, Hashable {
     let length: Int
     /// `length` as ``JSONObject/Member`` stores it.
     let storedLength: UInt32
+    /// `string`'s bits when it is a small ASCII string (and ``ShortText/smallStringLayoutHolds``),
+    /// which a key's bits are compared with; `nil` otherwise.
+    let smallASCIIBits: (UInt64, UInt64)?
 
     init(_ string: String) {
         self.string = string
         length = string.utf8.count
         storedLength = JSONObject.Member.storedLength(length)
+        let bits = unsafeBitCast(string, to: (UInt64, UInt64).self)
+        smallASCIIBits = length < ShortText.maxLength && ShortText.isSmallASCII(bits: bits) && ShortText.smallStringLayoutHolds ? bits : nil
     }
 
     static func == (lhs: MemberName, rhs: MemberName) -> Bool {

@@ -131,7 +131,9 @@ public struct JSONTape: @unchecked Sendable {
     @inline(__always)
     public func rawText(_ node: Int) -> UnsafeRawBufferPointer {
         let entry = nodes[node]
-        return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start) + Int(entry.length)])
+        // The parser makes tapes of non-empty bytes only: no empty buffer without a base address
+        // to allow for at every string materialised.
+        return UnsafeRawBufferPointer(start: bytes.baseAddress.unsafelyUnwrapped + Int(entry.start), count: Int(entry.length))
     }
 
     /// `true` when the container's source text is already its compact form.

@@ -42,10 +42,11 @@ struct StringCache: @unchecked Sendable {
     }
 
     private let enabled: Bool
-    /// Whether strings of up to 15 bytes are made from their words (``ShortText/smallString``),
-    /// with a table or without: read once per cache rather than from the static at every string,
-    /// whose every read would cost a `swift_once`.
-    private let makesSmallStrings = ShortText.smallStringLayoutHolds
+    /// ``ShortText/maxLength`` where strings of up to 15 bytes are made from their words
+    /// (``ShortText/smallString``), with a table or without, and 0 where they cannot be: one
+    /// comparison with a string's length decides both. Read once per cache rather than from the
+    /// static at every string, whose every read would cost a `swift_once`.
+    private let smallStringLimit = ShortText.smallStringLayoutHolds ? ShortText.maxLength : 0
     /// Allocated on first use (48 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
@@ -65,7 +66,7 @@ struct StringCache: @unchecked Sendable {
     /// text (no allocation, no lookup, no retain), inlined into the caller; the rest costs a call.
     @inline(__always)
     mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
-        if utf8.count < ShortText.maxLength, makesSmallStrings { return ShortText(unchecked: utf8).smallString }
+        if utf8.count < smallStringLimit { return ShortText(unchecked: utf8).smallString }
         return otherString(utf8)
     }
 
@@ -161,10 +162,15 @@ struct ShortText: Equatable {
             let tail = UInt64(utf8.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
             low = head | (tail >> UInt64(8 * (8 - length))) << 32
             high = 0
+        case 1..<4:
+            // The first, middle and last byte, which overlap below 3 bytes: no loop.
+            let middle = length &>> 1
+            low = UInt64(utf8.load(as: UInt8.self))
+                | UInt64(utf8.load(fromByteOffset: middle, as: UInt8.self)) &<< UInt64(8 &* middle)
+                | UInt64(utf8.load(fromByteOffset: length &- 1, as: UInt8.self)) &<< UInt64(8 &* (length &- 1))
+            high = 0
         default:
-            var bytes: UInt64 = 0
-            for index in 0..<length { bytes |= UInt64(utf8[index]) << UInt64(8 * index) }
-            low = bytes
+            low = 0
             high = 0
         }
     }
@@ -187,6 +193,12 @@ struct ShortText: Equatable {
         let discriminator: UInt64 = isASCII ? 0xE0 : 0xA0
         return (low, high | (discriminator | UInt64(truncatingIfNeeded: length)) << 56)
     }
+
+    /// Whether `bits`, a string's, are those of a small ASCII string, by the discriminator that
+    /// ``smallStringBits`` writes (the top nibble: immortal, ASCII, small; no other string has all
+    /// three). Only where ``smallStringLayoutHolds``.
+    @inline(__always)
+    static func isSmallASCII(bits: (UInt64, UInt64)) -> Bool { bits.1 >> 60 == 0xE }
 
     /// The string of this text, which must be valid UTF-8 of at most 15 bytes, made from its words:
     /// what the stdlib would make after copying and validating the bytes again. Only where

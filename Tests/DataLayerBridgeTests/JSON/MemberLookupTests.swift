@@ -97,6 +97,37 @@ struct MemberLookupTests {
         }
     }
 
+    /// Keys of up to 15 ASCII bytes are told apart by their small strings' bits, the rest by
+    /// String's comparison: a key or needle held in a large string (as text written into a bigger
+    /// buffer is) must still match its small twin, and keys of one length that differ anywhere
+    /// must not match, for every way of looking up.
+    @Test func shortKeysMatchWhateverTheirStorage() {
+        let texts = ["", "a", "b", "price", "index", "item_list_id", "item_variant", "item_category2", "item_category3",
+                     "fifteen_bytes_x", "fifteen_bytes_y", "caf\u{E9}", "cafe\u{301}"]
+        func large(_ text: String) -> String {
+            String(unsafeUninitializedCapacity: 64) { buffer in
+                _ = buffer.initialize(from: text.utf8)
+                return text.utf8.count
+            }
+        }
+        // The copies really are large: otherwise the comparison they stand for goes untested.
+        #expect(!ShortText.isSmallASCII(bits: unsafeBitCast(large("price"), to: (UInt64, UInt64).self)))
+        #expect(ShortText.isSmallASCII(bits: unsafeBitCast(String("price"), to: (UInt64, UInt64).self)))
+        for key in texts {
+            for stored in [key, large(key)] {
+                let object = JSONObject([.init(key: "before", value: 0), .init(key: stored, value: 1), .init(key: "after", value: 2)])
+                for needle in texts {
+                    let expected: JSONValue? = key.utf8.count == needle.utf8.count && key == needle ? 1 : nil
+                    for name in [needle, large(needle)] {
+                        #expect(object[name] == expected, "[\(key)] looked up as [\(needle)]")
+                        #expect(object.lastIndex(named: MemberName(name)) == (expected == nil ? nil : 1))
+                        #expect(object[MemberName(name)] == Self.reference(object.members, name))
+                    }
+                }
+            }
+        }
+    }
+
     @Test func renamingAMemberMovesItsLookup() {
         var member = JSONObject.Member(key: "K", value: 1)
         member.key = "\u{212A}elvin"
