@@ -478,7 +478,7 @@ final class LiteralComparisonStep: ExpressionStep {
         case .text(let text, let small):
             // A string is the text or not; anything else is not.
             guard case .string(let string) = try left.evaluate(value, &evaluator) else { return comparator != .equal }
-            let equal = SmallASCIILiteral.words(of: string).map(small.matches) ?? (string == text)
+            let equal = small.decides(string) ?? (string == text)
             return equal == (comparator == .equal)
         case .value: return (try left.evaluate(value, &evaluator) == literal) == (comparator == .equal)
         case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal).isTruthy
@@ -888,7 +888,7 @@ final class StringMembershipStep: ExpressionStep {
             strings.append(string)
         }
         self.strings = strings
-        let small = strings.compactMap(SmallASCIILiteral.init)
+        let small = strings.compactMap { SmallASCIILiteral($0) }
         smallStrings = small.count == strings.count ? small : nil
         let steps = arguments.map { $0.step() }
         search = steps[1]

@@ -290,6 +290,14 @@ struct SmallASCIILiteral {
         (low, high) = short.smallStringBits
     }
 
+    /// `string` itself when it is a small ASCII string, taken from its words (no bytes copied, as
+    /// for a member name made per lookup); `nil` for any other string, or where small strings are
+    /// not laid out as ``ShortText/smallStringLayoutHolds`` checks.
+    init?(wordsOf string: String) {
+        guard let words = Self.words(of: string), ShortText.smallStringLayoutHolds else { return nil }
+        (low, high) = words
+    }
+
     /// The words of `string` when it is a small ASCII string, which ``matches(_:)`` decides; `nil`
     /// for any other string. Valid only once an initialiser has succeeded (the layout holds).
     @inline(__always)
@@ -297,6 +305,15 @@ struct SmallASCIILiteral {
         let (low, high) = unsafeBitCast(string, to: (UInt64, UInt64).self)
         // The top nibble of a small ASCII string: immortal, small, ASCII.
         return high >> 60 == 0xE ? (low, high) : nil
+    }
+
+    /// Whether `string` is this literal when its words decide it (it is a small ASCII string, or
+    /// it has this literal's words); `nil` when only `==` can (a longer or non-ASCII string).
+    @inline(__always)
+    func decides(_ string: String) -> Bool? {
+        let (low, high) = unsafeBitCast(string, to: (UInt64, UInt64).self)
+        if low == self.low && high == self.high { return true }
+        return high >> 60 == 0xE ? false : nil
     }
 
     /// Whether a small ASCII string with these ``words(of:)`` is this literal.

@@ -39,14 +39,10 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
         @inline(__always)
         func hasKey(_ name: MemberName) -> Bool {
             guard keyLength == name.storedLength else { return false }
-            if let nameBits = name.smallASCIIBits {
-                // Two small ASCII strings are equal exactly when their bits are: decided here
-                // rather than by String's comparison, which calls into the runtime whenever the
-                // bits differ (`item_list_id` beside `item_variant`, `price` beside `index`).
-                let keyBits = unsafeBitCast(key, to: (UInt64, UInt64).self)
-                if keyBits == nameBits { return true }
-                if ShortText.isSmallASCII(bits: keyBits) { return false }
-            }
+            // A small ASCII key is the name exactly when their small strings' words are equal:
+            // decided here rather than by String's comparison, which calls into the runtime
+            // whenever the words differ (`item_list_id` beside `item_variant`, `price` beside `index`).
+            if let decided = name.smallASCII?.decides(key) { return decided }
             // A clamped length says only that both are long: the exact lengths must still agree.
             return (name.storedLength != .max || key.utf8.count == name.length) && key == name.string
         }
@@ -211,16 +207,15 @@ struct MemberName: Sendable, Hashable {
     let length: Int
     /// `length` as ``JSONObject/Member`` stores it.
     let storedLength: UInt32
-    /// `string`'s bits when it is a small ASCII string (and ``ShortText/smallStringLayoutHolds``),
-    /// which a key's bits are compared with; `nil` otherwise.
-    let smallASCIIBits: (UInt64, UInt64)?
+    /// The name as a small ASCII string, which a small ASCII key is compared with by its words;
+    /// `nil` for a longer or non-ASCII name (``SmallASCIILiteral``).
+    let smallASCII: SmallASCIILiteral?
 
     init(_ string: String) {
         self.string = string
         length = string.utf8.count
         storedLength = JSONObject.Member.storedLength(length)
-        let bits = unsafeBitCast(string, to: (UInt64, UInt64).self)
-        smallASCIIBits = length < ShortText.maxLength && ShortText.isSmallASCII(bits: bits) && ShortText.smallStringLayoutHolds ? bits : nil
+        smallASCII = SmallASCIILiteral(wordsOf: string)
     }
 
     static func == (lhs: MemberName, rhs: MemberName) -> Bool {

@@ -194,12 +194,6 @@ struct ShortText: Equatable {
         return (low, high | (discriminator | UInt64(truncatingIfNeeded: length)) << 56)
     }
 
-    /// Whether `bits`, a string's, are those of a small ASCII string, by the discriminator that
-    /// ``smallStringBits`` writes (the top nibble: immortal, ASCII, small; no other string has all
-    /// three). Only where ``smallStringLayoutHolds``.
-    @inline(__always)
-    static func isSmallASCII(bits: (UInt64, UInt64)) -> Bool { bits.1 >> 60 == 0xE }
-
     /// The string of this text, which must be valid UTF-8 of at most 15 bytes, made from its words:
     /// what the stdlib would make after copying and validating the bytes again. Only where
     /// ``smallStringLayoutHolds``.
