@@ -143,6 +143,7 @@ extension ExpressionNode {
             if let step = CompactObjectStep(function, arguments, column: column) { return step }
             if let step = MapContainsStep(function, arguments, column: column) { return step }
             if let step = MapStep(function, arguments, column: column) { return step }
+            if let step = PairsObjectStep(function, arguments, column: column) { return step }
             if let step = MemberLookupStep(function, arguments, column: column) { return step }
             if let step = TransformStep(function, arguments) { return step }
             if let step = StringPassStep(function, arguments, column: column) { return step }
@@ -695,6 +696,47 @@ final class CompactObjectStep: ExpressionStep {
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if value.isNull { return try call.applying(.null, nil, &evaluator) }
         return try object.evaluate(value, &evaluator)
+    }
+}
+
+/// `from_items([[key, value], …])` with the pairs written out (a list view's `{list: {…}}`): the
+/// object built from the keys and values as they come, without the pair arrays, the array of
+/// them and the call. Each pair is measured as its multi-select measures it, so the size guard
+/// fails where and as it does there. A null current node (the multi-select is null) and a key
+/// that is not a string are left to the general call, whose errors they are: evaluation reads and
+/// changes nothing, so evaluating again gives the same error.
+final class PairsObjectStep: ExpressionStep {
+    private let keys: StepArray
+    private let values: StepArray
+    private let call: FunctionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function.name == "from_items", arguments.count == 1, case .multiSelectList(let pairs) = arguments[0] else { return nil }
+        var keys: [ExpressionNode] = []
+        var values: [ExpressionNode] = []
+        for pair in pairs {
+            guard case .multiSelectList(let elements) = pair, elements.count == 2 else { return nil }
+            keys.append(elements[0])
+            values.append(elements[1])
+        }
+        self.keys = StepArray(keys.map { $0.step() })
+        self.values = StepArray(values.map { $0.step() })
+        call = FunctionStep(function, [arguments[0].step()], column: column)
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if value.isNull { return try call.evaluate(value, &evaluator) }
+        var object = JSONObject(capacity: keys.count)
+        var size = 1
+        for index in keys.indices {
+            var pairSize = 1
+            let key = try keys.measured(index, value, &evaluator, size: &pairSize)
+            let member = try values.measured(index, value, &evaluator, size: &pairSize)
+            try ExpressionLimits.count(pairSize, into: &size)
+            guard case .string(let name) = key else { return try call.evaluate(value, &evaluator) }
+            object[name] = member
+        }
+        return .object(object)
     }
 }
 
