@@ -121,6 +121,8 @@ extension ExpressionNode {
         case .filterProjection(let left, let condition, let right):
             return TrioStep(.filterProjection, left.step(), condition.asCondition().step(), right.step())
         case .flatten(let inner): return FlattenStep(inner.step())
+        case .pipe(.filterProjection(let elements, let condition, .current), .index(0)) where condition.keepsNonNull:
+            return FirstNonNullStep(elements.step())
         case .pipe(let left, let right): return PairStep(.pipe, left.step(), right.step())
         case .or(let left, let right): return PairStep(.or, left.step(), right.step())
         case .and(let left, let right): return PairStep(.and, left.step(), right.step())
@@ -793,6 +795,57 @@ final class MapStep: ExpressionStep {
             for item in items { results.append(try body.evaluate(item, &evaluator)) }
         }
         return .array(results)
+    }
+
+    /// ``JSONValue/firstNonNull(of:)`` of the mapped array, without building it: the body still
+    /// runs on every element, in order, so a later element's error is still the call's.
+    func firstNonNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard !enumerates, case .array(let items) = try elements.evaluate(value, &evaluator) else {
+            return JSONValue.firstNonNull(of: try evaluate(value, &evaluator))
+        }
+        var first = JSONValue.null
+        for item in items {
+            let result = try body.evaluate(item, &evaluator)
+            if first.isNull { first = result }
+        }
+        return first
+    }
+}
+
+/// `xs[?@ != `null`] | [0]`, the first value of `xs` that is not null (the list a list view's name
+/// stands for): read from the array without building the filtered one, and of a `map(&body, ys)`
+/// without building the mapped one either (``MapStep/firstNonNull(_:_:)``). Anything but an
+/// array filters to null, and null's `[0]` is null.
+final class FirstNonNullStep: ExpressionStep {
+    private let elements: any ExpressionStep
+    private let map: MapStep?
+
+    init(_ elements: any ExpressionStep) {
+        self.elements = elements
+        map = elements as? MapStep
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if let map { return try map.firstNonNull(value, &evaluator) }
+        return JSONValue.firstNonNull(of: try elements.evaluate(value, &evaluator))
+    }
+}
+
+extension JSONValue {
+    /// The first element of `value` that is not null; null when there is none or `value` is no array.
+    static func firstNonNull(of value: JSONValue) -> JSONValue {
+        guard case .array(let elements) = value else { return .null }
+        return elements.first { !$0.isNull } ?? .null
+    }
+}
+
+extension ExpressionNode {
+    /// Whether this filter condition is `@ != `null``, either way round.
+    var keepsNonNull: Bool {
+        switch self {
+        case .comparison(.notEqual, .current, .literal(.null)), .comparison(.notEqual, .literal(.null), .current): return true
+        default: return false
+        }
     }
 }
 

@@ -366,3 +366,22 @@ extension StepFastPathTests {
         }
     }
 }
+
+extension StepFastPathTests {
+    /// `xs[?@ != `null`] | [0]` (``FirstNonNullStep``) gives what the filter and the index give: the
+    /// first value that is not null (`false` and `0` are values), null for none and for anything but
+    /// an array, and of a `map` every element's error, even after the value is found.
+    @Test(arguments: [
+        "xs[?@ != `null`] | [0]", "xs[?`null` != @] | [0]", "map(&k, xs)[?@ != `null`] | [0]",
+        "map(&abs(@), xs)[?@ != `null`] | [0]", "map(&(let $l = lower(@) in $l), xs)[?@ != `null`] | [0]",
+        "map(&[1], enumerate(xs))[?@ != `null`] | [0]", "map(&@, k)[?@ != `null`] | [0]", "k[?@ != `null`] | [0]",
+    ])
+    func theFirstNonNullValueIsWhatTheFilterAndTheIndexGive(_ source: String) throws {
+        #expect(try Expression.tree(source).step() is FirstNonNullStep)
+        let general = source.replacingOccurrences(of: "] | [0]", with: "] | @ | [0]")
+        try ExpressionTests.expectSameOutcomes(of: source, as: general, on: [
+            #"{"xs":[null,false,1]}"#, #"{"xs":[null,"A",-2]}"#, #"{"xs":[3,"a"]}"#, #"{"xs":[null,null]}"#, #"{"xs":[]}"#,
+            #"{"xs":[{"k":null},{"k":0},{"k":"Ř"}],"k":"text"}"#, #"{"xs":"text","k":{"a":1}}"#, #"{"k":[null,5]}"#, "null", "[1]",
+        ])
+    }
+}
