@@ -754,11 +754,15 @@ final class MapStep: ExpressionStep {
     private let elements: any ExpressionStep
     /// Whether the array came through `enumerate`, whose pairs the body sees.
     private let enumerates: Bool
+    /// Whether the body is `to_string(@)`, which gives a string back as it is: an array of strings
+    /// (not of `enumerate` pairs) then maps to itself, and is returned without building a copy.
+    private let keepsStrings: Bool
     private let call: any ExpressionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = Self.parts(function, arguments) else { return nil }
         body = parts.body.step()
+        keepsStrings = (body as? StringPassStep)?.argument is CurrentStep
         // The general calls over the same steps: the body is built once.
         if case .function(let enumerate, let inner, let enumerateColumn) = parts.elements, enumerate.name == "enumerate",
            inner.count == 1, !inner[0].isExpressionReference {
@@ -782,6 +786,7 @@ final class MapStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
+        if keepsStrings && !enumerates && items.allSatisfy({ if case .string = $0 { true } else { false } }) { return .array(items) }
         var results: [JSONValue] = []
         results.reserveCapacity(items.count)
         if enumerates {

@@ -385,3 +385,17 @@ extension StepFastPathTests {
         ])
     }
 }
+
+extension StepFastPathTests {
+    /// `map(&to_string(@), xs)` returns an array of strings as it is: the same values as the call
+    /// (strings, numbers and objects written out, nulls), and `enumerate` pairs are still written.
+    @Test(arguments: ["xs", "enumerate(xs)", "k", "@"])
+    func anArrayOfStringsMapsToItselfThroughToString(_ elements: String) throws {
+        // Spaces where the general form has `| @`, so that errors name the same columns.
+        let (source, general) = ("map(&to_string(@),     \(elements))", "map(&to_string(@ | @), \(elements))")
+        try ExpressionTests.expectSameOutcomes(of: source, as: general, on: [
+            #"{"xs":["a","Ř",""]}"#, #"{"xs":["a",1,null]}"#, #"{"xs":[{"k":"v"},[2]]}"#, #"{"xs":[],"k":"text"}"#,
+            #"["a","b"]"#, #"[1,"b"]"#, "null",
+        ])
+    }
+}
