@@ -225,6 +225,18 @@ extension JSONValue {
         }
     }
 
+    /// ``size(upTo:)`` when it needs no walk: ``flatSize``, or an object's ``JSONObject/knownSize``;
+    /// `nil` for an array or an object that does not know its size.
+    @inline(__always)
+    var sizeAtHand: Int? {
+        switch self {
+        case .null, .bool, .number: return 1
+        case .string(let string): return 1 + string.utf8.count
+        case .object(let object): return object.knownSize > 0 ? object.knownSize : nil
+        case .array: return nil
+        }
+    }
+
     /// One per value plus the UTF-8 bytes of strings and keys, counting stopped soon after
     /// `limit` so that measuring a huge value costs no more than the limit.
     func size(upTo limit: Int) -> Int {
@@ -235,7 +247,11 @@ extension JSONValue {
         case .array(let elements):
             return elements.withUnsafeBufferPointer { buffer in
                 var total = 1
-                for index in buffer.indices where total <= limit { total += buffer[index].size(upTo: limit - total) }
+                for index in buffer.indices where total <= limit {
+                    // An element whose size is at hand (a scalar, a string, an object that knows
+                    // its size) is measured here: the call copied (retained and released) it.
+                    total += buffer[index].sizeAtHand ?? buffer[index].size(upTo: limit - total)
+                }
                 return total
             }
         case .object(let object):

@@ -121,6 +121,8 @@ extension ExpressionNode {
         case .filterProjection(let left, let condition, let right):
             return TrioStep(.filterProjection, left.step(), condition.asCondition().step(), right.step())
         case .flatten(let inner): return FlattenStep(inner.step())
+        case .pipe(.filterProjection(let elements, let condition, .current), .index(0)) where condition.keepsNonNull:
+            return FirstNonNullStep(elements.step())
         case .pipe(let left, let right): return PairStep(.pipe, left.step(), right.step())
         case .or(let left, let right): return PairStep(.or, left.step(), right.step())
         case .and(let left, let right): return PairStep(.and, left.step(), right.step())
@@ -143,6 +145,7 @@ extension ExpressionNode {
             if let step = CompactObjectStep(function, arguments, column: column) { return step }
             if let step = MapContainsStep(function, arguments, column: column) { return step }
             if let step = MapStep(function, arguments, column: column) { return step }
+            if let step = PairsObjectStep(function, arguments, column: column) { return step }
             if let step = MemberLookupStep(function, arguments, column: column) { return step }
             if let step = TransformStep(function, arguments) { return step }
             if let step = StringPassStep(function, arguments, column: column) { return step }
@@ -698,6 +701,47 @@ final class CompactObjectStep: ExpressionStep {
     }
 }
 
+/// `from_items([[key, value], …])` with the pairs written out (a list view's `{list: {…}}`): the
+/// object built from the keys and values as they come, without the pair arrays, the array of
+/// them and the call. Each pair is measured as its multi-select measures it, so the size guard
+/// fails where and as it does there. A null current node (the multi-select is null) and a key
+/// that is not a string are left to the general call, whose errors they are: evaluation reads and
+/// changes nothing, so evaluating again gives the same error.
+final class PairsObjectStep: ExpressionStep {
+    private let keys: StepArray
+    private let values: StepArray
+    private let call: FunctionStep
+
+    init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
+        guard function.name == "from_items", arguments.count == 1, case .multiSelectList(let pairs) = arguments[0] else { return nil }
+        var keys: [ExpressionNode] = []
+        var values: [ExpressionNode] = []
+        for pair in pairs {
+            guard case .multiSelectList(let elements) = pair, elements.count == 2 else { return nil }
+            keys.append(elements[0])
+            values.append(elements[1])
+        }
+        self.keys = StepArray(keys.map { $0.step() })
+        self.values = StepArray(values.map { $0.step() })
+        call = FunctionStep(function, [arguments[0].step()], column: column)
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if value.isNull { return try call.evaluate(value, &evaluator) }
+        var object = JSONObject(capacity: keys.count)
+        var size = 1
+        for index in keys.indices {
+            var pairSize = 1
+            let key = try keys.measured(index, value, &evaluator, size: &pairSize)
+            let member = try values.measured(index, value, &evaluator, size: &pairSize)
+            try ExpressionLimits.count(pairSize, into: &size)
+            guard case .string(let name) = key else { return try call.evaluate(value, &evaluator) }
+            object[name] = member
+        }
+        return .object(object)
+    }
+}
+
 /// `map(&body, xs)`: the body applied to each element of the array `xs`, in order, without setting
 /// up a call (≈ 500 instructions). For `map(&body, enumerate(xs))` the body sees each
 /// `[index, element]` pair that `enumerate` would make, but the pairs are made one at a time in one
@@ -710,11 +754,15 @@ final class MapStep: ExpressionStep {
     private let elements: any ExpressionStep
     /// Whether the array came through `enumerate`, whose pairs the body sees.
     private let enumerates: Bool
+    /// Whether the body is `to_string(@)`, which gives a string back as it is: an array of strings
+    /// (not of `enumerate` pairs) then maps to itself, and is returned without building a copy.
+    private let keepsStrings: Bool
     private let call: any ExpressionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = Self.parts(function, arguments) else { return nil }
         body = parts.body.step()
+        keepsStrings = (body as? StringPassStep)?.argument is CurrentStep
         // The general calls over the same steps: the body is built once.
         if case .function(let enumerate, let inner, let enumerateColumn) = parts.elements, enumerate.name == "enumerate",
            inner.count == 1, !inner[0].isExpressionReference {
@@ -738,6 +786,7 @@ final class MapStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
+        if keepsStrings && !enumerates && items.allSatisfy({ if case .string = $0 { true } else { false } }) { return .array(items) }
         var results: [JSONValue] = []
         results.reserveCapacity(items.count)
         if enumerates {
@@ -751,6 +800,57 @@ final class MapStep: ExpressionStep {
             for item in items { results.append(try body.evaluate(item, &evaluator)) }
         }
         return .array(results)
+    }
+
+    /// ``JSONValue/firstNonNull(of:)`` of the mapped array, without building it: the body still
+    /// runs on every element, in order, so a later element's error is still the call's.
+    func firstNonNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        guard !enumerates, case .array(let items) = try elements.evaluate(value, &evaluator) else {
+            return JSONValue.firstNonNull(of: try evaluate(value, &evaluator))
+        }
+        var first = JSONValue.null
+        for item in items {
+            let result = try body.evaluate(item, &evaluator)
+            if first.isNull { first = result }
+        }
+        return first
+    }
+}
+
+/// `xs[?@ != `null`] | [0]`, the first value of `xs` that is not null (the list a list view's name
+/// stands for): read from the array without building the filtered one, and of a `map(&body, ys)`
+/// without building the mapped one either (``MapStep/firstNonNull(_:_:)``). Anything but an
+/// array filters to null, and null's `[0]` is null.
+final class FirstNonNullStep: ExpressionStep {
+    private let elements: any ExpressionStep
+    private let map: MapStep?
+
+    init(_ elements: any ExpressionStep) {
+        self.elements = elements
+        map = elements as? MapStep
+    }
+
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if let map { return try map.firstNonNull(value, &evaluator) }
+        return JSONValue.firstNonNull(of: try elements.evaluate(value, &evaluator))
+    }
+}
+
+extension JSONValue {
+    /// The first element of `value` that is not null; null when there is none or `value` is no array.
+    static func firstNonNull(of value: JSONValue) -> JSONValue {
+        guard case .array(let elements) = value else { return .null }
+        return elements.first { !$0.isNull } ?? .null
+    }
+}
+
+extension ExpressionNode {
+    /// Whether this filter condition is `@ != `null``, either way round.
+    var keepsNonNull: Bool {
+        switch self {
+        case .comparison(.notEqual, .current, .literal(.null)), .comparison(.notEqual, .literal(.null), .current): return true
+        default: return false
+        }
     }
 }
 

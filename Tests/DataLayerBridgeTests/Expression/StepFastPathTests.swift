@@ -324,3 +324,78 @@ extension StepFastPathTests {
         #expect(try Expression.tree(source.replacingOccurrences(of: "$type", with: "t")).step() is ComparisonTernaryStep)
     }
 }
+
+extension StepFastPathTests {
+    /// An array's walk measures elements whose size is at hand (``JSONValue/sizeAtHand``) without
+    /// a call: the size a walk gives for scalars, strings and objects that remember their size,
+    /// none for arrays and objects that do not, and the same walk of arrays holding them.
+    @Test func aSizeAtHandIsTheSizeAWalkGives() throws {
+        let remembering = try SizeGuardTests.materialised(#"{"a":"caf\u00e9","b":[1,{"c":null}],"d":{"e":2.50}}"#)
+        let forgetting: JSONValue = ["a": "café", "b": [1, ["c": nil]]]
+        let scalars: [JSONValue] = [nil, false, .number(JSONNumber(text: "-1.50e3")!), "", "caf\u{e9} 😀"]
+        for value in scalars + [remembering] {
+            #expect(value.sizeAtHand == SizeGuardTests.walkedSize(value), "\(value)")
+        }
+        for value: JSONValue in [forgetting, [], [1]] { #expect(value.sizeAtHand == nil, "\(value)") }
+        let array = JSONValue.array(scalars + [remembering, forgetting, [remembering, [forgetting]]])
+        #expect(array.size(upTo: .max) == SizeGuardTests.walkedSize(array))
+    }
+
+    /// `from_items([[key, value], …])` built without the pairs (``PairsObjectStep``) gives what the
+    /// call on the built pairs gives: values, repeated keys, keys that are not strings, errors of
+    /// keys and values, a null current node, and the size guard's limit, counted pair by pair so
+    /// that it fails before a later pair's error as the multi-select does.
+    @Test(arguments: [
+        "[['a', a], ['b', b]]", "[['a', a], ['a', b], [k, a]]", "[[n, a], ['b', b]]", "[[k, a], [n, b]]",
+        "[['a', a], [a, b]]", "[['a', abs(k)], ['b', b]]", "[[n, a], ['b', abs(k)]]", "[['a', {x: a, y: [b]}]]",
+        "[['big', s], ['again', s]]", "[['big', s], ['again', s], ['bad', abs(k)]]", "[['big', s], ['bad', abs(k)]]",
+        "[[k, s], ['big', s]]", "[[a, `1`]]",
+    ])
+    func pairsWrittenOutGiveWhatFromItemsGives(_ pairs: String) throws {
+        let fast = try Expression("from_items(\(pairs))"), general = try Expression("from_items(\(pairs) | @)")
+        #expect(try Expression.tree("from_items(\(pairs))").step() is PairsObjectStep)
+        let large = String(repeating: "x", count: ExpressionLimits.maxValueSize * 3 / 5)
+        let documents: [JSONValue] = [
+            ["a": 1, "b": ["c": nil], "k": "key", "n": 2, "s": "short"], ["a": "k", "k": "a"], ["s": .string(large), "k": "key"],
+            [:], [1, 2], nil,
+        ]
+        for document in documents {
+            let errors = [fast, general].map { expression in ExpressionTests.describe { _ = try expression.evaluate(document) } }
+            #expect(errors[0] == errors[1], "\(pairs)")
+            #expect((try? fast.evaluate(document)) == (try? general.evaluate(document)), "\(pairs)")
+        }
+    }
+}
+
+extension StepFastPathTests {
+    /// `xs[?@ != `null`] | [0]` (``FirstNonNullStep``) gives what the filter and the index give: the
+    /// first value that is not null (`false` and `0` are values), null for none and for anything but
+    /// an array, and of a `map` every element's error, even after the value is found.
+    @Test(arguments: [
+        "xs[?@ != `null`] | [0]", "xs[?`null` != @] | [0]", "map(&k, xs)[?@ != `null`] | [0]",
+        "map(&abs(@), xs)[?@ != `null`] | [0]", "map(&(let $l = lower(@) in $l), xs)[?@ != `null`] | [0]",
+        "map(&[1], enumerate(xs))[?@ != `null`] | [0]", "map(&@, k)[?@ != `null`] | [0]", "k[?@ != `null`] | [0]",
+    ])
+    func theFirstNonNullValueIsWhatTheFilterAndTheIndexGive(_ source: String) throws {
+        #expect(try Expression.tree(source).step() is FirstNonNullStep)
+        let general = source.replacingOccurrences(of: "] | [0]", with: "] | @ | [0]")
+        try ExpressionTests.expectSameOutcomes(of: source, as: general, on: [
+            #"{"xs":[null,false,1]}"#, #"{"xs":[null,"A",-2]}"#, #"{"xs":[3,"a"]}"#, #"{"xs":[null,null]}"#, #"{"xs":[]}"#,
+            #"{"xs":[{"k":null},{"k":0},{"k":"Ř"}],"k":"text"}"#, #"{"xs":"text","k":{"a":1}}"#, #"{"k":[null,5]}"#, "null", "[1]",
+        ])
+    }
+}
+
+extension StepFastPathTests {
+    /// `map(&to_string(@), xs)` returns an array of strings as it is: the same values as the call
+    /// (strings, numbers and objects written out, nulls), and `enumerate` pairs are still written.
+    @Test(arguments: ["xs", "enumerate(xs)", "k", "@"])
+    func anArrayOfStringsMapsToItselfThroughToString(_ elements: String) throws {
+        // Spaces where the general form has `| @`, so that errors name the same columns.
+        let (source, general) = ("map(&to_string(@),     \(elements))", "map(&to_string(@ | @), \(elements))")
+        try ExpressionTests.expectSameOutcomes(of: source, as: general, on: [
+            #"{"xs":["a","Ř",""]}"#, #"{"xs":["a",1,null]}"#, #"{"xs":[{"k":"v"},[2]]}"#, #"{"xs":[],"k":"text"}"#,
+            #"["a","b"]"#, #"[1,"b"]"#, "null",
+        ])
+    }
+}
