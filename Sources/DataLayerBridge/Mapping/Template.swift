@@ -37,11 +37,16 @@ indirect enum Template: Sendable {
         let value: Template
         /// `key`'s ``JSONObject/Member/keyLength``, worked out once rather than per envelope.
         let keyLength: UInt32
+        /// The read of a `value` that is one (``Template/read(_:_:)``): ``Members`` answers it in
+        /// line, where a call of ``Template/resolve(_:)`` cost more in its entry and exit than the
+        /// read itself (most members of an envelope are reads, many of them null).
+        let read: Expression.SingleRead?
 
         init(key: String, value: Template) {
             self.key = key
             self.value = value
             keyLength = JSONObject.Member.storedLength(key.utf8.count)
+            if case .read(let read, _) = value { self.read = read } else { read = nil }
         }
     }
 
@@ -62,8 +67,14 @@ indirect enum Template: Sendable {
             var object = JSONObject(capacity: unretained.count)
             for member in unretained {
                 let resolved = member._withUnsafeGuaranteedRef { member in
-                    Result { () throws(MappingRuntimeError) in
-                        try member.value.resolve(scope).map { JSONObject.Member(key: member.key, value: $0, keyLength: member.keyLength) }
+                    Result { () throws(MappingRuntimeError) -> JSONObject.Member? in
+                        // A read that answers is the template's value, null as missing; one that
+                        // does not (an unbound variable) is left to the template's directive.
+                        if let read = member.read, let value = read.value(bound: scope.inputs) {
+                            if value.isNull { return nil }
+                            return JSONObject.Member(key: member.key, value: value, keyLength: member.keyLength)
+                        }
+                        return try member.value.resolve(scope).map { JSONObject.Member(key: member.key, value: $0, keyLength: member.keyLength) }
                     }
                 }
                 if let resolved = try resolved.get() { object.append(resolved) }

@@ -64,4 +64,27 @@ struct TemplateReadFastPathTests {
             }
         }
     }
+
+    /// A read that is a member of an object template is answered by the object's members in line
+    /// (``Template/Member/read``), not through ``Template/resolve(_:)``: the object must hold what
+    /// the directive gives (no member for missing, null included), or fail with its error.
+    @Test(arguments: sources)
+    func readMembersResolveAsTheirDirectives(_ source: String) throws {
+        let expression = Expression(source: source, tree: try Expression.tree(source), readingGlobalsOf: Self.layout)
+        let directives: [any Directive] = [ExprDirective(expression: expression, location: Self.location),
+                                           PathDirective(path: expression, location: Self.location)]
+        for directive in directives {
+            let members = [Template.Member(key: "before", value: .literal(1)), Template.Member(key: "x", value: .directive(directive))]
+            let template = Template.object(Template.Members(members))
+            for scope in Self.scopes {
+                let expected = Self.outcome { () throws(MappingRuntimeError) -> JSONValue? in
+                    var object = JSONObject([.init(key: "before", value: 1)])
+                    if let value = try directive.resolve(scope) { object.append(key: "x", value: value) }
+                    return .object(object)
+                }
+                #expect(Self.outcome { () throws(MappingRuntimeError) in try template.resolve(scope) } == expected,
+                        "\(source) in \(scope.document)")
+            }
+        }
+    }
 }
