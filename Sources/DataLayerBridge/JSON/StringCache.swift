@@ -18,8 +18,7 @@ import Darwin
 /// ``JSONTape/value(_:strings:)``. The table is written only while uniquely referenced (a copy
 /// that shares it makes its own first), so copies on other threads never write the same table.
 struct StringCache: @unchecked Sendable {
-    /// 2^10 sets of two entries.
-    private static let slotBits = 10
+    private static let slotBits = 11
 
     private struct Entry {
         var hash: UInt64 = 0
@@ -30,14 +29,14 @@ struct StringCache: @unchecked Sendable {
     private static let longLimit = 256
 
     private final class Table {
-        let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 2 << StringCache.slotBits)
+        let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
 
         init() {
-            entries.initialize(repeating: Entry(), count: 2 << StringCache.slotBits)
+            entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
         }
 
         deinit {
-            entries.deinitialize(count: 2 << StringCache.slotBits)
+            entries.deinitialize(count: 1 << StringCache.slotBits)
             entries.deallocate()
         }
     }
@@ -108,37 +107,15 @@ struct StringCache: @unchecked Sendable {
         }
         // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
         hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-        // Two ways per set, the more recently used first: a string that two others of a push map
-        // to the same set with is kept rather than evicted by each in turn.
-        let first = table.unsafelyUnwrapped.entries + Int(truncatingIfNeeded: hash >> (64 - Self.slotBits)) &<< 1
-        let second = first + 1
-        if Self.holds(first, hash, utf8) { return first.pointee.string }
-        if Self.holds(second, hash, utf8) {
-            swap(&first.pointee, &second.pointee)
-            return first.pointee.string
+        let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
+        let entry = table.unsafelyUnwrapped.entries + slot
+        if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
+           entry.pointee.string.utf8.withContiguousStorageIfAvailable({ Self.sameWords($0.baseAddress.unsafelyUnwrapped, utf8, length) }) == true {
+            return entry.pointee.string
         }
         let string = String(decoding: utf8, as: UTF8.self)
-        // Event ids are UUIDs, new at every push: cached, each would evict a string that repeats.
-        if Self.isUUIDShaped(utf8) { return string }
-        second.pointee = first.move()
-        first.initialize(to: Entry(hash: hash, string: string))
+        entry.pointee = Entry(hash: hash, string: string)
         return string
-    }
-
-    /// Whether `utf8` has the length and dashes of a UUID's text (36 bytes, dashes after the 8th,
-    /// 12th, 16th and 20th digit).
-    @inline(__always)
-    static func isUUIDShaped(_ utf8: UnsafeRawBufferPointer) -> Bool {
-        utf8.count == 36 && utf8[8] == UInt8(ascii: "-") && utf8[13] == UInt8(ascii: "-")
-            && utf8[18] == UInt8(ascii: "-") && utf8[23] == UInt8(ascii: "-")
-    }
-
-    /// Whether `entry` holds the string of `utf8`, whose hash is `hash`.
-    @inline(__always)
-    private static func holds(_ entry: UnsafeMutablePointer<Entry>, _ hash: UInt64, _ utf8: UnsafeRawBufferPointer) -> Bool {
-        let length = utf8.count
-        return entry.pointee.hash == hash && entry.pointee.string.utf8.count == length
-            && entry.pointee.string.utf8.withContiguousStorageIfAvailable({ Self.sameWords($0.baseAddress.unsafelyUnwrapped, utf8, length) }) == true
     }
 }
 
