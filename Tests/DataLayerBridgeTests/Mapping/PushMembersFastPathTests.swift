@@ -48,7 +48,8 @@ struct PushMembersFastPathTests {
         let text = "{\"event\":\"\(name)\",\"gtm.uniqueEventId\":3}"
         var parser = JSONParser()
         let record = try JSONValue(parsing: text)
-        let expected = try #require(ObjectPush(object: try #require(record.objectValue)).gtmSystemEventName)
+        let object = try #require(record.objectValue)
+        let expected = try #require(ObjectPush(object: object).gtmSystemEventName)
         let normalized = normalizer.normalize(record)
         try Array(text.utf8).withUnsafeBytes { bytes in
             let tape = try parser.parse(bytes)
