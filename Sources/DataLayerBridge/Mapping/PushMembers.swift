@@ -122,7 +122,7 @@ struct TapePush: PushMembers {
         (eventNode, zeroNode, ecommerceNode) = (event, zero, ecommerce)
         // Not `map` with a closure, which would keep a copy (a retain) of the tape.
         if let event { self.event = Self.shape(tape, event) } else { self.event = nil }
-        gtmSystemEventName = self.event == .string ? Self.gtmSystemEventName(tape, event.unsafelyUnwrapped) : nil
+        gtmSystemEventName = self.event == .string ? Self.gtmSystemEventName(tape, event.unsafelyUnwrapped, names) : nil
         if let ecommerce { self.ecommerce = Self.shape(tape, ecommerce) } else { self.ecommerce = nil }
         self.carriesEcommerceParameter = carriesEcommerceParameter
         self.carriesNonGTMMember = carriesNonGTMMember
@@ -131,9 +131,15 @@ struct TapePush: PushMembers {
 
     /// The name of the event string at `node` when it starts with `gtm.`: decided on its bytes,
     /// made into a string only then, or when escapes or non-ASCII bytes leave it to the string.
-    private static func gtmSystemEventName(_ tape: JSONTape, _ node: Int) -> String? {
-        if !tape.stringNeedsDecoding(node), let isGTM = InputNormalizer.isGTMEventName(utf8: tape.rawText(node)) {
-            return isGTM ? tape.string(node) : nil
+    /// GTM's own names (`gtm.js`, `gtm.dom`, `gtm.load`) are short: made from the words of their
+    /// text, as ``StringCache`` makes short strings, since most of a log's records are theirs.
+    private static func gtmSystemEventName(_ tape: JSONTape, _ node: Int, _ names: PushKeyNames) -> String? {
+        if !tape.stringNeedsDecoding(node) {
+            let raw = tape.rawText(node)
+            if let isGTM = InputNormalizer.isGTMEventName(utf8: raw) {
+                guard isGTM else { return nil }
+                return raw.count < names.smallStringLimit ? ShortText(unchecked: raw).smallString : tape.string(node)
+            }
         }
         let name = tape.string(node)
         return InputNormalizer.isGTMEventName(name) ? name : nil
@@ -177,6 +183,9 @@ struct PushKeyNames: Sendable {
     /// of each name of that length: most keys (`client_id`, `page_location`, `timestamp`) are
     /// told to be none of the names by this one test, without their text hashed.
     private let firstBytes: [UInt64]
+    /// ``ShortText/maxLength`` where strings of up to 15 bytes can be made from their words, else 0
+    /// (as ``StringCache`` keeps it): read with the names, not from the static at every push.
+    let smallStringLimit = ShortText.smallStringLayoutHolds ? ShortText.maxLength : 0
 
     private init() {
         let roles = [("event", Role.event), ("ecommerce", .ecommerce), ("0", .other(isZero: true, isParameter: false, isGTM: false))]

@@ -40,6 +40,31 @@ struct PushMembersFastPathTests {
         }
     }
 
+    @Test(arguments: ["gtm.js", "gtm.dom", "gtm.load", "gtm.click", "gtm.scrollDepth", "gtm.scrollDept", "gtm.loaf",
+                      "gtm.abcdefghijk", "gtm.abcdefghijkl", "gtm.élan", "gtm.domé"])
+    func gtmEventNamesFromTheTapeAndTheirDetailsAreTheMaterialisedOnes(name: String) throws {
+        // Names up to 15 bytes are made from their words, the frequent ones' details are made once:
+        // both must be the bytes the materialised push gives, at the boundary of a small string too.
+        let text = "{\"event\":\"\(name)\",\"gtm.uniqueEventId\":3}"
+        var parser = JSONParser()
+        let record = try JSONValue(parsing: text)
+        let object = try #require(record.objectValue)
+        let expected = try #require(ObjectPush(object: object).gtmSystemEventName)
+        let normalized = normalizer.normalize(record)
+        try Array(text.utf8).withUnsafeBytes { bytes in
+            let tape = try parser.parse(bytes)
+            let found = try #require(TapePush(tape: tape, object: tape.root).gtmSystemEventName)
+            #expect(Array(found.utf8) == Array(expected.utf8))
+            #expect(Array(InputNormalizer.quoted(event: found).utf8) == Array("event \"\(name)\"".utf8))
+            guard case .decided(.skip(let reason, let detail)) = normalizer.verdict(tape),
+                  case .skip(reason, let materialisedDetail) = normalized else {
+                Issue.record("\(name) is not skipped alike")
+                return
+            }
+            #expect(Array(detail.utf8) == Array(materialisedDetail.utf8))
+        }
+    }
+
     /// Records of keys the decisions look for, look-alikes, escaped spellings and duplicates, with
     /// values of every shape the decisions tell apart.
     static let records: [String] = {
