@@ -229,12 +229,8 @@ extension JSONValue {
     /// `nil` for an array or an object that does not know its size.
     @inline(__always)
     var sizeAtHand: Int? {
-        switch self {
-        case .null, .bool, .number: return 1
-        case .string(let string): return 1 + string.utf8.count
-        case .object(let object): return object.knownSize > 0 ? object.knownSize : nil
-        case .array: return nil
-        }
+        if case .object(let object) = self { return object.knownSize > 0 ? object.knownSize : nil }
+        return flatSize
     }
 
     /// One per value plus the UTF-8 bytes of strings and keys, counting stopped soon after

@@ -33,7 +33,7 @@ extension ExpressionStep {
     func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         let result = try evaluate(value, &evaluator)
         // Scalars and strings, most members of a multi-select, are measured here, not by a call.
-        try ExpressionLimits.count(result.flatSize ?? result.size(upTo: ExpressionLimits.maxValueSize - total), into: &total)
+        try ExpressionLimits.count(result.sizeAtHand ?? result.size(upTo: ExpressionLimits.maxValueSize - total), into: &total)
         return result
     }
 
