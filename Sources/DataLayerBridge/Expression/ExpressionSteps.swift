@@ -1081,9 +1081,11 @@ final class UnrolledFilterStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         var results: [JSONValue] = []
-        // The conditions cannot fail and read nothing but the variable, so deciding them all
-        // first, and then evaluating the chosen elements' right sides in order, gives the same
-        // values and the same first error as taking the elements one by one.
+        // The conditions read nothing but the variable, which fails (an undefined mapping
+        // variable) before any element or not at all, as the first condition would; once it is
+        // a string they cannot fail, so deciding them all first, and then evaluating the chosen
+        // elements' right sides in order, gives the same values and the same first error as
+        // taking the elements one by one.
         if let texts, case .string(let subject) = try texts.subject.evaluate(value, &evaluator) {
             let chosen = subject.withBytes(texts.holders(in:))
             for index in elements.indices where chosen & 1 << index != 0 {
@@ -1154,8 +1156,8 @@ struct SubstringTable: Sendable {
 }
 
 extension ExpressionNode {
-    /// Whether this node and `other` read the same `let` or mapping variable (a read that
-    /// cannot fail and gives the same value however often it is made).
+    /// Whether this node and `other` read the same `let` or mapping variable: a read that gives
+    /// the same value, or the same error, however often it is made.
     func isSameVariable(as other: ExpressionNode) -> Bool {
         switch (self, other) {
         case (.local(let slot), .local(let otherSlot)): return slot == otherSlot
