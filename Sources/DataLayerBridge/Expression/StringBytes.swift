@@ -168,13 +168,13 @@ extension String {
         }
     }
 
-    /// The scalar whose UTF-8 encoding starts at `offset` of `bytes`, which are valid UTF-8.
+    /// The scalar whose UTF-8 encoding starts at `offset` of `bytes`, which are valid UTF-8,
+    /// decoded by the standard library's decoder.
     private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> Unicode.Scalar {
-        let lead = UInt32(bytes[offset])
-        let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-        var value = length == 1 ? lead : lead & (0x7F >> length)
-        for position in offset + 1..<offset + length { value = value << 6 | UInt32(bytes[position] & 0x3F) }
-        return Unicode.Scalar(value) ?? "\u{FFFD}"
+        var decoder = UTF8()
+        var rest = bytes[offset...].makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&rest) else { return "\u{FFFD}" }
+        return scalar
     }
 
     /// How many Unicode scalars the string holds (`unicodeScalars.count`): its bytes that do not

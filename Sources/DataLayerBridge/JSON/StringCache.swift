@@ -46,7 +46,7 @@ struct StringCache: @unchecked Sendable {
     /// (``ShortText/smallString``), with a table or without, and 0 where they cannot be: one
     /// comparison with a string's length decides both. Read once per cache rather than from the
     /// static at every string, whose every read would cost a `swift_once`.
-    private let smallStringLimit = ShortText.smallStringLayoutHolds ? ShortText.maxLength : 0
+    private let smallStringLimit = ShortText.smallStringLimit
     /// Allocated on first use (48 KiB), so a cache that is never used costs nothing.
     private var table: Table?
 
@@ -174,6 +174,11 @@ struct ShortText: Equatable {
             high = 0
         }
     }
+
+    /// ``maxLength`` where strings of up to 15 bytes can be made from their words
+    /// (``smallString``), 0 where they cannot: a bound a text's length is compared with, which
+    /// a caller reads once and keeps, as reading this static costs a `swift_once` each time.
+    static let smallStringLimit = smallStringLayoutHolds ? maxLength : 0
 
     /// The text of `string` when it fits a small string (at most 15 bytes) and
     /// ``smallStringLayoutHolds``, for ``smallString`` to make it again without a call; `nil` otherwise.

@@ -201,21 +201,17 @@ public struct InputNormalizer: Sendable {
     /// `event "name"`, written in one go: interpolating it appended three times, and GTM's events
     /// are most of a log's records.
     static func quoted(event name: String) -> String {
-        // Equal bits are the same string (its words, or its storage), so this is exact; any
-        // other name, or another layout of the same one, is written below.
-        let bits = unsafeBitCast(name, to: (UInt64, UInt64).self)
-        for known in frequentGTMEventDetails where known.bits == bits { return known.detail }
+        // Found by the words of its small string: any other name is written below.
+        for known in frequentGTMEventDetails where known.name.decides(name) == true { return known.detail }
         return writtenQuoted(event: name)
     }
 
     /// ``quoted(event:)`` of GTM's own page events, which are most of a log's records (a third of
     /// them each in the bench corpus), and of its most frequent others: made once, not at every
-    /// skip, with the bits of each name as a string made from a tape has them.
-    private static let frequentGTMEventDetails: [(bits: (UInt64, UInt64), detail: String)] =
-        ["gtm.js", "gtm.dom", "gtm.load", "gtm.click", "gtm.scrollDepth"].map { name in
-            let made = Array(name.utf8).withUnsafeBytes { ShortText(unchecked: $0) }
-            let bits = ShortText.smallStringLayoutHolds ? made.smallStringBits : unsafeBitCast(name, to: (UInt64, UInt64).self)
-            return (bits, writtenQuoted(event: name))
+    /// skip. Empty where small strings are not laid out as ``SmallASCIILiteral`` expects.
+    private static let frequentGTMEventDetails: [(name: SmallASCIILiteral, detail: String)] =
+        ["gtm.js", "gtm.dom", "gtm.load", "gtm.click", "gtm.scrollDepth"].compactMap { name in
+            SmallASCIILiteral(name).map { ($0, writtenQuoted(event: name)) }
         }
 
     /// ``quoted(event:)``, written.

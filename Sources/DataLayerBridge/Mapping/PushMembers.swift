@@ -183,9 +183,8 @@ struct PushKeyNames: Sendable {
     /// of each name of that length: most keys (`client_id`, `page_location`, `timestamp`) are
     /// told to be none of the names by this one test, without their text hashed.
     private let firstBytes: [UInt64]
-    /// ``ShortText/maxLength`` where strings of up to 15 bytes can be made from their words, else 0
-    /// (as ``StringCache`` keeps it): read with the names, not from the static at every push.
-    let smallStringLimit = ShortText.smallStringLayoutHolds ? ShortText.maxLength : 0
+    /// ``ShortText/smallStringLimit``, read with the names, not from the static at every push.
+    let smallStringLimit = ShortText.smallStringLimit
 
     private init() {
         let roles = [("event", Role.event), ("ecommerce", .ecommerce), ("0", .other(isZero: true, isParameter: false, isGTM: false))]
