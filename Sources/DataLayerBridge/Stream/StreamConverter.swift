@@ -9,8 +9,8 @@ public struct ConversionSinks {
     public var rejects: ((UnsafeRawBufferPointer) -> Void)?
     /// Receives one NDJSON line per skipped record, or `nil` to count them only.
     public var skipped: ((UnsafeRawBufferPointer) -> Void)?
-    /// Called after every batch (one job: every window of batches) is written, with the statistics
-    /// so far (for progress displays).
+    /// Called after every batch (with a data model: every window of batches) is written, with the
+    /// statistics so far (for progress displays).
     public var progress: ((ConversionStats) -> Void)?
 
     /// Creates sinks; only the envelope sink is required.
@@ -51,9 +51,9 @@ public struct ConversionInput {
 /// applies per-client state (``MappingState``) in input order and writes the lines out, so the
 /// output is byte-identical for any number of jobs. With several jobs the calling thread reads up
 /// to `2 × jobs` batches ahead and `jobs` converters take them as they come free (a
-/// ``BatchPipeline``), so no converter waits for another; with one job
-/// (or a data model, whose merge is sequential) a window of `2 × jobs` batches is converted and then
-/// written. Memory is bounded by those batches, whatever the input size.
+/// ``BatchPipeline``), so no converter waits for another. With one job each batch is converted and
+/// written in turn; with a data model, whose merge is sequential, a window of `2 × jobs` batches is
+/// converted and then written. Memory is bounded by those batches, whatever the input size.
 public struct StreamConverter: Sendable {
     /// Converts single records; shared by the worker threads.
     public let converter: RecordConverter
@@ -102,16 +102,22 @@ public struct StreamConverter: Sendable {
                     writer.write(batch, written: written, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
                     after(&stats, bytesRead)
                 }
+            } else if model == nil {
+                while let batch = try reader.nextBatch() {
+                    let written = Self.written(batch, converter: converter, ordinalBase: ordinalBase, parser: &parser)
+                    writer.write(batch, written: written, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
+                    after(&stats, reader.bytesRead)
+                    if shouldStop() { break }
+                }
             } else {
                 while true {
                     var window: [RecordBatch] = []
                     while window.count < max(1, jobs) * 2, let batch = try reader.nextBatch() { window.append(batch) }
                     if window.isEmpty { break }
-                    let results = model != nil ? convert(window, ordinalBase: ordinalBase, model: &model!, parser: &parser)
-                        : convert(window, ordinalBase: ordinalBase, parser: &parser)
+                    let results = convert(window, ordinalBase: ordinalBase, model: &model!, parser: &parser)
                     for (batch, outcomes) in zip(window, results) {
-                        writer.write(batch, written: WrittenBatch(outcomes, mapping: converter.mapping, inputBytes: batch.bytes.count), inputName: input.name,
-                                     ordinalBase: ordinalBase, stats: &stats)
+                        let written = WrittenBatch(records: outcomes.count, mapping: converter.mapping, inputBytes: batch.bytes.count) { outcomes[$0] }
+                        writer.write(batch, written: written, inputName: input.name, ordinalBase: ordinalBase, stats: &stats)
                     }
                     after(&stats, reader.bytesRead)
                     if shouldStop() { break }
@@ -137,13 +143,7 @@ public struct StreamConverter: Sendable {
         // both cores in turn (see `Mapping.independentCopy()`).
         let converters = (0..<jobs).map { $0 == 0 ? converter : converter.independentCopy() }
         let pipeline = BatchPipeline<WrittenBatch>(jobs: jobs, capacity: 2 * jobs) { batch, parser, job in
-            let converter = converters[job]
-            let outcomes = batch.bytes.withUnsafeBytes { bytes in
-                batch.records.map { span in
-                    Self.outcome(of: span, UnsafeRawBufferPointer(rebasing: bytes[span.range]), converter: converter, ordinalBase: ordinalBase, parser: &parser)
-                }
-            }
-            return WrittenBatch(outcomes, mapping: converter.mapping, inputBytes: batch.bytes.count)
+            Self.written(batch, converter: converters[job], ordinalBase: ordinalBase, parser: &parser)
         }
         defer { pipeline.finish() }
         var submitted = 0
@@ -166,11 +166,15 @@ public struct StreamConverter: Sendable {
         }
     }
 
-    /// Converts a window of batches, in parallel when there are jobs and batches to share.
-    private func convert(_ window: [RecordBatch], ordinalBase: Int, parser: inout JSONParser) -> [[MappingOutcome]] {
-        let converter = self.converter
-        return perRecord(window, sequentialParser: &parser) { _, span, bytes, parser in
-            Self.outcome(of: span, bytes, converter: converter, ordinalBase: ordinalBase, parser: &parser)
+    /// Converts `batch` and writes its envelopes, record by record.
+    private static func written(_ batch: RecordBatch, converter: RecordConverter, ordinalBase: Int,
+                                parser: inout JSONParser) -> WrittenBatch {
+        batch.bytes.withUnsafeBytes { bytes in
+            WrittenBatch(records: batch.records.count, mapping: converter.mapping, inputBytes: bytes.count) { index in
+                let span = batch.records[index]
+                return outcome(of: span, UnsafeRawBufferPointer(rebasing: bytes[span.range]), converter: converter,
+                               ordinalBase: ordinalBase, parser: &parser)
+            }
         }
     }
 

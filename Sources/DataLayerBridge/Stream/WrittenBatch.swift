@@ -32,15 +32,22 @@ struct WrittenBatch: Sendable {
     /// One per record of the batch, in order.
     let outcomes: [Outcome]
 
-    /// The outcomes of one batch's records under `mapping`, their envelopes written into a buffer
-    /// that starts at `inputBytes`, the size of the batch's records: envelopes are mostly smaller
-    /// than the pushes they come from, so the buffer seldom grows (each growth copied all the lines
-    /// written before it).
-    init(_ outcomes: [MappingOutcome], mapping: Mapping, inputBytes: Int) {
+    /// The outcomes of one batch's `count` records under `mapping`, `outcome(index)` asked for in
+    /// order and each record's envelopes written before the next is converted. Holding a batch's
+    /// envelopes until the end made the heap grow and shrink by megabytes per batch: the allocator
+    /// gave the pages back and the next batch faulted them in again (a tenth of one job's time, in
+    /// the kernel).
+    ///
+    /// The lines go into a buffer that starts at `inputBytes`, the size of the batch's records:
+    /// envelopes are mostly smaller than the pushes they come from, so the buffer seldom grows (each
+    /// growth copied all the lines written before it).
+    init(records count: Int, mapping: Mapping, inputBytes: Int, outcome: (_ index: Int) -> MappingOutcome) {
         var writer = JSONWriter(capacity: inputBytes)
         var envelopes: [Envelope] = []
-        self.outcomes = outcomes.map { outcome in
-            switch outcome {
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(count)
+        for index in 0..<count {
+            switch outcome(index) {
             case .envelopes(let values, let remember):
                 for value in values {
                     writer.write(value)
@@ -50,13 +57,14 @@ struct WrittenBatch: Sendable {
                     }
                     envelopes.append(Envelope(end: writer.count, type: value["type"]?.stringValue ?? "(none)", recallKey: key))
                 }
-                return .envelopes(count: values.count, remember: remember)
+                outcomes.append(.envelopes(count: values.count, remember: remember))
             case .skip(let reason, let detail, let remember):
-                return .skip(reason: reason, detail: detail, remember: remember)
+                outcomes.append(.skip(reason: reason, detail: detail, remember: remember))
             case .reject(let reason, let detail):
-                return .reject(reason: reason, detail: detail)
+                outcomes.append(.reject(reason: reason, detail: detail))
             }
         }
+        self.outcomes = outcomes
         self.envelopes = envelopes
         lines = writer
     }
