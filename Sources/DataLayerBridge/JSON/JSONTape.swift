@@ -73,10 +73,12 @@ public struct JSONTape: @unchecked Sendable {
     }
 
     /// The index of the node after `node` and all its descendants: its next sibling, if any.
+    /// (Added without an overflow check: a node's index is far below `Int.max`, and every walk of
+    /// the tape pays for the check at each step.)
     @inline(__always)
     public func skip(_ node: Int) -> Int {
         let entry = nodes[node]
-        return entry.kind.rawValue >= Kind.array.rawValue ? Int(entry.length) : node + 1
+        return entry.kind.rawValue >= Kind.array.rawValue ? Int(entry.length) : node &+ 1
     }
 
     /// The number of elements of an array or members of an object.
@@ -224,26 +226,28 @@ public struct JSONTape: @unchecked Sendable {
 
     /// The subtree at `node` as an owned value, its size as ``JSONValue/size(upTo:)`` counts it
     /// added to `size`; objects keep theirs (``JSONObject/knownSize``). Inlined into the loops over
-    /// elements and members, so that only containers cost a call.
+    /// elements and members, so that only containers cost a call. Sizes and node indices are
+    /// counted with wrapping arithmetic: bounded by a document of under 4 GiB, they cannot overflow,
+    /// and the checks cost an instruction each at every member.
     @inline(__always)
     private func value(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
         switch nodes[node].kind {
         case .null:
-            size += 1
+            size &+= 1
             return .null
         case .true:
-            size += 1
+            size &+= 1
             return .bool(true)
         case .false:
-            size += 1
+            size &+= 1
             return .bool(false)
         case .number:
             // Through the cache too, which makes short numbers without copying and checking them.
-            size += 1
+            size &+= 1
             return .number(JSONNumber(uncheckedText: strings.string(rawText(node))))
         case .string:
             let (string, length) = self.string(node, strings: &strings)
-            size += 1 + length
+            size &+= 1 &+ length
             return .string(string)
         case .array:
             return array(node, strings: &strings, size: &size)
@@ -257,10 +261,10 @@ public struct JSONTape: @unchecked Sendable {
     private func array(_ node: Int, strings: inout StringCache, size: inout Int) -> JSONValue {
         var elements: [JSONValue] = []
         elements.reserveCapacity(count(node))
-        size += 1
+        size &+= 1
         // Walked by index rather than through `children`, whose copy of the tape costs a retain
         // and a release per container.
-        var element = node + 1
+        var element = node &+ 1
         let end = skip(node)
         while element < end {
             elements.append(value(element, strings: &strings, size: &size))
@@ -275,18 +279,18 @@ public struct JSONTape: @unchecked Sendable {
         var members: [JSONObject.Member] = []
         members.reserveCapacity(count(node))
         var objectSize = 1
-        var key = node + 1
+        var key = node &+ 1
         let end = skip(node)
         while key < end {
             let (name, nameLength) = string(key, strings: &strings)
-            objectSize += nameLength
-            members.append(JSONObject.Member(key: name, value: value(key + 1, strings: &strings, size: &objectSize),
+            objectSize &+= nameLength
+            members.append(JSONObject.Member(key: name, value: value(key &+ 1, strings: &strings, size: &objectSize),
                                              keyLength: UInt32(truncatingIfNeeded: nameLength)))
-            key = skip(key + 1)
+            key = skip(key &+ 1)
         }
         var object = JSONObject(members)
         object.knownSize = objectSize
-        size += objectSize
+        size &+= objectSize
         return .object(object)
     }
 

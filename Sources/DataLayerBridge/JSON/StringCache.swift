@@ -9,16 +9,21 @@ import Darwin
 /// repeat from item to item and push to push). Strings of up to 15 bytes (most keys, numbers,
 /// currencies, ids) are not looked up: they are made from the words of their text as the stdlib
 /// lays out a small string, which costs less than a lookup. Longer ones, up to 256 bytes, are
-/// found in a direct-mapped table of 2,048 entries by a hash of their bytes; browsers' user agents
-/// run to 140 bytes. More entries find more of a catalogue's product names again (8,192: 0.45 %
-/// fewer instructions on the bench corpus), but every cached string stays allocated: with two
-/// converters, 8,192 took `convert` past its 25 MiB budget (26.2 MiB peak) and 4,096 to 24.9.
+/// found by a hash of their bytes in a table of 2,048 sets of two entries, the more recently used
+/// first; browsers' user agents run to 140 bytes. Two entries a set keep a product name that shares
+/// its set with a page URL, where one entry (direct mapping) lost one of them at every push; event
+/// ids (UUIDs, unique) are not cached at all, so that they push nothing out (c5k 0.55 % fewer
+/// instructions than one entry a set). Every cached string stays allocated: peak RSS of `convert`
+/// with two converters went from 22.2–22.9 to 23.6–23.8 MiB (budget 25 MiB; a direct-mapped
+/// table of 8,192 entries once took it to 26.2).
 ///
 /// A value type: a worker keeps one beside its parser and passes it to
 /// ``JSONTape/value(_:strings:)``. The table is written only while uniquely referenced (a copy
 /// that shares it makes its own first), so copies on other threads never write the same table.
 struct StringCache: @unchecked Sendable {
-    private static let slotBits = 11
+    /// 2,048 sets of two entries, the more recently used first.
+    private static let setBits = 11
+    private static let entryCount = 2 << setBits
 
     private struct Entry {
         var hash: UInt64 = 0
@@ -29,14 +34,14 @@ struct StringCache: @unchecked Sendable {
     private static let longLimit = 256
 
     private final class Table {
-        let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << StringCache.slotBits)
+        let entries = UnsafeMutablePointer<Entry>.allocate(capacity: StringCache.entryCount)
 
         init() {
-            entries.initialize(repeating: Entry(), count: 1 << StringCache.slotBits)
+            entries.initialize(repeating: Entry(), count: StringCache.entryCount)
         }
 
         deinit {
-            entries.deinitialize(count: 1 << StringCache.slotBits)
+            entries.deinitialize(count: StringCache.entryCount)
             entries.deallocate()
         }
     }
@@ -84,6 +89,21 @@ struct StringCache: @unchecked Sendable {
         return cached.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self) == utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
     }
 
+    /// Whether `entry` holds the string of `utf8`, whose hash is `hash`.
+    @inline(__always)
+    private static func holds(_ entry: UnsafeMutablePointer<Entry>, _ hash: UInt64, _ utf8: UnsafeRawBufferPointer) -> Bool {
+        entry.pointee.hash == hash && entry.pointee.string.utf8.count == utf8.count
+            && entry.pointee.string.utf8.withContiguousStorageIfAvailable({ sameWords($0.baseAddress.unsafelyUnwrapped, utf8, utf8.count) }) == true
+    }
+
+    /// Whether `utf8` looks like a UUID (36 bytes, dashes after the 8th, 12th, 16th and 20th hex
+    /// digits), as event ids are: unique, so not worth a cache entry.
+    @inline(__always)
+    static func isUUIDShaped(_ utf8: UnsafeRawBufferPointer) -> Bool {
+        let dash = UInt8(ascii: "-")
+        return utf8.count == 36 && utf8[8] == dash && utf8[13] == dash && utf8[18] == dash && utf8[23] == dash
+    }
+
     /// ``string(_:)`` of a longer string, or of any without a table.
     @inline(never)
     private func otherString(_ utf8: UnsafeRawBufferPointer) -> String {
@@ -107,14 +127,21 @@ struct StringCache: @unchecked Sendable {
         }
         // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
         hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-        let slot = Int(truncatingIfNeeded: hash >> (64 - Self.slotBits))
-        let entry = table.unsafelyUnwrapped.entries + slot
-        if entry.pointee.hash == hash, entry.pointee.string.utf8.count == length,
-           entry.pointee.string.utf8.withContiguousStorageIfAvailable({ Self.sameWords($0.baseAddress.unsafelyUnwrapped, utf8, length) }) == true {
-            return entry.pointee.string
+        let set = table.unsafelyUnwrapped.entries + 2 &* Int(truncatingIfNeeded: hash >> (64 - Self.setBits))
+        if Self.holds(set, hash, utf8) { return set.pointee.string }
+        let second = set + 1
+        if Self.holds(second, hash, utf8) {
+            // Moved to the front without a retain: the next lookup of it stops at the first entry.
+            let found = second.move()
+            second.moveInitialize(from: set, count: 1)
+            set.initialize(to: found)
+            return found.string
         }
         let string = String(decoding: utf8, as: UTF8.self)
-        entry.pointee = Entry(hash: hash, string: string)
+        // Random ids (a UUID per event) never come again: kept out, they would push out names that do.
+        guard !Self.isUUIDShaped(utf8) else { return string }
+        second.pointee = set.move()
+        set.initialize(to: Entry(hash: hash, string: string))
         return string
     }
 }

@@ -29,6 +29,40 @@ struct StringCacheTests {
         for ending in ["a", "b", "a", "ž"] { #expect(Self.string(long + ending, &cache) == long + ending) }
     }
 
+    /// Two entries share each set of the table: with far more distinct long strings than entries,
+    /// asked for in rotation, again in pairs and in reverse (so that sets fill, entries move to the
+    /// front of their set and are pushed out of it), every string must still come back as itself.
+    @Test func stringsSharingASetComeBackAsThemselves() {
+        var cache = StringCache()
+        let texts = (0..<9_000).map { number in
+            number % 3 == 0 ? "Pánská bunda Husky \(number)" : "https://shop.example/produkt/\(number)?page=\(number % 5)"
+        }
+        for round in 0..<3 {
+            for (index, text) in texts.enumerated() {
+                #expect(Self.string(text, &cache) == text, "round \(round)")
+                let partner = texts[(index * 7 + round) % texts.count]
+                #expect(Self.string(partner, &cache) == partner, "round \(round)")
+                #expect(Self.string(text, &cache) == text, "round \(round)")
+            }
+            for text in texts.reversed() { #expect(Self.string(text, &cache) == text, "round \(round)") }
+        }
+    }
+
+    /// UUID-shaped strings skip the table (an event id never comes again): they must still come back
+    /// as themselves, and the test must take only strings of that exact shape.
+    @Test func uuidShapedStringsBypassTheTable() {
+        let uuid = "8a2a9c24-db48-4ee2-5588-9b91b5704770"
+        let shaped = [uuid, "zzzzzzzz-žž-4ee2-5588-9b91b5704770", String(repeating: "-", count: 36)]
+        let other = [String(uuid.dropLast()), uuid + "0", String(uuid.map { $0 == "-" ? "0" : $0 }),
+                     "8a2a9c24xdb48-4ee2-5588-9b91b5704770", "8a2a9c24-db48-4ee2-5588x9b91b5704770"]
+        for text in shaped { #expect(Array(text.utf8).withUnsafeBytes(StringCache.isUUIDShaped), "\(text)") }
+        for text in other { #expect(!Array(text.utf8).withUnsafeBytes(StringCache.isUUIDShaped), "\(text)") }
+        var cache = StringCache()
+        for _ in 0..<3 {
+            for text in shaped + other { #expect(Self.string(text, &cache) == text) }
+        }
+    }
+
     /// Short texts are made from two words read with overlapping loads, longer ones are cached by a
     /// hash of their words: texts of every length up to 17 that differ in a single byte, at every
     /// position, must each come back as themselves.
