@@ -123,6 +123,10 @@ extension ExpressionNode {
         case .flatten(let inner): return FlattenStep(inner.step())
         case .pipe(.filterProjection(let elements, let condition, .current), .index(0)) where condition.keepsNonNull:
             return FirstNonNullStep(elements.step())
+        // `x | (@ == null ? null : e)` (an item's identity as text) is `x.e`: null stays null,
+        // anything else goes on to `e`, without a ternary and its comparison in between.
+        case .pipe(let left, .ternary(let condition, .literal(.null), let right)) where condition.isNullTest:
+            return PairStep(.subexpression, left.step(), right.step())
         case .pipe(let left, let right): return PairStep(.pipe, left.step(), right.step())
         case .or(let left, let right): return PairStep(.or, left.step(), right.step())
         case .and(let left, let right): return PairStep(.and, left.step(), right.step())
@@ -849,6 +853,14 @@ extension ExpressionNode {
     var keepsNonNull: Bool {
         switch self {
         case .comparison(.notEqual, .current, .literal(.null)), .comparison(.notEqual, .literal(.null), .current): return true
+        default: return false
+        }
+    }
+
+    /// Whether this condition is `@ == `null``, either way round.
+    var isNullTest: Bool {
+        switch self {
+        case .comparison(.equal, .current, .literal(.null)), .comparison(.equal, .literal(.null), .current): return true
         default: return false
         }
     }

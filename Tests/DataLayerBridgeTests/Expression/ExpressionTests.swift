@@ -369,6 +369,33 @@ struct ExpressionTests {
         #expect(scalars == [0x130, 0x212A])
     }
 
+    /// `x | (@ == null ? null : e)` is built as `x.e`, either way round of the test; the same
+    /// values and errors as the pipe into the ternary, for null, empty, scalar and container `x`
+    /// and an `e` that fails on some of them. A ternary that does anything else stays a pipe.
+    @Test(arguments: [
+        "lookup(@, 'id') | (@ == `null` ? `null` : to_string(@))",
+        "a | (`null` == @ ? `null` : abs(@))",
+        "a | (@ == `null` ? `null` : {v: @, n: length(@)})",
+    ])
+    func aPipeIntoANullTestIsASubexpression(_ source: String) throws {
+        let tree = try Expression.tree(source)
+        guard case .pipe(let left, let right) = tree else {
+            Issue.record("not a pipe: \(source)")
+            return
+        }
+        #expect((tree.step() as? PairStep)?.rule == .subexpression)
+        let plain = PairStep(.pipe, left.step(), right.step())
+        let documents: [JSONValue] = [
+            ["id": "10.50", "a": -3], ["id": 7, "a": "xyz"], ["id": nil, "a": nil], ["id": "", "a": ""], ["id": false, "a": [1, 2]],
+            ["id": ["k": 1], "a": ["k": nil]], [:], nil, "text", 5, [1],
+        ]
+        for document in documents {
+            #expect(Self.outcome(of: tree.step(), on: document) == Self.outcome(of: plain, on: document), "\(source) on \(document)")
+        }
+        #expect((try Expression.tree("a | (@ == `null` ? `0` : abs(@))").step() as? PairStep)?.rule == .pipe)
+        #expect((try Expression.tree("a | (@ != `null` ? `null` : abs(@))").step() as? PairStep)?.rule == .pipe)
+    }
+
     /// Unrolling is bounded: a filter inside the condition (which would be unrolled again in every
     /// copy), more than 64 elements or a condition too large for the table's size leave the plain filter.
     @Test func unrollingLeavesNestedAndLargeTablesToThePlainFilter() throws {
