@@ -123,6 +123,10 @@ extension ExpressionNode {
         case .flatten(let inner): return FlattenStep(inner.step())
         case .pipe(.filterProjection(let elements, let condition, .current), .index(0)) where condition.keepsNonNull:
             return FirstNonNullStep(elements.step())
+        // `x | (@ == null ? null : e)` (an item's identity as text) is `x.e`: null stays null,
+        // anything else goes on to `e`, without a ternary and its comparison in between.
+        case .pipe(let left, .ternary(let condition, .literal(.null), let right)) where condition.isNullTest:
+            return PairStep(.subexpression, left.step(), right.step())
         case .pipe(let left, let right): return PairStep(.pipe, left.step(), right.step())
         case .or(let left, let right): return PairStep(.or, left.step(), right.step())
         case .and(let left, let right): return PairStep(.and, left.step(), right.step())
@@ -852,6 +856,14 @@ extension ExpressionNode {
         default: return false
         }
     }
+
+    /// Whether this condition is `@ == `null``, either way round.
+    var isNullTest: Bool {
+        switch self {
+        case .comparison(.equal, .current, .literal(.null)), .comparison(.equal, .literal(.null), .current): return true
+        default: return false
+        }
+    }
 }
 
 /// `contains(map(&body, xs), literal)` whose body cannot fail (``ExpressionNode/cannotFail``), such
@@ -1086,8 +1098,7 @@ final class UnrolledFilterStep: ExpressionStep {
         // a string they cannot fail, so deciding them all first, and then evaluating the chosen
         // elements' right sides in order, gives the same values and the same first error as
         // taking the elements one by one.
-        if let texts, case .string(let subject) = try texts.subject.evaluate(value, &evaluator) {
-            let chosen = subject.withBytes(texts.holders(in:))
+        if let texts, let chosen = try texts.holders(value, &evaluator) {
             for index in elements.indices where chosen & 1 << index != 0 {
                 let result = try rights.evaluate(index, elements[index], &evaluator)
                 if !result.isNull { results.append(result) }
@@ -1103,44 +1114,70 @@ final class UnrolledFilterStep: ExpressionStep {
 }
 
 /// The conditions of an unrolled filter when each is `contains`, `starts_with` or `ends_with` of
-/// the same `let` or mapping variable and a literal text, as the list_names rules fold to
-/// (`contains($l, 'search')`): the variable is read once, not once per element, and each text's
-/// bytes are looked for in its bytes directly. A variable that is not a string is left to the
-/// conditions, whose calls answer an array or raise the type error.
-struct SubstringTable: Sendable {
+/// the same `let` or mapping variable, or of its `lower()`, and a literal text, as the list_names
+/// rules fold to (`contains(lower($t), 'search')`): the variable is read once, not once per
+/// element, and each text's bytes are looked for in its bytes directly. A variable that is not a
+/// string is left to the conditions, whose calls answer an array or raise the type error. A class:
+/// the closures that search read its texts through one reference, where a struct was copied into
+/// them with every step it holds.
+final class SubstringTable: Sendable {
     /// The variable every condition reads.
     let subject: any ExpressionStep
+    /// `lower(variable)` when the conditions look in the variable's lower-case form.
+    private let lowered: (any ExpressionStep)?
+    /// Whether every text is ASCII: a lower-case form is then searched for them without being made
+    /// (``String/withASCIILowerCased(_:_:)``).
+    private let textsAreASCII: Bool
     /// The texts' bytes one after another; text `i` ends at `ends[i]`.
     private let bytes: [UInt8]
     private let ends: [Int]
     private let places: [SubstringPlace]
 
     init?(_ conditions: [ExpressionNode]) {
-        // One bit per condition in ``holders(in:)``.
+        // One bit per condition in ``holders(_:_:)``.
         guard !conditions.isEmpty, conditions.count <= UInt64.bitWidth else { return nil }
-        var variable: ExpressionNode?
+        var read: ExpressionNode?
         var bytes: [UInt8] = []
         var ends: [Int] = []
         var places: [SubstringPlace] = []
         for condition in conditions {
             guard case .function(let function, let arguments, _) = condition, let place = SubstringPlace(function),
                   arguments.count == 2, case .literal(.string(let text)) = arguments[1],
-                  arguments[0].isSameVariable(as: variable ?? arguments[0])
+                  arguments[0].isSameVariableRead(as: read ?? arguments[0])
             else { return nil }
-            variable = arguments[0]
+            read = arguments[0]
             bytes += text.utf8
             ends.append(bytes.count)
             places.append(place)
         }
-        guard let variable else { return nil }
-        subject = variable.step()
+        guard let read else { return nil }
+        if case .function(_, let arguments, _) = read {
+            subject = arguments[0].step()
+            lowered = read.step()
+        } else {
+            subject = read.step()
+            lowered = nil
+        }
+        textsAreASCII = bytes.allSatisfy { $0 < 0x80 }
         self.bytes = bytes
         self.ends = ends
         self.places = places
     }
 
+    /// Bit `i` set when text `i` is where condition `i` looks for it, or `nil` when the variable
+    /// is not a string (the conditions then run one by one, for their answers or their error).
+    func holders(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> UInt64? {
+        guard case .string(let text) = try subject.evaluate(value, &evaluator) else { return nil }
+        guard let lowered else { return text.withBytes(holders(in:)) }
+        // ASCII texts are looked for in the text with only its A–Z lower-cased, on the stack: no
+        // lower-case string is made (a heap one past 15 bytes).
+        if textsAreASCII, let chosen = text.withBytes({ String.withASCIILowerCased($0, holders(in:)) }) { return chosen }
+        guard case .string(let lowerCase) = try lowered.evaluate(value, &evaluator) else { return nil }
+        return lowerCase.withBytes(holders(in:))
+    }
+
     /// Bit `i` set when text `i` is where condition `i` looks for it in `subject`.
-    func holders(in subject: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    private func holders(in subject: UnsafeBufferPointer<UInt8>) -> UInt64 {
         bytes.withUnsafeBufferPointer { bytes in
             var holders: UInt64 = 0
             var start = 0
@@ -1164,6 +1201,16 @@ extension ExpressionNode {
         case (.global(_, let slot, _), .global(_, let otherSlot, _)): return slot == otherSlot
         default: return false
         }
+    }
+
+    /// Whether this node and `other` both read the same variable (``isSameVariable(as:)``), or
+    /// both call `lower` on it. Their columns may differ: ``SubstringTable`` makes the call only
+    /// on a string, where it cannot fail, and leaves anything else to the conditions' own calls.
+    func isSameVariableRead(as other: ExpressionNode) -> Bool {
+        guard case .function(let function, let arguments, _) = self else { return isSameVariable(as: other) }
+        guard case .function(let otherFunction, let otherArguments, _) = other else { return false }
+        return function.name == "lower" && function === otherFunction
+            && arguments.count == 1 && otherArguments.count == 1 && arguments[0].isSameVariable(as: otherArguments[0])
     }
 }
 

@@ -35,6 +35,29 @@ extension String {
         }
     }
 
+    /// `body` applied to the UTF-8 string `bytes` with its A–Z lower-cased, in a temporary buffer
+    /// (on the stack unless long): for ASCII texts, as good as the lower-case form (`lowercased()`),
+    /// which need not be made. Every scalar is lower-cased on its own, and every non-ASCII one to
+    /// non-ASCII scalars but U+0130 (`İ` → `i̇`) and U+212A (the Kelvin sign → `k`): without those,
+    /// the ASCII characters of the lower-case form are those of `bytes`, lower-cased, with
+    /// non-ASCII bytes between them where `bytes` has them, so an ASCII text is found in the one
+    /// exactly where it is found in the other. `nil` when `bytes` holds U+0130 or U+212A.
+    @inline(__always)
+    static func withASCIILowerCased<Result>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lowered -> Result? in
+            for position in bytes.indices {
+                let byte = bytes[position]
+                if byte >= 0x80 {
+                    // U+0130 is C4 B0, U+212A is E2 84 AA; the bytes are valid UTF-8.
+                    if byte == 0xC4 && bytes[position + 1] == 0xB0 { return nil }
+                    if byte == 0xE2 && bytes[position + 1] == 0x84 && bytes[position + 2] == 0xAA { return nil }
+                }
+                lowered.initializeElement(at: position, to: byte &- 0x41 < 26 ? byte | 0x20 : byte)
+            }
+            return body(UnsafeBufferPointer(lowered))
+        }
+    }
+
     /// Calls `body` with this string's UTF-8 bytes as one contiguous buffer: iterating `utf8`
     /// costs several times more per byte.
     func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {

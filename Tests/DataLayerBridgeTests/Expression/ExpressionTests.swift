@@ -314,6 +314,9 @@ struct ExpressionTests {
         (#"let $l = t, $m = n in `["b", "z"]`[?contains(@ == 'b' && $l || $m, @)]"#, false),
         (#"`["b", "z"]`[?contains(t, @)]"#, false),
         (#"`["b", "z"]`[?contains(lower(t), @)]"#, false),
+        (#"let $l = t in `[{"c": "b"}, {"e": "z"}]`[?c && contains(lower($l), c) || e && ends_with(lower($l), e)]"#, true),
+        (#"let $l = t in `["b", "z"]`[?contains(lower($l), @) || contains($l, @)]"#, false),
+        (#"let $l = t in `["b", "z"]`[?contains(upper($l), @)]"#, false),
     ])
     func conditionsLookingForTextsInOneVariableAreSearchedAsATable(_ source: String, _ table: Bool) throws {
         guard case .letExpression(_, let body) = try Expression.tree(source) else {
@@ -322,6 +325,75 @@ struct ExpressionTests {
             return
         }
         #expect(((body.step() as? UnrolledFilterStep)?.texts != nil) == table, "\(source)")
+    }
+
+    /// Texts looked for in a variable's `lower()` (the list_names rules) are searched for, when all
+    /// of them are ASCII, in the variable's text with only its A–Z lower-cased, without making the
+    /// lower-case form; a text holding one of the two scalars whose lower-case form holds ASCII
+    /// (`İ`, the Kelvin sign) makes the lower-case form. Either way, for every subject (non-ASCII,
+    /// empty, not a string), the answers and errors are the plain filter's.
+    @Test(arguments: [
+        #"let $t = t in `["abc", "ki", "i", "k", "", "x", "bc", "sse", "ABC"]`[?contains(lower($t), @)]"#,
+        #"let $t = t in `[{"s": "ki"}, {"e": "k"}, {"c": "bc"}, {"s": "d"}, {"e": "e"}]`[?s && starts_with(lower($t), s) || e && ends_with(lower($t), e) || c && contains(lower($t), c)]"#,
+        #"let $t = t in `["ki", "i\u0307", "é", "σ", "straße", "k"]`[?contains(lower($t), @)]"#,
+    ])
+    func textsInALowerCaseFormAreFoundAsInTheLowerCaseString(_ source: String) throws {
+        guard case .letExpression(let bindings, let body) = try Expression.tree(source),
+              case .filterProjection(let left, let condition, let right) = body else {
+            Issue.record("not a filter in a let: \(source)")
+            return
+        }
+        #expect((body.step() as? UnrolledFilterStep)?.texts != nil, "\(source)")
+        let built = LetStep(bindings.map { $0.value.step() }, body.step())
+        let filter = LetStep(bindings.map { $0.value.step() }, TrioStep(.filterProjection, left.step(), condition.step(), right.step()))
+        let subjects: [JSONValue] = [
+            "ABC", "xAbCx", "KI", "\u{212A}I", "a\u{212A}", "\u{130}", "\u{130}K", "D\u{11B}tsk\u{E9} KI", "\u{17D}LU\u{164}OU\u{10C}K\u{DD} K",
+            "STRASSE", "Stra\u{DF}e", "\u{3A3}\u{38A}\u{3A3}\u{3A5}\u{3A6}\u{39F}\u{3A3}", "\u{65E5}\u{672C} KI", "", "E\u{301}", "\u{1F600}bc",
+            .string(String(repeating: "Related Products ", count: 20) + "KI"), 5, nil, ["abc"], ["k": "ki"],
+        ]
+        for subject in subjects {
+            let document: JSONValue = ["t": subject]
+            #expect(Self.outcome(of: built, on: document) == Self.outcome(of: filter, on: document), "\(source) on \(subject)")
+        }
+    }
+
+    /// The two scalars that the lower-case search above must not fold byte by byte are all there
+    /// are: every other non-ASCII scalar lower-cases to non-ASCII scalars only. Fails when the
+    /// standard library's case mappings change that.
+    @Test func onlyTwoNonASCIIScalarsLowerCaseToASCII() {
+        var scalars: [UInt32] = []
+        for value in UInt32(0x80)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenLowercased else { continue }
+            if String(scalar).lowercased().unicodeScalars.contains(where: \.isASCII) { scalars.append(value) }
+        }
+        #expect(scalars == [0x130, 0x212A])
+    }
+
+    /// `x | (@ == null ? null : e)` is built as `x.e`, either way round of the test; the same
+    /// values and errors as the pipe into the ternary, for null, empty, scalar and container `x`
+    /// and an `e` that fails on some of them. A ternary that does anything else stays a pipe.
+    @Test(arguments: [
+        "lookup(@, 'id') | (@ == `null` ? `null` : to_string(@))",
+        "a | (`null` == @ ? `null` : abs(@))",
+        "a | (@ == `null` ? `null` : {v: @, n: length(@)})",
+    ])
+    func aPipeIntoANullTestIsASubexpression(_ source: String) throws {
+        let tree = try Expression.tree(source)
+        guard case .pipe(let left, let right) = tree else {
+            Issue.record("not a pipe: \(source)")
+            return
+        }
+        #expect((tree.step() as? PairStep)?.rule == .subexpression)
+        let plain = PairStep(.pipe, left.step(), right.step())
+        let documents: [JSONValue] = [
+            ["id": "10.50", "a": -3], ["id": 7, "a": "xyz"], ["id": nil, "a": nil], ["id": "", "a": ""], ["id": false, "a": [1, 2]],
+            ["id": ["k": 1], "a": ["k": nil]], [:], nil, "text", 5, [1],
+        ]
+        for document in documents {
+            #expect(Self.outcome(of: tree.step(), on: document) == Self.outcome(of: plain, on: document), "\(source) on \(document)")
+        }
+        #expect((try Expression.tree("a | (@ == `null` ? `0` : abs(@))").step() as? PairStep)?.rule == .pipe)
+        #expect((try Expression.tree("a | (@ != `null` ? `null` : abs(@))").step() as? PairStep)?.rule == .pipe)
     }
 
     /// Unrolling is bounded: a filter inside the condition (which would be unrolled again in every
