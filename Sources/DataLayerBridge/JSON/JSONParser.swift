@@ -346,21 +346,22 @@ private struct Scanner {
     ///
     /// Sixteen bytes at a time while whole blocks remain: a string whose special bytes are its
     /// closing quote and two-byte UTF-8 sequences is done here; anything else goes to
-    /// ``Text/finishString(quote:from:)``.
+    /// ``finishString(from:)``.
     @inline(__always)
     private mutating func parseString() throws(Failure) {
-        let quote = index
-        let start = quote &+ 1
+        let start = index &+ 1
         var end = start
-        var flags: UInt8 = 0
         while true {
-            guard end &+ 16 <= count else {
-                (end, flags) = try text.finishString(quote: quote, from: end)
-                break
+            guard end &+ 16 <= count else { return try finishString(from: end) }
+            let (low, high) = SpecialBytes.specialWords(UnsafeRawPointer(base), at: end)
+            if low != 0 {
+                end &+= low.trailingZeroBitCount >> 3
+            } else if high != 0 {
+                end &+= 8 &+ high.trailingZeroBitCount >> 3
+            } else {
+                end &+= 16
+                continue
             }
-            let offset = SpecialBytes.firstSpecial(UnsafeRawPointer(base), at: end)
-            end &+= offset
-            if offset == 16 { continue }
             let byte = base[end]
             if byte == UInt8(ascii: "\"") { break }
             // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead.
@@ -368,9 +369,18 @@ private struct Scanner {
                 end &+= 2
                 continue
             }
-            (end, flags) = try text.finishString(quote: quote, from: end)
-            break
+            return try finishString(from: end)
         }
+        append(JSONTape.Node(kind: .string, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: end &- start)))
+        index = end &+ 1
+    }
+
+    /// Parses the rest of the string whose opening quote is at `index`, from `end` on, as
+    /// ``parseString()`` does. Out of line, with the string's flags, which the hot path never sets.
+    @inline(never)
+    private mutating func finishString(from end: Int) throws(Failure) {
+        let start = index &+ 1
+        let (end, flags) = try text.finishString(quote: index, from: end)
         if flags != 0 { irregularities &+= 1 }
         append(JSONTape.Node(kind: .string, start: UInt32(truncatingIfNeeded: start),
                              length: UInt32(truncatingIfNeeded: end &- start), flags: flags))
