@@ -175,19 +175,21 @@ private struct Scanner {
             while top >= 0 {
                 values &+= 1
                 // Compact objects: `,"` starts the next member, found with one load and compare.
-                if index &+ 2 <= count, inObject,
-                   UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt16.self)) == 0x222C {
-                    index &+= 1
-                    try parseString()
-                    // `:"`: a string value, parsed here rather than through the dispatch above.
-                    if index &+ 2 <= count,
-                       UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt16.self)) == 0x223A {
+                if inObject {
+                    while index &+ 2 <= count,
+                          UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt16.self)) == 0x222C {
                         index &+= 1
                         try parseString()
-                        continue
+                        // `:"`: a string value, parsed here rather than through the dispatch above.
+                        guard index &+ 2 <= count,
+                              UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt16.self)) == 0x223A else {
+                            try parseColon()
+                            continue parsing
+                        }
+                        index &+= 1
+                        try parseString()
+                        values &+= 1
                     }
-                    try parseColon()
-                    continue parsing
                 }
                 // Compact input has the comma or bracket right here: no white space to look for.
                 var next = index < count ? base[index] : 0
