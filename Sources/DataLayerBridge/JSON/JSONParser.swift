@@ -175,19 +175,27 @@ private struct Scanner {
             while top >= 0 {
                 values &+= 1
                 // Compact objects: `,"` starts the next member, found with one load and compare.
-                if index &+ 2 <= count, inObject,
-                   UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt16.self)) == 0x222C {
-                    index &+= 1
-                    try parseString()
-                    // `:"`: a string value, parsed here rather than through the dispatch above.
-                    if index &+ 2 <= count,
-                       UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt16.self)) == 0x223A {
-                        index &+= 1
-                        try parseString()
-                        continue
+                // The position and the count of members read are kept apart from `index` and
+                // `values` in this loop, which then needs no store and reload of them per member.
+                if inObject {
+                    var position = index
+                    var members = 0
+                    while position &+ 2 <= count,
+                          UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt16.self)) == 0x222C {
+                        position = try parseString(at: position &+ 1)
+                        // `:"`: a string value, parsed here rather than through the dispatch above.
+                        guard position &+ 2 <= count,
+                              UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt16.self)) == 0x223A else {
+                            index = position
+                            values &+= members
+                            try parseColon()
+                            continue parsing
+                        }
+                        position = try parseString(at: position &+ 1)
+                        members &+= 1
                     }
-                    try parseColon()
-                    continue parsing
+                    index = position
+                    values &+= members
                 }
                 // Compact input has the comma or bracket right here: no white space to look for.
                 var next = index < count ? base[index] : 0
@@ -343,24 +351,32 @@ private struct Scanner {
     }
 
     /// Parses the string whose opening quote is at `index` and records its raw contents.
+    @inline(__always)
+    private mutating func parseString() throws(Failure) {
+        index = try parseString(at: index)
+    }
+
+    /// Parses the string whose opening quote is at `quote`, records its raw contents and returns
+    /// the index after it.
     ///
     /// Sixteen bytes at a time while whole blocks remain: a string whose special bytes are its
     /// closing quote and two-byte UTF-8 sequences is done here; anything else goes to
-    /// ``Text/finishString(quote:from:)``.
+    /// ``finishString(quote:from:)``.
     @inline(__always)
-    private mutating func parseString() throws(Failure) {
-        let quote = index
+    private mutating func parseString(at quote: Int) throws(Failure) -> Int {
         let start = quote &+ 1
         var end = start
-        var flags: UInt8 = 0
         while true {
-            guard end &+ 16 <= count else {
-                (end, flags) = try text.finishString(quote: quote, from: end)
-                break
+            guard end &+ 16 <= count else { return try finishString(quote: quote, from: end) }
+            let (low, high) = SpecialBytes.specialWords(UnsafeRawPointer(base), at: end)
+            if low != 0 {
+                end &+= low.trailingZeroBitCount >> 3
+            } else if high != 0 {
+                end &+= 8 &+ high.trailingZeroBitCount >> 3
+            } else {
+                end &+= 16
+                continue
             }
-            let offset = SpecialBytes.firstSpecial(UnsafeRawPointer(base), at: end)
-            end &+= offset
-            if offset == 16 { continue }
             let byte = base[end]
             if byte == UInt8(ascii: "\"") { break }
             // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead.
@@ -368,13 +384,21 @@ private struct Scanner {
                 end &+= 2
                 continue
             }
-            (end, flags) = try text.finishString(quote: quote, from: end)
-            break
+            return try finishString(quote: quote, from: end)
         }
+        append(JSONTape.Node(kind: .string, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: end &- start)))
+        return end &+ 1
+    }
+
+    /// Parses the rest of the string whose opening quote is at `quote`, from `end` on, as
+    /// ``parseString(at:)`` does. Out of line, with the string's flags, which the hot path never sets.
+    @inline(never)
+    private mutating func finishString(quote: Int, from end: Int) throws(Failure) -> Int {
+        let (end, flags) = try text.finishString(quote: quote, from: end)
         if flags != 0 { irregularities &+= 1 }
-        append(JSONTape.Node(kind: .string, start: UInt32(truncatingIfNeeded: start),
-                             length: UInt32(truncatingIfNeeded: end &- start), flags: flags))
-        index = end &+ 1
+        append(JSONTape.Node(kind: .string, start: UInt32(truncatingIfNeeded: quote &+ 1),
+                             length: UInt32(truncatingIfNeeded: end &- quote &- 1), flags: flags))
+        return end &+ 1
     }
 
     @inline(__always)

@@ -24,12 +24,20 @@ enum SpecialBytes {
     /// The offset of the first byte of the 16 at `index` that may be special, or 16 if none is.
     @inline(__always)
     static func firstSpecial(_ base: UnsafeRawPointer, at index: Int) -> Int {
+        let (low, high) = specialWords(base, at: index)
+        if low != 0 { return low.trailingZeroBitCount >> 3 }
+        return 8 &+ high.trailingZeroBitCount >> 3
+    }
+
+    /// The 16 bytes at `index` as two words, bytes 0–7 and 8–15, with the high bit of byte i of a
+    /// word (bit 8i + 7) set when that byte may be special and every other bit clear: a caller
+    /// that finds no special byte in the first word tests the second without counting bits.
+    @inline(__always)
+    static func specialWords(_ base: UnsafeRawPointer, at index: Int) -> (low: UInt64, high: UInt64) {
         let bytes = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
         // Lane i is byte i; as words, byte i is bit 8i only on a little-endian machine.
         let words = unsafeBitCast(mask(bytes), to: SIMD2<UInt64>.self)
-        let low = UInt64(littleEndian: words[0]), high = UInt64(littleEndian: words[1])
-        if low != 0 { return low.trailingZeroBitCount >> 3 }
-        return 8 &+ high.trailingZeroBitCount >> 3
+        return (UInt64(littleEndian: words[0]), UInt64(littleEndian: words[1]))
     }
 
     /// The high bit set in each byte that is `"`, `\`, below 0x20 or above 0x7F, exactly: lanes do
