@@ -1,7 +1,7 @@
 /// `local_timestamp`, when present, is an integer count of seconds: "Do not send milliseconds"
 /// (v1, "Common parameters"); a millisecond value decodes to a far-future date and the event is
 /// dropped (guide, "Impression event").
-struct LocalTimestampRule: EventsAPIRule {
+final class LocalTimestampRule: EventsAPIRule {
     /// 10^11 seconds is the year 5138, while milliseconds since 1973 are all above it: any value
     /// from here up is a millisecond (or finer) timestamp.
     static let millisecondThreshold: Int64 = 100_000_000_000

@@ -6,7 +6,7 @@
 /// (`"nested_category_id": "10283"` beside `_category_label`); the label stays required. So a label
 /// without its `_identity` key is accepted when some scope key is not `_`-prefixed, that is, names a
 /// filter.
-struct ProductListingScopesRule: EventsAPIRule {
+final class ProductListingScopesRule: EventsAPIRule {
     /// A scope's label key and the identity key that goes with it (a struct, not a tuple: see
     /// ``TypedMemberName``).
     private struct ScopeKeys: Sendable {
