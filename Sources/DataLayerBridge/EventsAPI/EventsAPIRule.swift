@@ -1,7 +1,8 @@
 /// One family of Events API rules (the envelope's identity members, list items, transactions…).
 ///
 /// Each rule looks at a whole envelope and reports what it owns, so the rules stay small, are tested
-/// one by one, and never report the same problem twice.
+/// one by one, and never report the same problem twice. Rules are immutable final classes, so
+/// that calling one passes a reference, not a copy of its prepared member names.
 protocol EventsAPIRule: Sendable {
     /// Reports this rule family's findings for `envelope` into `findings`.
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings)

@@ -269,6 +269,20 @@ struct EventsAPIRuleTests {
             ])
         }
 
+        /// A key names a filter when it does not start with the character `_`: decided from its
+        /// first bytes where they settle it, the answer must be `hasPrefix`'s, combining marks and
+        /// joiners after `_` included.
+        @Test func filterNamesAreKeysWithoutTheUnderscorePrefix() {
+            let keys = ["", "_", "__", "_a", "a_", "a", " _", "_\r\n", "_\n", "_ ", "_category_label", "nested_category_id",
+                        "_\u{301}", "_\u{308}x", "_\u{200D}", "_\u{FE0F}", "_é", "é", "\u{301}_", "\u{FF3F}", "_\u{1F600}"]
+            for key in keys {
+                #expect(ProductListingScopesRule.namesFilter(key) == !key.hasPrefix("_"), "\(key.unicodeScalars.map(\.value))")
+            }
+            // `_` with a combining mark is another character, so a filter name: the label needs no identity.
+            #expect(ProductListingScopesRule.namesFilter("_\u{301}"))
+            #expect(S.findings(rule, S.listing(scopes: ["_category_label": "Shirts", "_\u{301}": "x"])) == [])
+        }
+
         @Test func scopesMustNameSomething() {
             #expect(S.findings(rule, S.listing(scopes: [:])) == [
                 S.error("/lists/Product Listing/query/scopes", "must name a category, a brand or custom filters"),

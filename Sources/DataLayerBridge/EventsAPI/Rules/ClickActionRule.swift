@@ -1,7 +1,7 @@
 /// A `click` (and a conversion, which is a `click` whose `action.type` is not `click`) carries a
 /// non-empty `action.type` and the clicked object's `action.resource_identifier` (v1, "Click
 /// events" and "Conversion events").
-struct ClickActionRule: EventsAPIRule {
+final class ClickActionRule: EventsAPIRule {
     /// Spelled once, not for every click.
     static let pointer = JSONPointer.root.appending("action")
 

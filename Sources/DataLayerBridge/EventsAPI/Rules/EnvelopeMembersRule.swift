@@ -1,6 +1,6 @@
 /// The members every envelope needs: `type`, `id`, `tracker_id`, `client_id`, and `customer_id`
 /// when present (Events API v1, "Common parameters"; guide, "Impression event").
-struct EnvelopeMembersRule: EventsAPIRule {
+final class EnvelopeMembersRule: EventsAPIRule {
     // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
     private let type = MemberName("type")
     private let id = MemberName("id")

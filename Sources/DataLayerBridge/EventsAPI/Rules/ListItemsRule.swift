@@ -1,7 +1,7 @@
 /// Each list's `items`: objects with `title`, `type`, `url` and `position`, optional `price`;
 /// positions are positive integers (absolute across pages, so not necessarily from 1) and unique
 /// within the list (v1, "Search result item fields"; guide, "Search results" and "Results").
-struct ListItemsRule: EventsAPIRule {
+final class ListItemsRule: EventsAPIRule {
     // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
     private let items = MemberName("items")
     private let title = MemberName("title")

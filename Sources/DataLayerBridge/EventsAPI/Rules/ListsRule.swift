@@ -1,6 +1,6 @@
 /// An `event` reports at least one list in `lists`, under one of the four exact, case-sensitive
 /// names (v1, "Search events" and the sections after it).
-struct ListsRule: EventsAPIRule {
+final class ListsRule: EventsAPIRule {
     /// Prepared once per validator (see ``MemberName``), not at every lookup.
     private let lists = MemberName("lists")
 

@@ -1,6 +1,6 @@
 /// The types of the optional envelope members (v1, "Common parameters"; `app_version` from the
 /// guide, which v1 replaces with `platform`).
-struct OptionalMembersRule: EventsAPIRule {
+final class OptionalMembersRule: EventsAPIRule {
     // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
     private let platform = MemberName("platform")
     private let userAgent = MemberName("user_agent")

@@ -1,5 +1,5 @@
 /// A `pv` carries the viewed object's identity, or the page URL, in `url` (v1, "Impression events").
-struct PageViewRule: EventsAPIRule {
+final class PageViewRule: EventsAPIRule {
     // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
     private let url = MemberName("url")
     private let title = MemberName("title")

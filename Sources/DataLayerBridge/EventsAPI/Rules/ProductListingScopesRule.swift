@@ -6,7 +6,7 @@
 /// (`"nested_category_id": "10283"` beside `_category_label`); the label stays required. So a label
 /// without its `_identity` key is accepted when some scope key is not `_`-prefixed, that is, names a
 /// filter.
-struct ProductListingScopesRule: EventsAPIRule {
+final class ProductListingScopesRule: EventsAPIRule {
     /// A scope's label key and the identity key that goes with it (a struct, not a tuple: see
     /// ``TypedMemberName``).
     private struct ScopeKeys: Sendable {
@@ -32,7 +32,7 @@ struct ProductListingScopesRule: EventsAPIRule {
             if scopes.isEmpty {
                 findings.error(pointer, "must name a category, a brand or custom filters")
             }
-            let hasFilterScope = scopes.keys.contains { !$0.hasPrefix("_") }
+            let hasFilterScope = scopes.members.contains { Self.namesFilter($0.key) }
             for keys in Self.pairs {
                 let (label, identity) = (keys.label, keys.identity)
                 let hasLabel = scopes.lastIndex(named: label) != nil
@@ -44,5 +44,17 @@ struct ProductListingScopesRule: EventsAPIRule {
                 }
             }
         }
+    }
+
+    /// Whether scope key `key` names a filter, not being `_`-prefixed: `!key.hasPrefix("_")`, settled
+    /// by its first two bytes when they can settle it. `hasPrefix` compares characters, out of line,
+    /// and with the array of keys it was read from cost about 900 instructions per list.
+    static func namesFilter(_ key: String) -> Bool {
+        var bytes = key.utf8.makeIterator()
+        // No other text is canonically equivalent to `_`, so a key starting with another byte does not
+        // start with it; and an ASCII byte after `_` starts a new character.
+        guard bytes.next() == UInt8(ascii: "_") else { return true }
+        guard let second = bytes.next(), second >= 0x80 else { return false }
+        return !key.hasPrefix("_")
     }
 }

@@ -1,7 +1,7 @@
 /// A `Recommendation` list names its placement in `query.filters.RecommenderClientId` and should
 /// name the returned set in `RecommendationId` (v1, "Recommendation events": "Strongly
 /// recommended"; the guide calls it required for new integrations, so its absence is a warning).
-struct RecommendationFiltersRule: EventsAPIRule {
+final class RecommendationFiltersRule: EventsAPIRule {
     /// The optional filters and their types, the names prepared once (see ``TypedMemberName``).
     static let optionalFilters = [
         TypedMemberName("ItemIds", .array),

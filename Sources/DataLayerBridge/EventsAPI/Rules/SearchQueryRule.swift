@@ -1,6 +1,6 @@
 /// `Search Results` and `Autocomplete` lists carry the user's text in `query.string`; `filters`,
 /// when present, is an object (v1, "Search events" and "Autocomplete events").
-struct SearchQueryRule: EventsAPIRule {
+final class SearchQueryRule: EventsAPIRule {
     // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
     private let query = MemberName("query")
     private let string = MemberName("string")

@@ -5,7 +5,7 @@
 /// The guide marks `was_discounted` and `was_volume_discounted` REQUIRED, v1 leaves them optional:
 /// a missing flag is a warning, a flag that is not a boolean an error. An empty `items` is an error:
 /// both documents say to include every purchased item, and a purchase has at least one.
-struct TransactionItemsRule: EventsAPIRule {
+final class TransactionItemsRule: EventsAPIRule {
     // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
     private let wasDiscounted = MemberName("was_discounted")
     private let wasVolumeDiscounted = MemberName("was_volume_discounted")
