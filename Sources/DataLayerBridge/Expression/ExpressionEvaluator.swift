@@ -192,24 +192,24 @@ struct ExpressionEvaluator: ~Copyable {
     }
 }
 
-/// A variable whose value is made only when an expression reads it (each time it does): a
-/// mapping's `$record`, whose text is rarely read and costs a `String` validation of the whole
-/// record to make.
-final class DeferredVariable: Sendable {
-    let name: String
-    private let make: @Sendable () -> JSONValue
+/// A mapping's `$record`, made only when an expression reads it (each time it does): its text is
+/// rarely read and costs a `String` validation of the whole record to make.
+///
+/// Plain fields, the record's bytes borrowed: a class holding a closure that made the value cost
+/// two allocations and their releases on every push.
+struct DeferredVariable: @unchecked Sendable {
+    /// The 1-based position of the record in its input.
+    let ordinal: Int
+    /// The record's text, valid UTF-8, which whoever made this value keeps in place for as long
+    /// as it is read (unchecked `Sendable` for this pointer).
+    let text: UnsafeRawBufferPointer
 
-    init(_ name: String, make: @escaping @Sendable () -> JSONValue) {
-        self.name = name
-        self.make = make
-    }
-
-    /// The value, when `requested` is this variable's name; `nil` (undefined) for any other name.
-    /// Not a ternary: with `JSONValue` a nil literal, `c ? make() : nil` typed as a `JSONValue`
-    /// and answered JSON null for every other name.
+    /// `$record`, when `requested` is `record`; `nil` (undefined) for any other name. Not a
+    /// ternary: with `JSONValue` a nil literal, `c ? value : nil` typed as a `JSONValue` and
+    /// answered JSON null for every other name.
     func value(of requested: String) -> JSONValue? {
-        guard requested == name else { return nil }
-        return make()
+        guard requested == "record" else { return nil }
+        return RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self)).value
     }
 }
 

@@ -122,10 +122,7 @@ public struct Mapping: Sendable {
     /// `text` is read only during the call (the deferred `$record` lives no longer than the
     /// evaluation), so it is borrowed rather than copied for every push.
     func apply(to push: JSONValue, ordinal: Int, text: UnsafeRawBufferPointer) -> MappingOutcome {
-        let borrowed = BorrowedBytes(bytes: text)
-        return apply(to: push, recordValue: nil, deferred: DeferredVariable("record") {
-            RecordContext(ordinal: ordinal, text: String(decoding: borrowed.bytes, as: UTF8.self)).value
-        })
+        apply(to: push, recordValue: nil, deferred: DeferredVariable(ordinal: ordinal, text: text))
     }
 
     /// Maps one push whose `$record` is already a value (a mapping used by another's rule).
@@ -170,12 +167,6 @@ public struct Mapping: Sendable {
         let value = (try? JSONValue(parsing: raw)) ?? .string(raw)
         return (key, value)
     }
-}
-
-/// A record's bytes lent to a `$record` that is made, if at all, before ``Mapping/apply(to:ordinal:text:)``
-/// returns, on the same thread.
-private struct BorrowedBytes: @unchecked Sendable {
-    let bytes: UnsafeRawBufferPointer
 }
 
 /// The record a push came from, visible to expressions as `$record` =

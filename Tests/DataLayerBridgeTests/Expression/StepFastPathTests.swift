@@ -52,9 +52,9 @@ extension StepFastPathTests {
     /// read by name gives: the bound value, the deferred variable, variables of another layout, and
     /// the undefined-variable error at its column.
     @Test func aVariableReadBySlotGivesWhatAReadByNameGives() throws {
-        let source = "[$a, $b.k, $r, $b]"
+        let source = "[$a, $b.k, $record, $b]"
         let tree = try Expression.tree(source)
-        let layout = VariableLayout(names: ["b", "a", "r"])
+        let layout = VariableLayout(names: ["b", "a", "record"])
         let bySlot = Expression(source: source, tree: tree, readingGlobalsOf: layout)
         let byName = Expression(source: source, tree: tree, readingGlobalsOf: nil)
         var inLayout = ExpressionVariables(layout: layout)
@@ -62,8 +62,8 @@ extension StepFastPathTests {
         inLayout.set(1, slot: 1, name: "a")
         var missing = ExpressionVariables(layout: layout)
         missing.set(1, slot: 1, name: "a")
-        let scopes = [inLayout, missing, ExpressionVariables(["a": "x", "b": ["k": [3]], "r": "given"]), ExpressionVariables(["a": 1])]
-        let deferred = DeferredVariable("r") { "made" }
+        let scopes = [inLayout, missing, ExpressionVariables(["a": "x", "b": ["k": [3]], "record": "given"]), ExpressionVariables(["a": 1])]
+        let deferred = DeferredVariable(ordinal: 7, text: "made")
         func outcome(_ expression: Expression, _ variables: ExpressionVariables, _ made: DeferredVariable?) -> String {
             do {
                 return try expression.evaluate([:], variables: variables, deferred: made).description
@@ -78,17 +78,27 @@ extension StepFastPathTests {
                 #expect(outcomes.last == outcome(byName, variables, made))
             }
         }
-        #expect(outcomes.first == #"[1,2,"made",{"k":2}]"#)
+        #expect(outcomes.first == #"[1,2,{"ordinal":7,"text":"made"},{"k":2}]"#)
         #expect(outcomes.last == "1:6: undefined variable: $b is not defined")
         // With a deferred variable of another name beside them, too.
         #expect(outcomes[outcomes.count - 2] == outcomes.last)
     }
 
-    /// A deferred variable answers for its own name only: any other name stays undefined, not null.
+    /// A deferred `$record` answers for `record` only, with the record it borrows (its text
+    /// decoded, non-ASCII and escapes as they are): any other name stays undefined, not null.
     @Test func aDeferredVariableLeavesOtherNamesUndefined() throws {
-        let deferred = DeferredVariable("r") { "made" }
-        #expect(deferred.value(of: "r") == .some("made"))
-        #expect(deferred.value(of: "b") == Optional<JSONValue>.none)
+        let deferred = DeferredVariable(ordinal: 7, text: "{\"a\":\"caf\u{e9} \\u00e9\"}")
+        #expect(deferred.value(of: "record") == .some(["ordinal": 7, "text": "{\"a\":\"caf\u{e9} \\u00e9\"}"]))
+        #expect(DeferredVariable(ordinal: 1, text: "").value(of: "record") == .some(["ordinal": 1, "text": ""]))
+        #expect(deferred.value(of: "r") == Optional<JSONValue>.none)
+        #expect(deferred.value(of: "recordx") == Optional<JSONValue>.none)
+    }
+}
+
+extension DeferredVariable {
+    /// A deferred `$record` of a text that lives as long as the program.
+    init(ordinal: Int, text: StaticString) {
+        self.init(ordinal: ordinal, text: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
 

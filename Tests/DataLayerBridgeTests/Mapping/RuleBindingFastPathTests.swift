@@ -67,8 +67,8 @@ extension RuleBindingFastPathTests {
     /// each gives with an evaluator of its own: single reads, `let`s, and errors, an undefined
     /// variable's (at its column) included.
     @Test func expressionsInTurnGiveWhatEachGivesAlone() throws {
-        let layout = VariableLayout(names: ["a", "b"])
-        let sources = ["k", "$a", "`1`", "$b", "$nope", "let $x = k in [$x, $a]", "abs(k)", "$a.k", "@", "$", "let $y = $a in $y"]
+        let layout = VariableLayout(names: ["a", "record"])
+        let sources = ["k", "$a", "`1`", "$record", "$nope", "let $x = k in [$x, $a]", "abs(k)", "$a.k", "@", "$", "let $y = $a in $y"]
         let expressions = try sources.map { source in Expression(source: source, tree: try Expression.tree(source), readingGlobalsOf: layout) }
         var bound = ExpressionVariables(layout: layout)
         bound.set(["k": 2], layoutSlot: 0)
@@ -79,7 +79,7 @@ extension RuleBindingFastPathTests {
         var undefined: Set<String> = []
         for variables in [bound, ExpressionVariables(["a": 5]), ExpressionVariables()] {
             for document in documents {
-                let inputs = EvaluationInputs(root: document, globals: variables, deferred: DeferredVariable("b") { "made" })
+                let inputs = EvaluationInputs(root: document, globals: variables, deferred: DeferredVariable(ordinal: 3, text: "made"))
                 let alone = expressions.map { expression in outcome { () throws(ExpressionError) in try expression.evaluate(inputs) } }
                 let inTurn = withUnsafePointer(to: inputs) { pointer in
                     ExpressionEvaluator.withEvaluator(borrowing: pointer, scopeCapacity: expressions.map(\.scopeCapacity).max() ?? 0) { evaluator in

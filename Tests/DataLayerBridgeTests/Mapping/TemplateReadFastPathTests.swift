@@ -27,7 +27,7 @@ struct TemplateReadFastPathTests {
                 variables.set(["tracker": "T"], layoutSlot: MappingCompiler.configSlot)
                 if index % 3 != 0 { variables.set(value, layoutSlot: typeSlot) }
                 if record == 1 { variables.set(["ordinal": 1], layoutSlot: MappingCompiler.recordSlot) }
-                let deferred = record == 2 ? DeferredVariable("record") { ["ordinal": 2] } : nil
+                let deferred = record == 2 ? DeferredVariable(ordinal: 2, text: "deferred") : nil
                 let documents: [JSONValue] = [["user_agent": value], ["other": value, "user_agent": "x", "user_agent ": 1], value]
                 for document in documents {
                     variables.set(document, layoutSlot: MappingCompiler.eventSlot)
