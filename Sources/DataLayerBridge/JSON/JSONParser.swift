@@ -27,6 +27,10 @@ public struct JSONParser: Sendable {
         public static let relaxed = Options(relaxed: true)
     }
 
+    /// The largest document whose node storage is reserved in full before its parse (20 bytes per
+    /// byte of input, most of it never touched): larger ones grow it as they go, checked at every node.
+    static var reservedDocumentSize: Int { 1 << 16 }
+
     /// The options this parser was made with.
     public var options: Options
     /// Reused from document to document unless a tape from the previous parse still holds it.
@@ -49,9 +53,16 @@ public struct JSONParser: Sendable {
             throw JSONError(offset: 0, line: 1, column: 1, reason: "document larger than 4 GiB")
         }
         if !isKnownUniquelyReferenced(&nodes) { nodes = GrowableBuffer(capacity: 256) }
+        let text = Text(base: base, count: bytes.count, relaxed: options.relaxed)
         do throws(Failure) {
-            nodes.count = try Scanner.parse(Text(base: base, count: bytes.count, relaxed: options.relaxed),
-                                            maxDepth: options.maxDepth, into: nodes)
+            if bytes.count <= JSONParser.reservedDocumentSize {
+                // Every node starts at a byte of its own: a document has at most as many nodes as bytes.
+                nodes.count = 0
+                nodes.reserve(bytes.count)
+                nodes.count = try Scanner<ReservedRoom>.parse(text, maxDepth: options.maxDepth, into: nodes)
+            } else {
+                nodes.count = try Scanner<GrowingRoom>.parse(text, maxDepth: options.maxDepth, into: nodes)
+            }
         } catch {
             throw JSONError(reason: error.reason, at: error.offset, in: bytes)
         }
@@ -76,12 +87,28 @@ private struct Failure: Error {
     let offset: Int
 }
 
+/// How a ``Scanner`` makes room for its nodes.
+private protocol NodeRoom {
+    /// The storage can fill up during the parse: every node checks for room.
+    static var grows: Bool { get }
+}
+
+/// Room for all nodes was reserved before the parse.
+private enum ReservedRoom: NodeRoom {
+    static var grows: Bool { false }
+}
+
+/// The storage grows during the parse, for documents too large to reserve room for in advance.
+private enum GrowingRoom: NodeRoom {
+    static var grows: Bool { true }
+}
+
 /// The scanning state of one parse. The hot steps are inlined into ``parse(_:maxDepth:into:)``;
 /// what is off the hot path (white space, escapes, most non-ASCII text, long numbers, messages)
 /// lives in ``Text``, which takes and returns plain values. The state stays in memory, where the
 /// out-of-line ``parseNumber()`` needs it: measured with callgrind, that costs fewer instructions
 /// than state held in registers and saved around every call.
-private struct Scanner {
+private struct Scanner<Room: NodeRoom> {
     let text: Text
     let base: UnsafePointer<UInt8>
     let count: Int
@@ -231,16 +258,26 @@ private struct Scanner {
         }
     }
 
+    /// Appends a scalar or string node. Its `open` and `close` are left as they are: only
+    /// containers' are read, and not writing them is a store less per node.
     @inline(__always)
-    private mutating func append(_ node: JSONTape.Node) {
-        if next == limit {
+    private mutating func append(_ kind: JSONTape.Kind, start: Int, length: Int, flags: UInt8 = 0) {
+        makeRoom()
+        next.pointee.kind = kind
+        next.pointee.flags = flags
+        next.pointee.start = UInt32(truncatingIfNeeded: start)
+        next.pointee.length = UInt32(truncatingIfNeeded: length)
+        next += 1
+    }
+
+    @inline(__always)
+    private mutating func makeRoom() {
+        if Room.grows, next == limit {
             let (base, capacity) = Scanner.grow(storage, from: nodeCount)
             next = base + nodeCount
             nodes = base
             limit = base + capacity
         }
-        next.initialize(to: node)
-        next += 1
     }
 
     @inline(never)
@@ -260,7 +297,9 @@ private struct Scanner {
         node.open = UInt32(truncatingIfNeeded: index)
         node.close = irregularities
         top = nodeCount
-        append(node)
+        makeRoom()
+        next.initialize(to: node)
+        next += 1
         inObject = isObject
         values = 0
         depth &+= 1
@@ -314,29 +353,43 @@ private struct Scanner {
               UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index &+ length &- 4, as: UInt32.self)) == word else {
             throw text.notALiteral(at: index, kind: kind)
         }
-        append(JSONTape.Node(kind: kind, start: UInt32(truncatingIfNeeded: index), length: UInt32(truncatingIfNeeded: length)))
+        append(kind, start: index, length: length)
         index &+= length
     }
 
     /// Parses the number at `index` (first byte `byte`) if it has the form most numbers have:
-    /// up to seven digits, the first not 0, then possibly a fraction of up to seven digits, and
-    /// no exponent; whole words away from the end of the input. Returns `false`, having done
-    /// nothing, for any other number or anything that is not one: ``parseNumber()`` decides.
+    /// a lone 0 or up to fifteen digits, the first not 0 (counts, prices, millisecond timestamps),
+    /// then possibly a fraction of up to seven digits, and no exponent; whole words away from the
+    /// end of the input. Returns `false`, having done nothing, for any other number or anything that
+    /// is not one: ``parseNumber()`` decides.
     @inline(__always)
     private mutating func parseShortNumber(_ byte: UInt8) -> Bool {
-        guard byte != UInt8(ascii: "0"), byte != UInt8(ascii: "-"), index &+ 16 <= count else { return false }
+        guard byte != UInt8(ascii: "-"), index &+ 16 <= count else { return false }
         let raw = UnsafeRawPointer(base)
-        let integer = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-        guard integer != 0 else { return false }
-        var end = index &+ integer.trailingZeroBitCount >> 3
+        var end: Int
+        if byte == UInt8(ascii: "0") {
+            end = index &+ 1
+            // A digit after it: a leading zero, which ``parseNumber()`` reports.
+            guard base[end] &- UInt8(ascii: "0") >= 10 else { return false }
+        } else {
+            let low = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if low != 0 {
+                end = index &+ low.trailingZeroBitCount >> 3
+            } else {
+                let high = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self))
+                guard high != 0 else { return false }
+                end = index &+ 8 &+ high.trailingZeroBitCount >> 3
+            }
+        }
         if base[end] == UInt8(ascii: ".") {
+            guard end &+ 9 <= count else { return false }
             let fraction = Text.nonDigits(raw.loadUnaligned(fromByteOffset: end &+ 1, as: UInt64.self))
             let digits = fraction.trailingZeroBitCount >> 3
             guard digits != 0, digits != 8 else { return false }
             end &+= 1 &+ digits
         }
         guard base[end] | 0x20 != UInt8(ascii: "e") else { return false }
-        append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: index), length: UInt32(truncatingIfNeeded: end &- index)))
+        append(.number, start: index, length: end &- index)
         index = end
         return true
     }
@@ -347,7 +400,7 @@ private struct Scanner {
     private mutating func parseNumber() throws(Failure) {
         let start = index
         index = try text.numberEnd(from: start)
-        append(JSONTape.Node(kind: .number, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: index &- start)))
+        append(.number, start: start, length: index &- start)
     }
 
     /// Parses the string whose opening quote is at `index` and records its raw contents.
@@ -386,7 +439,7 @@ private struct Scanner {
             }
             return try finishString(quote: quote, from: end)
         }
-        append(JSONTape.Node(kind: .string, start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: end &- start)))
+        append(.string, start: start, length: end &- start)
         return end &+ 1
     }
 
@@ -396,8 +449,7 @@ private struct Scanner {
     private mutating func finishString(quote: Int, from end: Int) throws(Failure) -> Int {
         let (end, flags) = try text.finishString(quote: quote, from: end)
         if flags != 0 { irregularities &+= 1 }
-        append(JSONTape.Node(kind: .string, start: UInt32(truncatingIfNeeded: quote &+ 1),
-                             length: UInt32(truncatingIfNeeded: end &- quote &- 1), flags: flags))
+        append(.string, start: quote &+ 1, length: end &- quote &- 1, flags: flags)
         return end &+ 1
     }
 

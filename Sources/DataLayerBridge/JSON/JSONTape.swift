@@ -34,7 +34,8 @@ public struct JSONTape: @unchecked Sendable {
         /// after the last descendant. (While the container is open, its parent's index plus one.)
         var length: UInt32
         /// Containers: the byte offsets of the opening and closing bracket. (While the container is
-        /// open, `close` holds the parser's irregularity count at its opening.)
+        /// open, `close` holds the parser's irregularity count at its opening.) Other nodes: not
+        /// set by the parser, never read.
         var open: UInt32 = 0
         var close: UInt32 = 0
 
