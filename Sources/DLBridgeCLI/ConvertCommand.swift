@@ -63,6 +63,10 @@ enum ConvertCommand {
 
         Console.ignoreBrokenPipeSignal()
         Interruption.install()
+        // One job frees a batch's blocks on the thread that made them, right after writing them,
+        // so the heap shrank and grew again every batch. Several jobs fault an eighth as often, and
+        // there each worker's arena would keep its own peak: their sum took the peak past 24 MiB.
+        if jobs == 1 { Allocator.keepFreedMemoryForReuse() }
         var progress = ProgressLine(enabled: Console.isTerminal(2) && !arguments.has("--quiet"))
         let sinks = ConversionSinks(
             envelopes: { Console.write($0, to: 1) },
