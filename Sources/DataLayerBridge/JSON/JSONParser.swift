@@ -35,6 +35,10 @@ public struct JSONParser: Sendable {
     public var options: Options
     /// Reused from document to document unless a tape from the previous parse still holds it.
     private var nodes = GrowableBuffer<JSONTape.Node>(capacity: 256)
+    /// Whether this parser has parsed a document before. Only then is room for every node reserved
+    /// up front: a parser made for one document (``Bridge``'s, `JSONValue(parsing:)`) would
+    /// allocate twenty times the document's size for it, most of it never touched, on every call.
+    private var parsedBefore = false
     /// Keys and short strings of recent documents, for ``JSONTape/value(_:strings:)``.
     var strings = StringCache()
 
@@ -55,7 +59,7 @@ public struct JSONParser: Sendable {
         if !isKnownUniquelyReferenced(&nodes) { nodes = GrowableBuffer(capacity: 256) }
         let text = Text(base: base, count: bytes.count, relaxed: options.relaxed)
         do throws(Failure) {
-            if bytes.count <= JSONParser.reservedDocumentSize {
+            if parsedBefore && bytes.count <= JSONParser.reservedDocumentSize {
                 // Every node starts at a byte of its own: a document has at most as many nodes as bytes.
                 nodes.count = 0
                 nodes.reserve(bytes.count)
@@ -64,8 +68,10 @@ public struct JSONParser: Sendable {
                 nodes.count = try Scanner<GrowingRoom>.parse(text, maxDepth: options.maxDepth, into: nodes)
             }
         } catch {
+            parsedBefore = true
             throw JSONError(reason: error.reason, at: error.offset, in: bytes)
         }
+        parsedBefore = true
         return JSONTape(bytes: bytes, storage: nodes)
     }
 

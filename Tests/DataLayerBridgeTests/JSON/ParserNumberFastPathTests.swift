@@ -76,14 +76,23 @@ struct ParserNumberFastPathTests {
 }
 
 /// Documents up to ``JSONParser/reservedDocumentSize`` bytes have room for a node per byte
-/// reserved before their parse; larger ones grow their storage as they go.
+/// reserved before their parse, once the parser has parsed a document; larger ones, and a
+/// parser's first document, grow their storage as they go.
 struct ParserNodeRoomTests {
+    /// A parser past its first document, so that the next ones of up to the reserved size get
+    /// their room reserved.
+    private func reusedParser(_ options: JSONParser.Options = .strict) throws -> JSONParser {
+        var parser = JSONParser(options: options)
+        _ = try Array("0".utf8).withUnsafeBytes { buffer in try parser.parse(buffer) }
+        return parser
+    }
+
     /// As many nodes as bytes, the most a document can have (brackets and a one-digit number, cut
     /// short), and a valid document of as many bytes: at the reserved size, just above it and far
     /// above it.
     @Test(arguments: [JSONParser.reservedDocumentSize, JSONParser.reservedDocumentSize + 1, 3 * JSONParser.reservedDocumentSize])
     func documentsWithANodePerByte(size: Int) throws {
-        var parser = JSONParser(options: .init(maxDepth: size))
+        var parser = try reusedParser(.init(maxDepth: size))
         let opening = Array(repeating: UInt8(ascii: "["), count: size - 1)
         try (opening + [UInt8(ascii: "1")]).withUnsafeBytes { buffer in
             #expect(throws: JSONError.self) { try parser.parse(buffer) }
@@ -105,13 +114,17 @@ struct ParserNodeRoomTests {
         #expect(tape.byteOffset(2 * depth) == nested.count - 2)
     }
 
-    /// The same documents, one with room reserved and one growing, make the same tape.
+    /// The same documents, one with room reserved and one growing, make the same tape; so does a
+    /// fresh parser's first document, which grows.
     @Test func reservedAndGrowingTapesAgree() throws {
         let record = #"{"a":[1,"x",{"b":null},true,false,0.5],"c":{},"d":[ ],"e":"\n"}"#
         let small = Array("[\(record)]".utf8)
         let large = Array("[\(Array(repeating: record, count: JSONParser.reservedDocumentSize / record.utf8.count + 1).joined(separator: ","))]".utf8)
-        var parser = JSONParser()
+        var fresh = JSONParser()
+        let firstNodes = try small.withUnsafeBytes { buffer in try nodes(fresh.parse(buffer)) }
+        var parser = try reusedParser()
         let smallNodes = try small.withUnsafeBytes { buffer in try nodes(parser.parse(buffer)) }
+        #expect(firstNodes == smallNodes)
         let largeNodes = try large.withUnsafeBytes { buffer in try nodes(parser.parse(buffer)) }
         #expect(large.count > JSONParser.reservedDocumentSize)
         #expect(largeNodes.count == 1 + (smallNodes.count - 1) * (large.count - 1) / (small.count - 1))
@@ -129,7 +142,7 @@ struct ParserNodeRoomTests {
         }
     }
 
-    private struct NodeSummary {
+    private struct NodeSummary: Equatable {
         let kind: JSONTape.Kind
         let flags: UInt8
         let offset: Int
