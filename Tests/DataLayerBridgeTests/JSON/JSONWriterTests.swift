@@ -67,12 +67,13 @@ struct JSONWriterTests {
         #expect(try JSONValue(parsing: input).description == expected)
     }
 
-    /// The writer checks strings a word of 8 bytes at a time, with the last 1 to 7 bytes read apart:
-    /// every character that needs an escape (and the non-ASCII ones that do not) is put at every
-    /// position of strings across those sizes.
-    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~"])
+    /// The writer checks strings of up to 15 bytes a word of 8 bytes at a time, with the last 1 to
+    /// 7 bytes read apart, and longer ones a block of 16 at a time, the last 1 to 15 bytes in a
+    /// block overlapping the one before: every character that needs an escape (and the non-ASCII
+    /// ones that do not) is put at every position of strings across those sizes.
+    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{0}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~", "\u{7F}"])
     func escapesAtEveryPositionOfEveryLength(_ special: String) {
-        for length in 1...19 {
+        for length in 1...50 {
             for position in 0..<length {
                 let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position - 1)
                 var writer = JSONWriter()
