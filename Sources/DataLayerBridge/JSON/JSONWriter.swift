@@ -94,15 +94,18 @@ public struct JSONWriter: Sendable {
                 guard let base = members.baseAddress else { return }
                 for position in members.indices {
                     let member = UnsafeRawPointer(base + position)
-                    if compactInPlace, emitShortMember(at: member, first: position == 0) { continue }
-                    emitSeparator(first: position == 0)
-                    if readsInPlace, let key = SmallUTF8(wordsAt: member), key.isPlain {
-                        emitQuoted(key)
-                        emitColon()
-                    } else {
-                        emit(key: base[position].key)
-                    }
                     let value = member + SmallUTF8.memberValueOffset
+                    if compactInPlace, let key = SmallUTF8(wordsAt: member), key.isPlain {
+                        if emitMember(key: key, shortValueAt: value, first: position == 0) { continue }
+                    } else {
+                        emitSeparator(first: position == 0)
+                        if readsInPlace, let key = SmallUTF8(wordsAt: member), key.isPlain {
+                            emitQuoted(key)
+                            emitColon()
+                        } else {
+                            emit(key: base[position].key)
+                        }
+                    }
                     emit(valueAt: value.assumingMemoryBound(to: JSONValue.self), payload: value)
                 }
             }
@@ -112,21 +115,13 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// Writes the member at `member`, separator included, when its key is short and plain and its
-    /// value a short plain string or a short number (most members of an envelope), in compact
-    /// style: one reservation and one update of the count for the four parts, rather than one
-    /// each. Returns `false`, having written nothing, for any other member.
+    /// Writes a member's separator, its short plain `key` and the colon, in compact style, and
+    /// its value at `payload` too when that is a short plain string or a short number (most
+    /// members of an envelope): one reservation and one update of the count for the four parts,
+    /// rather than one each, and the key checked once whatever the value. Returns whether the
+    /// value was written; when not, the caller writes it.
     @inline(__always)
-    private mutating func emitShortMember(at member: UnsafeRawPointer, first: Bool) -> Bool {
-        let payload = member + SmallUTF8.memberValueOffset
-        let isString: Bool
-        switch payload.assumingMemoryBound(to: JSONValue.self).pointee {
-        case .string: isString = true
-        case .number: isString = false
-        default: return false
-        }
-        guard let key = SmallUTF8(wordsAt: member), let value = SmallUTF8(wordsAt: payload), key.isPlain, !isString || value.isPlain
-        else { return false }
+    private mutating func emitMember(key: SmallUTF8, shortValueAt payload: UnsafeRawPointer, first: Bool) -> Bool {
         buffer.reserve(2 * SmallUTF8.capacity + 6)
         var out = UnsafeMutableRawPointer(buffer.base + buffer.count)
         if !first {
@@ -135,9 +130,24 @@ public struct JSONWriter: Sendable {
         }
         out = key.storeQuoted(to: out)
         out.storeBytes(of: UInt8(ascii: ":"), as: UInt8.self)
-        out = isString ? value.storeQuoted(to: out + 1) : value.store(to: out + 1)
+        out += 1
+        var wroteValue = false
+        switch payload.assumingMemoryBound(to: JSONValue.self).pointee {
+        case .string:
+            if let small = SmallUTF8(wordsAt: payload), small.isPlain {
+                out = small.storeQuoted(to: out)
+                wroteValue = true
+            }
+        case .number:
+            if let small = SmallUTF8(wordsAt: payload) {
+                out = small.store(to: out)
+                wroteValue = true
+            }
+        default:
+            break
+        }
         buffer.count = out - UnsafeMutableRawPointer(buffer.base)
-        return true
+        return wroteValue
     }
 
     /// Writes the element or member value at `value`, whose payload's words are at `payload`.

@@ -133,8 +133,9 @@ struct JSONWriterTests {
 
     /// Every string of 0 to 19 bytes with an escaped, a multi-byte or a plain character at each
     /// position, as a member key, a member value and an array element, beside numbers of every
-    /// length and members of every other type (a member whose key and value are short and plain is
-    /// written in one go, any other part by part): the in-place walk must write what JSON escaping spelled out one scalar at a time
+    /// length and members of every other type (a member whose key is short and plain is written with
+    /// its separator and colon in one go, and its value too when that is short and plain; any other
+    /// part by part): the in-place walk must write what JSON escaping spelled out one scalar at a time
     /// gives, and the same as the tape writer, which reads the parsed text instead. The plain
     /// characters next to the escaped ones (space, `!`, `#`, `[`, `]`, DEL) must pass unescaped.
     @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~",
