@@ -67,12 +67,13 @@ struct JSONWriterTests {
         #expect(try JSONValue(parsing: input).description == expected)
     }
 
-    /// The writer checks strings a word of 8 bytes at a time, with the last 1 to 7 bytes read apart:
-    /// every character that needs an escape (and the non-ASCII ones that do not) is put at every
-    /// position of strings across those sizes.
-    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~"])
+    /// The writer checks strings of up to 15 bytes a word of 8 bytes at a time, with the last 1 to
+    /// 7 bytes read apart, and longer ones a block of 16 at a time, the last 1 to 15 bytes in a
+    /// block overlapping the one before: every character that needs an escape (and the non-ASCII
+    /// ones that do not) is put at every position of strings across those sizes.
+    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{0}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~", "\u{7F}"])
     func escapesAtEveryPositionOfEveryLength(_ special: String) {
-        for length in 1...19 {
+        for length in 1...50 {
             for position in 0..<length {
                 let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position - 1)
                 var writer = JSONWriter()
@@ -132,8 +133,9 @@ struct JSONWriterTests {
 
     /// Every string of 0 to 19 bytes with an escaped, a multi-byte or a plain character at each
     /// position, as a member key, a member value and an array element, beside numbers of every
-    /// length and members of every other type (a member whose key and value are short and plain is
-    /// written in one go, any other part by part): the in-place walk must write what JSON escaping spelled out one scalar at a time
+    /// length and members of every other type (a member whose key is short and plain is written with
+    /// its separator and colon in one go, and its value too when that is short and plain; any other
+    /// part by part): the in-place walk must write what JSON escaping spelled out one scalar at a time
     /// gives, and the same as the tape writer, which reads the parsed text instead. The plain
     /// characters next to the escaped ones (space, `!`, `#`, `[`, `]`, DEL) must pass unescaped.
     @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "é", "€", "\u{2027}", "~",
