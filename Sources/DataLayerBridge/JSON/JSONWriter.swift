@@ -354,54 +354,13 @@ public struct JSONWriter: Sendable {
         // between the quotes a word at a time, instead of stopping at every non-ASCII byte.
         buffer.reserve(count + 2)
         let out = buffer.base + buffer.count
-        if Self.copyIfPlain(base, count: count, to: out + 1) {
+        if SpecialBytes.copyIfPlain(base, count: count, to: out + 1) {
             out.initialize(to: UInt8(ascii: "\""))
             (out + count + 1).initialize(to: UInt8(ascii: "\""))
             buffer.count += count + 2
             return
         }
         writeEscaping(base, count: count)
-    }
-
-    /// ``SpecialBytes/copyIfPlain(_:count:to:)`` sixteen bytes at a time, for the strings of 16
-    /// bytes or more that come here (small strings are written from their words): long URLs, user
-    /// agents and product names took about 25 instructions a word, the block takes about as many.
-    /// The last 1 to 15 bytes are one block that overlaps the one before.
-    @inline(__always)
-    private static func copyIfPlain(_ source: UnsafeRawPointer, count: Int, to destination: UnsafeMutableRawPointer) -> Bool {
-        guard count >= 16 else { return SpecialBytes.copyIfPlain(source, count: count, to: destination) }
-        var index = 0
-        while index &+ 16 <= count {
-            let block = source.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            if mayNeedEscape(block) { return false }
-            destination.storeBytes(of: block, toByteOffset: index, as: SIMD16<UInt8>.self)
-            index &+= 16
-        }
-        guard index < count else { return true }
-        let block = source.loadUnaligned(fromByteOffset: count &- 16, as: SIMD16<UInt8>.self)
-        if mayNeedEscape(block) { return false }
-        destination.storeBytes(of: block, toByteOffset: count &- 16, as: SIMD16<UInt8>.self)
-        return true
-    }
-
-    /// Whether a byte of `block` is `"`, `\`, below 0x20 or 0xE2 (which starts U+2028 and U+2029),
-    /// exactly: the word-wise test of ``SpecialBytes/copyIfPlain(_:count:to:)`` lane by lane, where
-    /// no lane borrows from its neighbour. (Wrapping arithmetic and bit operations compile to SSE2;
-    /// comparisons would not.)
-    @inline(__always)
-    private static func mayNeedEscape(_ block: SIMD16<UInt8>) -> Bool {
-        let ones = SIMD16<UInt8>(repeating: 1)
-        let quotes = block ^ SIMD16(repeating: 0x22)
-        let backslashes = block ^ SIMD16(repeating: 0x5C)
-        let leads = block ^ SIMD16(repeating: 0xE2)
-        // A lane's high bit is set in each when that lane is zero, or below 0x20.
-        let hasQuote = (quotes &- ones) & ~quotes
-        let hasBackslash = (backslashes &- ones) & ~backslashes
-        let hasLead = (leads &- ones) & ~leads
-        let hasControl = (block &- SIMD16(repeating: 0x20)) & ~block
-        let flags = (hasQuote | hasBackslash | hasLead | hasControl) & SIMD16(repeating: 0x80)
-        let words = unsafeBitCast(flags, to: SIMD2<UInt64>.self)
-        return words[0] | words[1] != 0
     }
 
     /// ``writeEscaped(_:)`` for a string that may need an escape, out of line: few do. Runs that
