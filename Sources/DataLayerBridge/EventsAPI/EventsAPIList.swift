@@ -7,11 +7,12 @@ enum EventsAPIListName: String, CaseIterable, Sendable, GuessedName {
     case recommendation = "Recommendation"
 
     static func guess(for name: String) -> Self? {
-        switch name.utf8.count {
-        case 12: .autocomplete
-        case 14: name.utf8.first == UInt8(ascii: "S") ? .searchResults : .recommendation
-        case 15: .productListing
-        default: nil
+        guard let (count, first) = smallASCIICountAndFirstByte(of: name) else { return nil }
+        switch count {
+        case 12: return .autocomplete
+        case 14: return first == UInt8(ascii: "S") ? .searchResults : .recommendation
+        case 15: return .productListing
+        default: return nil
         }
     }
 
@@ -69,9 +70,15 @@ struct EventsAPIList: Sendable {
     /// The well-formed lists of `envelope`, an `event` whose `lists` member is at `index`, in source order.
     static func lists(of envelope: JSONObject, at index: Int?) -> [EventsAPIList] {
         guard let index, let lists = envelope.members[index].value.objectValue else { return [] }
-        return lists.uniqueMembers.compactMap { member in
-            guard let name = EventsAPIListName(name: member.key), let body = member.value.objectValue else { return nil }
-            return EventsAPIList(name: name, body: body, pointers: name.pointers)
+        // Reserved, not grown by `compactMap`: an envelope has one list or a few.
+        let members = lists.uniqueMembers
+        var found: [EventsAPIList] = []
+        found.reserveCapacity(members.count)
+        for member in members {
+            if let name = EventsAPIListName(name: member.key), case .object(let body) = member.value {
+                found.append(EventsAPIList(name: name, body: body, pointers: name.pointers))
+            }
         }
+        return found
     }
 }

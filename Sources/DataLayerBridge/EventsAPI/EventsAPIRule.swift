@@ -13,7 +13,7 @@ extension EventsAPIRule {
     func findings(for envelope: JSONObject) -> [EventsAPIFinding] {
         var findings = EventsAPIFindings(for: envelope)
         check(envelope, into: &findings)
-        return findings.list
+        return findings.finish()
     }
 }
 
@@ -148,6 +148,12 @@ struct EventsAPIFindings: Sendable {
         return found
     }
 
+    /// The findings, taken out of these findings that end: reading ``list`` copied it (a
+    /// retain) before the rest was destroyed.
+    consuming func finish() -> [EventsAPIFinding] {
+        list
+    }
+
     mutating func error(_ pointer: JSONPointer, _ reason: String) {
         list.append(EventsAPIFinding(severity: .error, pointer: pointer.description, reason: reason))
     }
@@ -214,18 +220,22 @@ struct EventsAPIFindings: Sendable {
         return member(key, at: index, of: envelope, at: .root, .object, .required)?.objectValue
     }
 
-    /// Calls `body` with each element of `array` (at `pointer`) that is an object, its index and
-    /// its pointer, and reports the others, keeping the findings in document order.
+    /// Calls `body` with each element of `array` (at `pointer`) that is an object and its index,
+    /// and reports the others, keeping the findings in document order. The element's pointer is
+    /// left to `body`, which most elements pass without a finding that needs it (a copy of the
+    /// pointer's text is a retain and a release).
     mutating func forEachObject(
-        in array: [JSONValue], at pointer: JSONPointer,
-        _ body: (inout EventsAPIFindings, _ index: Int, _ object: JSONObject, _ pointer: JSONPointer) -> Void
+        in array: [JSONValue], at pointer: JSONPointer, _ body: (inout EventsAPIFindings, _ index: Int, _ object: JSONObject) -> Void
     ) {
-        // By index, so that no element is copied just to be looked at.
-        for index in array.indices {
-            if case .object(let object) = array[index] {
-                body(&self, index, object, pointer.appending(index))
-            } else {
-                error(pointer.appending(index), "must be an object, not \(array[index].typeName)")
+        // Read in place: an element read through the array's subscript was copied, a retain and
+        // a release of every item.
+        array.withUnsafeBufferPointer { elements in
+            for index in elements.indices {
+                if case .object(let object) = elements[index] {
+                    body(&self, index, object)
+                } else {
+                    error(pointer.appending(index), "must be an object, not \(elements[index].typeName)")
+                }
             }
         }
     }
@@ -244,11 +254,12 @@ enum EventsAPIEventType: String, CaseIterable, Sendable, GuessedName {
     case transaction
 
     static func guess(for name: String) -> Self? {
-        switch name.utf8.count {
-        case 2: .pageView
-        case 5: name.utf8.first == UInt8(ascii: "c") ? .click : .event
-        case 11: .transaction
-        default: nil
+        guard let (count, first) = smallASCIICountAndFirstByte(of: name) else { return nil }
+        switch count {
+        case 2: return .pageView
+        case 5: return first == UInt8(ascii: "c") ? .click : .event
+        case 11: return .transaction
+        default: return nil
         }
     }
 }
@@ -260,6 +271,16 @@ enum EventsAPIEventType: String, CaseIterable, Sendable, GuessedName {
 protocol GuessedName: RawRepresentable<String> {
     /// The one case that `name` can be by its length (and at most a byte of it), or `nil`.
     static func guess(for name: String) -> Self?
+}
+
+/// The length and first byte of `name` when it is a small ASCII string, read from its words:
+/// `utf8.count` and `utf8.first` were out-of-line calls. Every known name is small ASCII, and a
+/// guess is only a hint (``GuessedName/init(name:)`` compares it with `name`), so any other name
+/// (or a layout where the words mean something else) just goes to `init(rawValue:)`.
+@inline(__always)
+func smallASCIICountAndFirstByte(of name: String) -> (count: Int, first: UInt8)? {
+    guard let words = SmallASCIILiteral.words(of: name), let small = SmallUTF8(name) else { return nil }
+    return (small.count, UInt8(truncatingIfNeeded: words.low))
 }
 
 extension GuessedName {

@@ -76,7 +76,8 @@ struct ListItemsFastPathTests {
             guard let items = findings.member(MemberName("items"), of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
             else { continue }
             var firstIndex: [(position: JSONNumber, index: Int)] = []
-            findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item, pointer in
+            findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item in
+                let pointer = list.pointers.items.appending(index)
                 findings.validate(MemberName("title"), of: item, at: pointer, .string, .required)
                 findings.validate(MemberName("type"), of: item, at: pointer, .identifier, .required)
                 findings.validate(MemberName("url"), of: item, at: pointer, .identifier, .required)
@@ -94,6 +95,6 @@ struct ListItemsFastPathTests {
                 findings.validate(MemberName("price"), of: item, at: pointer, .numberOrNull, .optional)
             }
         }
-        return findings.list
+        return findings.finish()
     }
 }
