@@ -132,12 +132,19 @@ struct EventsAPIFindings: Sendable {
         keepsWarnings = keepingWarnings
     }
 
-    /// The lists of `envelope`, the envelope these findings are about.
-    mutating func lists(of envelope: JSONObject) -> [EventsAPIList] {
-        if let lists { return lists }
-        let found = eventType(of: envelope) == .event ? EventsAPIList.lists(of: envelope, at: members.lists) : []
-        lists = found
-        return found
+    /// Calls `body` with each list of `envelope` (the envelope these findings are about) whose
+    /// name `isIncluded`, in source order. The lists are moved out of these findings for the calls
+    /// and read in place: a copy of the array, and of each list looked at, cost retains and
+    /// releases in each of the four rules that look at lists.
+    mutating func forEachList(
+        of envelope: JSONObject, where isIncluded: (EventsAPIListName) -> Bool = { _ in true },
+        _ body: (inout EventsAPIFindings, EventsAPIList) -> Void
+    ) {
+        let found = lists.take() ?? (eventType(of: envelope) == .event ? EventsAPIList.lists(of: envelope, at: members.lists) : [])
+        found.withUnsafeBufferPointer { found in
+            for index in found.indices where isIncluded(found[index].name) { body(&self, found[index]) }
+        }
+        lists = consume found
     }
 
     /// The event type of `envelope`, the envelope these findings are about.

@@ -15,9 +15,9 @@ final class ListItemsRule: EventsAPIRule {
     private let readsInPlace = SmallUTF8.layoutHolds
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in findings.lists(of: envelope) {
+        findings.forEachList(of: envelope) { findings, list in
             guard let items = findings.member(items, of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
-            else { continue }
+            else { return }
             var firstIndexOfPosition = FirstIndexOfPosition()
             let itemsPointer = list.pointers.items
             findings.forEachObject(in: items, at: itemsPointer) { findings, index, item in
