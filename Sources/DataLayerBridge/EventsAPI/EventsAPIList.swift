@@ -7,12 +7,11 @@ enum EventsAPIListName: String, CaseIterable, Sendable, GuessedName {
     case recommendation = "Recommendation"
 
     static func guess(for name: String) -> Self? {
-        guard let (count, first) = smallASCIICountAndFirstByte(of: name) else { return nil }
-        switch count {
-        case 12: return .autocomplete
-        case 14: return first == UInt8(ascii: "S") ? .searchResults : .recommendation
-        case 15: return .productListing
-        default: return nil
+        switch name.utf8.count {
+        case 12: .autocomplete
+        case 14: name.utf8.first == UInt8(ascii: "S") ? .searchResults : .recommendation
+        case 15: .productListing
+        default: nil
         }
     }
 

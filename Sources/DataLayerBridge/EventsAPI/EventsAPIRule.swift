@@ -261,12 +261,11 @@ enum EventsAPIEventType: String, CaseIterable, Sendable, GuessedName {
     case transaction
 
     static func guess(for name: String) -> Self? {
-        guard let (count, first) = smallASCIICountAndFirstByte(of: name) else { return nil }
-        switch count {
-        case 2: return .pageView
-        case 5: return first == UInt8(ascii: "c") ? .click : .event
-        case 11: return .transaction
-        default: return nil
+        switch name.utf8.count {
+        case 2: .pageView
+        case 5: name.utf8.first == UInt8(ascii: "c") ? .click : .event
+        case 11: .transaction
+        default: nil
         }
     }
 }
@@ -278,16 +277,6 @@ enum EventsAPIEventType: String, CaseIterable, Sendable, GuessedName {
 protocol GuessedName: RawRepresentable<String> {
     /// The one case that `name` can be by its length (and at most a byte of it), or `nil`.
     static func guess(for name: String) -> Self?
-}
-
-/// The length and first byte of `name` when it is a small ASCII string, read from its words:
-/// `utf8.count` and `utf8.first` were out-of-line calls. Every known name is small ASCII, and a
-/// guess is only a hint (``GuessedName/init(name:)`` compares it with `name`), so any other name
-/// (or a layout where the words mean something else) just goes to `init(rawValue:)`.
-@inline(__always)
-func smallASCIICountAndFirstByte(of name: String) -> (count: Int, first: UInt8)? {
-    guard let words = SmallASCIILiteral.words(of: name), let small = SmallUTF8(name) else { return nil }
-    return (small.count, UInt8(truncatingIfNeeded: words.low))
 }
 
 extension GuessedName {
