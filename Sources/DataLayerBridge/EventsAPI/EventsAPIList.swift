@@ -69,9 +69,15 @@ struct EventsAPIList: Sendable {
     /// The well-formed lists of `envelope`, an `event` whose `lists` member is at `index`, in source order.
     static func lists(of envelope: JSONObject, at index: Int?) -> [EventsAPIList] {
         guard let index, let lists = envelope.members[index].value.objectValue else { return [] }
-        return lists.uniqueMembers.compactMap { member in
-            guard let name = EventsAPIListName(name: member.key), let body = member.value.objectValue else { return nil }
-            return EventsAPIList(name: name, body: body, pointers: name.pointers)
+        // Reserved, not grown by `compactMap`: an envelope has one list or a few.
+        let members = lists.uniqueMembers
+        var found: [EventsAPIList] = []
+        found.reserveCapacity(members.count)
+        for member in members {
+            if let name = EventsAPIListName(name: member.key), case .object(let body) = member.value {
+                found.append(EventsAPIList(name: name, body: body, pointers: name.pointers))
+            }
         }
+        return found
     }
 }

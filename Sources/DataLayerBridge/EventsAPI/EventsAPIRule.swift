@@ -13,7 +13,7 @@ extension EventsAPIRule {
     func findings(for envelope: JSONObject) -> [EventsAPIFinding] {
         var findings = EventsAPIFindings(for: envelope)
         check(envelope, into: &findings)
-        return findings.list
+        return findings.finish()
     }
 }
 
@@ -132,12 +132,19 @@ struct EventsAPIFindings: Sendable {
         keepsWarnings = keepingWarnings
     }
 
-    /// The lists of `envelope`, the envelope these findings are about.
-    mutating func lists(of envelope: JSONObject) -> [EventsAPIList] {
-        if let lists { return lists }
-        let found = eventType(of: envelope) == .event ? EventsAPIList.lists(of: envelope, at: members.lists) : []
-        lists = found
-        return found
+    /// Calls `body` with each list of `envelope` (the envelope these findings are about) whose
+    /// name `isIncluded`, in source order. The lists are moved out of these findings for the calls
+    /// and read in place: a copy of the array, and of each list looked at, cost retains and
+    /// releases in each of the four rules that look at lists.
+    mutating func forEachList(
+        of envelope: JSONObject, where isIncluded: (EventsAPIListName) -> Bool = { _ in true },
+        _ body: (inout EventsAPIFindings, EventsAPIList) -> Void
+    ) {
+        let found = lists.take() ?? (eventType(of: envelope) == .event ? EventsAPIList.lists(of: envelope, at: members.lists) : [])
+        found.withUnsafeBufferPointer { found in
+            for index in found.indices where isIncluded(found[index].name) { body(&self, found[index]) }
+        }
+        lists = consume found
     }
 
     /// The event type of `envelope`, the envelope these findings are about.
@@ -146,6 +153,12 @@ struct EventsAPIFindings: Sendable {
         let found = members.type.flatMap { envelope.members[$0].value.stringValue }.flatMap(EventsAPIEventType.init(name:))
         eventType = found
         return found
+    }
+
+    /// The findings, taken out of these findings that end: reading ``list`` copied it (a
+    /// retain) before the rest was destroyed.
+    consuming func finish() -> [EventsAPIFinding] {
+        list
     }
 
     mutating func error(_ pointer: JSONPointer, _ reason: String) {
@@ -214,18 +227,22 @@ struct EventsAPIFindings: Sendable {
         return member(key, at: index, of: envelope, at: .root, .object, .required)?.objectValue
     }
 
-    /// Calls `body` with each element of `array` (at `pointer`) that is an object, its index and
-    /// its pointer, and reports the others, keeping the findings in document order.
+    /// Calls `body` with each element of `array` (at `pointer`) that is an object and its index,
+    /// and reports the others, keeping the findings in document order. The element's pointer is
+    /// left to `body`, which most elements pass without a finding that needs it (a copy of the
+    /// pointer's text is a retain and a release).
     mutating func forEachObject(
-        in array: [JSONValue], at pointer: JSONPointer,
-        _ body: (inout EventsAPIFindings, _ index: Int, _ object: JSONObject, _ pointer: JSONPointer) -> Void
+        in array: [JSONValue], at pointer: JSONPointer, _ body: (inout EventsAPIFindings, _ index: Int, _ object: JSONObject) -> Void
     ) {
-        // By index, so that no element is copied just to be looked at.
-        for index in array.indices {
-            if case .object(let object) = array[index] {
-                body(&self, index, object, pointer.appending(index))
-            } else {
-                error(pointer.appending(index), "must be an object, not \(array[index].typeName)")
+        // Read in place: an element read through the array's subscript was copied, a retain and
+        // a release of every item.
+        array.withUnsafeBufferPointer { elements in
+            for index in elements.indices {
+                if case .object(let object) = elements[index] {
+                    body(&self, index, object)
+                } else {
+                    error(pointer.appending(index), "must be an object, not \(elements[index].typeName)")
+                }
             }
         }
     }

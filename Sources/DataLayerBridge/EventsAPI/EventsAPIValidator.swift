@@ -57,7 +57,7 @@ public struct EventsAPIValidator: Sendable {
         rules.recommendationFilters.check(object, into: &findings)
         rules.clickAction.check(object, into: &findings)
         rules.transactionItems.check(object, into: &findings)
-        return findings.list
+        return findings.finish()
     }
 }
 

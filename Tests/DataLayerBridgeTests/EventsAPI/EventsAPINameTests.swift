@@ -26,6 +26,24 @@ struct EventsAPINameTests {
         #expect(EventsAPIListName(name: name) == EventsAPIListName(rawValue: name))
     }
 
+    /// Names past a small string's 15 bytes, and near misses of the known names' lengths, go to the
+    /// general lookup; it must agree there too.
+    static let longNames = [
+        "Search Results and more", "Recommendations!", String(repeating: "event", count: 4), "Product Listing\u{0}",
+    ]
+
+    @Test(arguments: longNames)
+    func longNameAgreesWithTheRawValue(_ name: String) {
+        #expect(EventsAPIEventType(name: name) == EventsAPIEventType(rawValue: name))
+        #expect(EventsAPIListName(name: name) == EventsAPIListName(rawValue: name))
+    }
+
+    /// Every known name must be guessed right, or each lookup falls back to the general one.
+    @Test func everyKnownNameIsGuessed() {
+        for type in EventsAPIEventType.allCases { #expect(EventsAPIEventType.guess(for: type.rawValue) == type) }
+        for list in EventsAPIListName.allCases { #expect(EventsAPIListName.guess(for: list.rawValue) == list) }
+    }
+
     @Test func everyKnownNameIsFound() {
         for type in EventsAPIEventType.allCases { #expect(EventsAPIEventType(name: type.rawValue) == type) }
         for list in EventsAPIListName.allCases { #expect(EventsAPIListName(name: list.rawValue) == list) }

@@ -58,6 +58,36 @@ struct ListItemsFastPathTests {
         }
     }
 
+    /// Items that are not objects, or whose findings need their pointer (made only then), among
+    /// usual ones, in several lists of one envelope, with lists that are not checked between them.
+    @Test func itemPointersAreMadeForFindingsOnly() {
+        let items: JSONValue = [
+            "x", S.item("1", position: 1), S.item("2", position: 0), nil, S.item("3", position: 1), [:],
+            S.item("4", position: S.number("2.5")), S.item("5", position: 4),
+        ]
+        let envelope = JSONObject([
+            JSONObject.Member(key: "type", value: "event"),
+            JSONObject.Member(key: "lists", value: [
+                "Search Results": ["items": items], "Unknown": ["items": items], "Autocomplete": "x",
+                "Recommendation": ["items": [S.item("6", position: 1), 7]],
+            ]),
+        ])
+        let findings = ListItemsRule().findings(for: envelope)
+        #expect(findings == Self.memberByMember(envelope))
+        #expect(findings == [
+            S.error("/lists/Search Results/items/0", "must be an object, not string"),
+            S.error("/lists/Search Results/items/2/position", "must be a positive integer, not 0"),
+            S.error("/lists/Search Results/items/3", "must be an object, not null"),
+            S.error("/lists/Search Results/items/4/position", "duplicate position 1 (also at item 1)"),
+            S.error("/lists/Search Results/items/5/title", "required member is missing"),
+            S.error("/lists/Search Results/items/5/type", "required member is missing"),
+            S.error("/lists/Search Results/items/5/url", "required member is missing"),
+            S.error("/lists/Search Results/items/5/position", "required member is missing"),
+            S.error("/lists/Search Results/items/6/position", "must be an integer, not 2.5"),
+            S.error("/lists/Recommendation/items/1", "must be an object, not number"),
+        ])
+    }
+
     /// The fast path reads values in place and positions from their words: both must work here,
     /// or the test above compares the checks one by one with themselves.
     @Test func usualItemsAreReadInPlace() {
@@ -72,11 +102,12 @@ struct ListItemsFastPathTests {
     /// found by exact value among the earlier positive ones.
     static func memberByMember(_ envelope: JSONObject) -> [EventsAPIFinding] {
         var findings = EventsAPIFindings(for: envelope)
-        for list in findings.lists(of: envelope) {
+        findings.forEachList(of: envelope) { findings, list in
             guard let items = findings.member(MemberName("items"), of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
-            else { continue }
+            else { return }
             var firstIndex: [(position: JSONNumber, index: Int)] = []
-            findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item, pointer in
+            findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item in
+                let pointer = list.pointers.items.appending(index)
                 findings.validate(MemberName("title"), of: item, at: pointer, .string, .required)
                 findings.validate(MemberName("type"), of: item, at: pointer, .identifier, .required)
                 findings.validate(MemberName("url"), of: item, at: pointer, .identifier, .required)
@@ -94,6 +125,6 @@ struct ListItemsFastPathTests {
                 findings.validate(MemberName("price"), of: item, at: pointer, .numberOrNull, .optional)
             }
         }
-        return findings.list
+        return findings.finish()
     }
 }

@@ -15,40 +15,47 @@ final class ListItemsRule: EventsAPIRule {
     private let readsInPlace = SmallUTF8.layoutHolds
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in findings.lists(of: envelope) {
+        findings.forEachList(of: envelope) { findings, list in
             guard let items = findings.member(items, of: list.body, at: list.pointers.list, .array, .required)?.arrayValue
-            else { continue }
+            else { return }
             var firstIndexOfPosition = FirstIndexOfPosition()
-            findings.forEachObject(in: items, at: list.pointers.items) { findings, index, item, pointer in
+            let itemsPointer = list.pointers.items
+            findings.forEachObject(in: items, at: itemsPointer) { findings, index, item in
                 let found = memberIndices(of: item)
                 if let position = found.position, let value = plainPosition(of: item, found) {
-                    check(.integer(value), of: item, at: position, index: index, pointer, &firstIndexOfPosition, &findings)
+                    check(.integer(value), of: item, at: position, index: index, itemsPointer, &firstIndexOfPosition, &findings)
                     return
                 }
+                let pointer = itemsPointer.appending(index)
                 findings.validate(title, at: found.title, of: item, at: pointer, .string, .required)
                 findings.validate(type, at: found.type, of: item, at: pointer, .identifier, .required)
                 findings.validate(url, at: found.url, of: item, at: pointer, .identifier, .required)
                 if let position = findings.validate(position, at: found.position, of: item, at: pointer, .integer, .required),
                     case .number(let number) = item.members[position].value
                 {
-                    check(PositionKey(number), of: item, at: position, index: index, pointer, &firstIndexOfPosition, &findings)
+                    check(PositionKey(number), of: item, at: position, index: index, itemsPointer, &firstIndexOfPosition, &findings)
                 }
                 findings.validate(price, at: found.price, of: item, at: pointer, .numberOrNull, .optional)
             }
         }
     }
 
-    /// Reports the item's position `key` (its member at `position`) when it is not positive, or
-    /// when an earlier item of the list has it.
+    /// Reports the position `key` of item `index` of the list's items (at `itemsPointer`), its
+    /// member at `position`, when it is not positive, or when an earlier item of the list has it.
     private func check(
-        _ key: PositionKey, of item: JSONObject, at position: Int, index: Int, _ pointer: JSONPointer,
+        _ key: PositionKey, of item: JSONObject, at position: Int, index: Int, _ itemsPointer: JSONPointer,
         _ firstIndexOfPosition: inout FirstIndexOfPosition, _ findings: inout EventsAPIFindings
     ) {
-        // The position's text is read only for a finding: a copy of it costs a retain and a release.
+        // The position's text and pointer are made only for a finding: a copy of either costs a
+        // retain and a release.
         if !key.isPositive {
-            findings.error(pointer.appending("position"), "must be a positive integer, not \(Self.text(of: item, at: position))")
+            findings.error(
+                itemsPointer.appending(index).appending("position"),
+                "must be a positive integer, not \(Self.text(of: item, at: position))")
         } else if let first = firstIndexOfPosition.insert(key, at: index) {
-            findings.error(pointer.appending("position"), "duplicate position \(Self.text(of: item, at: position)) (also at item \(first))")
+            findings.error(
+                itemsPointer.appending(index).appending("position"),
+                "duplicate position \(Self.text(of: item, at: position)) (also at item \(first))")
         }
     }
 

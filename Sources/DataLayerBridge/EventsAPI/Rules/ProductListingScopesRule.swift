@@ -24,10 +24,10 @@ final class ProductListingScopesRule: EventsAPIRule {
     private let scopes = MemberName("scopes")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in findings.lists(of: envelope) where list.name == .productListing {
-            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { continue }
+        findings.forEachList(of: envelope, where: { $0 == .productListing }) { findings, list in
+            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { return }
             findings.validate(filters, of: query, at: list.pointers.query, .object, .optional)
-            guard let scopes = findings.object(scopes, of: query, at: list.pointers.query, .required) else { continue }
+            guard let scopes = findings.object(scopes, of: query, at: list.pointers.query, .required) else { return }
             let pointer = list.pointers.scopes
             if scopes.isEmpty {
                 findings.error(pointer, "must name a category, a brand or custom filters")

@@ -14,9 +14,9 @@ final class RecommendationFiltersRule: EventsAPIRule {
     private let recommendationID = MemberName("RecommendationId")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in findings.lists(of: envelope) where list.name == .recommendation {
-            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { continue }
-            guard let filters = findings.object(filters, of: query, at: list.pointers.query, .required) else { continue }
+        findings.forEachList(of: envelope, where: { $0 == .recommendation }) { findings, list in
+            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { return }
+            guard let filters = findings.object(filters, of: query, at: list.pointers.query, .required) else { return }
             let pointer = list.pointers.filters
             if let placement = findings.member(recommenderClientID, of: filters, at: pointer, .identifier, .required)?
                 .stringValue, !Self.isPlainIdentifier(placement)

@@ -7,8 +7,8 @@ final class SearchQueryRule: EventsAPIRule {
     private let filters = MemberName("filters")
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
-        for list in findings.lists(of: envelope) where list.name == .searchResults || list.name == .autocomplete {
-            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { continue }
+        findings.forEachList(of: envelope, where: { $0 == .searchResults || $0 == .autocomplete }) { findings, list in
+            guard let query = findings.object(query, of: list.body, at: list.pointers.list, .required) else { return }
             let pointer = list.pointers.query
             findings.validate(string, of: query, at: pointer, .string, .required)
             findings.validate(filters, of: query, at: pointer, .object, .optional)

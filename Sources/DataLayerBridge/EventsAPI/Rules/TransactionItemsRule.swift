@@ -23,7 +23,8 @@ final class TransactionItemsRule: EventsAPIRule {
         if items.isEmpty {
             findings.error(itemsPointer, "must list at least one purchased item")
         }
-        findings.forEachObject(in: items, at: itemsPointer) { findings, _, item, pointer in
+        findings.forEachObject(in: items, at: itemsPointer) { findings, index, item in
+            let pointer = itemsPointer.appending(index)
             findings.validate(url, of: item, at: pointer, .identifier, .required)
             if let count = findings.member(count, of: item, at: pointer, .integer, .required)?.numberValue,
                 count < JSONNumber(1)
