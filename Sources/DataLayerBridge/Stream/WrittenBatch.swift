@@ -34,9 +34,9 @@ struct WrittenBatch: Sendable {
 
     /// The outcomes of one batch's `count` records under `mapping`, `outcome(index)` asked for in
     /// order and each record's envelopes written before the next is converted. Holding a batch's
-    /// envelopes until the end made the heap grow and shrink by megabytes per batch: the allocator
-    /// gave the pages back and the next batch faulted them in again (a tenth of one job's time, in
-    /// the kernel).
+    /// envelopes until the end made the heap grow and shrink by several times the batch's size at
+    /// every batch: the allocator gave the pages back and the next batch faulted them in again (a
+    /// tenth of one job's time, in the kernel, with 1 MiB batches).
     ///
     /// The lines go into a buffer that starts at `inputBytes`, the size of the batch's records:
     /// envelopes are mostly smaller than the pushes they come from, so the buffer seldom grows (each
