@@ -58,6 +58,7 @@ public struct JSONParser: Sendable {
         }
         if !isKnownUniquelyReferenced(&nodes) { nodes = GrowableBuffer(capacity: 256) }
         let text = Text(base: base, count: bytes.count, relaxed: options.relaxed)
+        defer { parsedBefore = true }
         do throws(Failure) {
             if parsedBefore && bytes.count <= JSONParser.reservedDocumentSize {
                 // Every node starts at a byte of its own: a document has at most as many nodes as bytes.
@@ -68,10 +69,8 @@ public struct JSONParser: Sendable {
                 nodes.count = try Scanner<GrowingRoom>.parse(text, maxDepth: options.maxDepth, into: nodes)
             }
         } catch {
-            parsedBefore = true
             throw JSONError(reason: error.reason, at: error.offset, in: bytes)
         }
-        parsedBefore = true
         return JSONTape(bytes: bytes, storage: nodes)
     }
 
