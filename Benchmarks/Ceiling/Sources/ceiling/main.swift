@@ -9,41 +9,158 @@ import DataLayerBridge
 //
 // What a mapping compiled to native code over the tape could reach: the transform of
 // ../shared/bench/peers/transform.js (the Node peer), written by hand against the library's public
-// JSONTape and JSONWriter — parse each line to a tape, read members in place, write each envelope
-// straight into the output buffer, copying values from the input text. No JSONValue, no expression
-// evaluator, no validator. Same record reader and one thread, like `convert --jobs 1`.
+// JSONTape and JSONWriter — parse each line to a tape, read the members it needs in one pass over
+// each object's keys, write each envelope straight into the output buffer, copying values from the
+// input text. No JSONValue, no String per value, no expression evaluator, no validator. Same record
+// reader and one thread, like `convert --jobs 1`.
+
+/// The bytes of a static text, for comparing with and copying from the tape.
+func raw(_ text: StaticString) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: UnsafeRawPointer(text.utf8Start), count: text.utf8CodeUnitCount)
+}
+
+/// Names a transform reads from one kind of object, each kept as its length and its first and last
+/// eight bytes (zero-padded when shorter), so that a key is matched by two word compares.
+struct KeySet {
+    struct Name {
+        let count: Int
+        let head: UInt64
+        let tail: UInt64
+    }
+    let names: [Name]
+
+    init(_ texts: [StaticString]) {
+        names = texts.map { text in
+            let bytes = raw(text)
+            precondition(bytes.count >= 4 && bytes.count <= 16, "names of 4–16 bytes are matched by words")
+            return Name(count: bytes.count, head: KeySet.head(bytes), tail: KeySet.tail(bytes))
+        }
+    }
+
+    /// The first eight bytes of `text`, zero-padded past its end.
+    static func head(_ text: UnsafeRawBufferPointer) -> UInt64 {
+        var word: UInt64 = 0
+        for offset in 0..<min(8, text.count) { word |= UInt64(text[offset]) << (8 * offset) }
+        return word
+    }
+
+    /// The last eight bytes of `text` (overlapping the head when shorter than 16), or its head.
+    static func tail(_ text: UnsafeRawBufferPointer) -> UInt64 {
+        text.count >= 8 ? text.loadUnaligned(fromByteOffset: text.count - 8, as: UInt64.self) : head(text)
+    }
+
+    /// The slot of the name `key` spells, or `nil`.
+    @inline(__always)
+    func slot(of key: UnsafeRawBufferPointer) -> Int? {
+        guard key.count >= 4, key.count <= 16 else { return nil }
+        // A key of 4–7 bytes is followed in the record by at least `":`, a value and `}`, so eight
+        // bytes can be read from its start; the bytes past it are masked off.
+        let start = key.loadUnaligned(as: UInt64.self)
+        let head = key.count >= 8 ? start : start & (UInt64.max >> (64 - 8 * key.count))
+        let tail = key.count >= 8 ? key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self) : head
+        for (slot, name) in names.enumerated() where name.count == key.count && name.head == head && name.tail == tail {
+            return slot
+        }
+        return nil
+    }
+}
+
+/// The value node of each member of `object` whose key is in `keys` (the last such member, as
+/// JavaScript reads a parsed object), found in one pass over the keys; `nil` when absent.
+/// `found` has one slot per key.
+func readMembers(_ tape: JSONTape, _ object: Int?, _ keys: KeySet, into found: inout [Int?]) {
+    found.withUnsafeMutableBufferPointer { found in
+        for slot in found.indices { found[slot] = nil }
+        guard let object, tape.kind(object) == .object else { return }
+        var key = object + 1
+        let end = tape.skip(object)
+        while key < end {
+            if tape.stringNeedsDecoding(key) {
+                var name = tape.string(key)
+                if let slot = name.withUTF8({ keys.slot(of: UnsafeRawBufferPointer($0)) }) { found[slot] = key + 1 }
+            } else if let slot = keys.slot(of: tape.rawText(key)) {
+                found[slot] = key + 1
+            }
+            key = tape.skip(key + 1)
+        }
+    }
+}
+
+/// A member's value node unless absent or null (JavaScript's `?? fallback`).
+func present(_ tape: JSONTape, _ node: Int?) -> Int? {
+    guard let node, tape.kind(node) != .null else { return nil }
+    return node
+}
+
+/// The integer a number node's text spells, when it is a plain (optionally negative) integer that fits.
+func integer(_ tape: JSONTape, _ node: Int?) -> Int? {
+    guard let node, tape.kind(node) == .number else { return nil }
+    let text = tape.rawText(node)
+    var value = 0, negative = false
+    for (offset, byte) in text.enumerated() {
+        if offset == 0, byte == UInt8(ascii: "-") { negative = true; continue }
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+        let (sum, overflow2) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+        if overflow1 || overflow2 { return nil }
+        value = sum
+    }
+    return negative ? -value : value
+}
+
+enum PushKey: Int, CaseIterable { case event, ecommerce, clientID, timestamp, eventID, userID, pageLocation, pageTitle, searchTerm }
+enum EcommerceKey: Int, CaseIterable { case items, itemListID, itemListName, searchTerm }
+enum ItemKey: Int, CaseIterable { case itemName, itemID, index, price, quantity, discount }
 
 /// The Node peer's transform over one tape at a time, writing into `output`.
 struct Transform {
-    let tracker = "1234-5678"
     var output = JSONWriter()
-
-    /// The value node of `key` in the object `node`, unless absent or null (JavaScript's `?? fallback`).
-    static func present(_ tape: JSONTape, _ node: Int?, _ key: String) -> Int? {
-        guard let node, let value = tape.member(node, key), tape.kind(value) != .null else { return nil }
-        return value
-    }
+    // The names each object's one pass looks for, in the order of their key enum.
+    let pushKeys = KeySet(["event", "ecommerce", "client_id", "timestamp", "event_id", "user_id", "page_location", "page_title",
+                            "search_term"])
+    let ecommerceKeys = KeySet(["items", "item_list_id", "item_list_name", "search_term"])
+    let itemKeys = KeySet(["item_name", "item_id", "index", "price", "quantity", "discount"])
+    var push = [Int?](repeating: nil, count: PushKey.allCases.count)
+    var ecommerce = [Int?](repeating: nil, count: EcommerceKey.allCases.count)
+    var item = [Int?](repeating: nil, count: ItemKey.allCases.count)
 
     mutating func member(_ key: StaticString, first: Bool = false) {
         output.separate(first: first)
-        output.writeRaw(UnsafeRawBufferPointer(start: UnsafeRawPointer(key.utf8Start), count: key.utf8CodeUnitCount))
+        output.writeRaw(raw(key))
     }
 
     mutating func value(_ tape: JSONTape, _ node: Int?) {
-        if let node { output.write(tape, node: node) } else { output.writeRaw(UnsafeRawBufferPointer(start: UnsafeRawPointer(("null" as StaticString).utf8Start), count: 4)) }
+        if let node { output.write(tape, node: node) } else { output.writeRaw(raw("null")) }
     }
 
+    mutating func write(integer: Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = integer.magnitude, start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest != 0
+            if integer < 0 { output.append(byte: UInt8(ascii: "-")) }
+            output.writeRaw(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(digits)[start...]))
+        }
+    }
+
+    func push(_ key: PushKey) -> Int? { push[key.rawValue] }
+    func ecommerce(_ key: EcommerceKey) -> Int? { ecommerce[key.rawValue] }
+    func item(_ key: ItemKey) -> Int? { item[key.rawValue] }
+
     static func isEvent(_ tape: JSONTape, _ node: Int, _ name: StaticString) -> Bool {
-        tape.kind(node) == .string && tape.stringEquals(node, UnsafeRawBufferPointer(start: UnsafeRawPointer(name.utf8Start), count: name.utf8CodeUnitCount))
+        tape.kind(node) == .string && tape.stringEquals(node, raw(name))
     }
 
     /// `{"id":…,"type":…,"tracker_id":…,"client_id":…[,"customer_id":…],"local_timestamp":…` (left open).
-    mutating func envelope(_ tape: JSONTape, _ push: Int, line: Int, type: StaticString) {
-        let client = Self.present(tape, push, "client_id")
-        let timestamp = tape.member(push, "timestamp")
+    mutating func envelope(_ tape: JSONTape, line: Int, type: StaticString) {
+        let client = present(tape, push(.clientID))
+        let timestamp = push(.timestamp)
         output.beginContainer(UInt8(ascii: "{"))
         member("\"id\":", first: true)
-        if let id = Self.present(tape, push, "event_id") {
+        if let id = present(tape, push(.eventID)) {
             output.write(tape, node: id)
         } else {
             let clientText = client.map { tape.kind($0) == .string ? tape.string($0) : String(decoding: tape.rawText($0), as: UTF8.self) } ?? ""
@@ -51,124 +168,160 @@ struct Transform {
             output.write(string: "\(clientText)-\(timeText)-\(line)")
         }
         member("\"type\":")
-        output.write(string: String(describing: type))
-        member("\"tracker_id\":")
-        output.write(string: tracker)
+        output.append(byte: UInt8(ascii: "\""))
+        output.writeRaw(raw(type))
+        output.append(byte: UInt8(ascii: "\""))
+        // The tracker id the benchmarks pass the peers (`--tracker-id 1234-5678`), written as a constant.
+        member("\"tracker_id\":\"1234-5678\"")
         member("\"client_id\":")
         value(tape, client)
-        if let customer = Self.present(tape, push, "user_id") {
+        if let customer = present(tape, push(.userID)) {
             member("\"customer_id\":")
             output.write(tape, node: customer)
         }
         member("\"local_timestamp\":")
-        if let timestamp, tape.kind(timestamp) == .number, let milliseconds = Int64(String(decoding: tape.rawText(timestamp), as: UTF8.self)) {
-            let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-            output.write(number: JSONNumber(Int(seconds)))
+        if let milliseconds = integer(tape, timestamp) {
+            write(integer: milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
         } else {
             value(tape, nil)
         }
     }
 
     /// `{"title":NAME,` then `url` (the member text up to the item id) and the item id, left open.
-    mutating func openItem(_ tape: JSONTape, _ item: Int, position: Int, url: StaticString) {
+    mutating func openItem(_ tape: JSONTape, position: Int, url: StaticString) {
         output.separate(first: position == 0)
         output.beginContainer(UInt8(ascii: "{"))
         member("\"title\":", first: true)
-        value(tape, Self.present(tape, item, "item_name"))
+        value(tape, present(tape, item(.itemName)))
         member(url)
-        value(tape, Self.present(tape, item, "item_id"))
+        value(tape, present(tape, item(.itemID)))
     }
 
-    mutating func listItems(_ tape: JSONTape, _ items: [Int]) {
+    mutating func listItems(_ tape: JSONTape, _ items: Int?) {
         output.beginContainer(UInt8(ascii: "["))
-        for (position, item) in items.enumerated() {
-            openItem(tape, item, position: position, url: "\"type\":\"item\",\"url\":")
-            member("\"position\":")
-            if let index = Self.present(tape, item, "index"), tape.kind(index) == .number, let number = Int(String(decoding: tape.rawText(index), as: UTF8.self)) {
-                output.write(number: JSONNumber(number + 1))
-            } else {
-                output.write(number: JSONNumber(position + 1))
+        var position = 0
+        if let items {
+            for node in tape.children(items) {
+                readMembers(tape, node, itemKeys, into: &item)
+                openItem(tape, position: position, url: "\"type\":\"item\",\"url\":")
+                member("\"position\":")
+                write(integer: (integer(tape, present(tape, item(.index))) ?? position) + 1)
+                if let price = present(tape, item(.price)) {
+                    member("\"price\":")
+                    output.write(tape, node: price)
+                }
+                output.endContainer(UInt8(ascii: "}"), empty: false)
+                position += 1
             }
-            if let price = Self.present(tape, item, "price") {
-                member("\"price\":")
-                output.write(tape, node: price)
-            }
-            output.endContainer(UInt8(ascii: "}"), empty: false)
         }
-        output.endContainer(UInt8(ascii: "]"), empty: items.isEmpty)
+        output.endContainer(UInt8(ascii: "]"), empty: position == 0)
     }
 
-    static func listName(_ tape: JSONTape, _ ecommerce: Int?) -> StaticString {
-        let id = Self.present(tape, ecommerce, "item_list_id").map { String(decoding: tape.rawText($0), as: UTF8.self) } ?? ""
-        let name = Self.present(tape, ecommerce, "item_list_name").map { String(decoding: tape.rawText($0), as: UTF8.self) } ?? ""
-        let text = (id + " " + name).lowercased()
-        if text.contains("search") { return "Search Results" }
-        if text.contains("recommend") || text.contains("related") || text.contains("similar") { return "Recommendation" }
-        return "Product Listing"
+    /// Whether the text of `node` holds `word` (lower-case ASCII) once ASCII letters are lowered.
+    /// Non-ASCII bytes never lower into ASCII letters except in U+0130 and U+212A, which send the
+    /// caller to the `String` path.
+    static func holds(_ text: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        let word = raw(word)
+        guard text.count >= word.count else { return false }
+        for start in 0...(text.count - word.count) {
+            var offset = 0
+            while offset < word.count, text[start + offset] | (text[start + offset] &- 0x41 < 26 ? 0x20 : 0) == word[offset] { offset += 1 }
+            if offset == word.count { return true }
+        }
+        return false
+    }
+
+    static func needsUnicodeLowering(_ text: UnsafeRawBufferPointer) -> Bool {
+        holds(text, "\u{130}") || holds(text, "\u{212A}")
+    }
+
+    /// The Events API list a `view_item_list` push's list id and name stand for.
+    enum ListKind {
+        case searchResults, recommendation, productListing
+
+        var name: StaticString {
+            switch self {
+            case .searchResults: "Search Results"
+            case .recommendation: "Recommendation"
+            case .productListing: "Product Listing"
+            }
+        }
+    }
+
+    func listKind(_ tape: JSONTape) -> ListKind {
+        let texts = [present(tape, ecommerce(.itemListID)), present(tape, ecommerce(.itemListName))].map { node in
+            node.map { tape.rawText($0) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        if texts.contains(where: Self.needsUnicodeLowering) {
+            let text = texts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ").lowercased()
+            if text.contains("search") { return .searchResults }
+            if text.contains("recommend") || text.contains("related") || text.contains("similar") { return .recommendation }
+            return .productListing
+        }
+        if texts.contains(where: { Self.holds($0, "search") }) { return .searchResults }
+        if texts.contains(where: { Self.holds($0, "recommend") || Self.holds($0, "related") || Self.holds($0, "similar") }) { return .recommendation }
+        return .productListing
     }
 
     /// Writes the envelope of one push, or returns false when the transform drops it.
     mutating func convert(_ tape: JSONTape, line: Int) -> Bool {
-        let push = tape.root
-        guard let event = tape.member(push, "event") else { return false }
-        var ecommerce = tape.member(push, "ecommerce")
-        if let node = ecommerce, tape.kind(node) != .object { ecommerce = nil }
-        let items: [Int] = Self.present(tape, ecommerce, "items").map { tape.kind($0) == .array ? Array(tape.children($0)) : [] } ?? []
+        readMembers(tape, tape.root, pushKeys, into: &push)
+        guard let event = push(.event) else { return false }
+        readMembers(tape, push(.ecommerce), ecommerceKeys, into: &ecommerce)
+        let items = present(tape, ecommerce(.items)).flatMap { tape.kind($0) == .array ? $0 : nil }
         if Self.isEvent(tape, event, "page_view") {
-            envelope(tape, push, line: line, type: "pv")
+            envelope(tape, line: line, type: "pv")
             member("\"url\":")
-            value(tape, Self.present(tape, push, "page_location"))
-            if let title = Self.present(tape, push, "page_title") {
+            value(tape, present(tape, push(.pageLocation)))
+            if let title = present(tape, push(.pageTitle)) {
                 member("\"title\":")
                 output.write(tape, node: title)
             }
         } else if Self.isEvent(tape, event, "view_item_list") || Self.isEvent(tape, event, "view_search_results") {
-            let name: StaticString = Self.isEvent(tape, event, "view_search_results") ? "Search Results" : Self.listName(tape, ecommerce)
-            envelope(tape, push, line: line, type: "event")
-            member("\"lists\":")
-            let kind = String(describing: name)
-            output.beginContainer(UInt8(ascii: "{"))
-            output.separate(first: true)
-            output.writeKey(kind)
-            output.beginContainer(UInt8(ascii: "{"))
-            member("\"items\":", first: true)
+            let kind: ListKind = Self.isEvent(tape, event, "view_search_results") ? .searchResults : listKind(tape)
+            envelope(tape, line: line, type: "event")
+            member("\"lists\":{\"", first: false)
+            output.writeRaw(raw(kind.name))
+            member("\":{\"items\":", first: true)
             listItems(tape, items)
             member("\"query\":")
-            if kind == "Search Results" {
-                if let term = Self.present(tape, push, "search_term") ?? Self.present(tape, ecommerce, "search_term") {
-                    output.beginContainer(UInt8(ascii: "{"))
-                    member("\"string\":", first: true)
+            switch kind {
+            case .searchResults:
+                if let term = present(tape, push(.searchTerm)) ?? present(tape, ecommerce(.searchTerm)) {
+                    member("{\"string\":", first: true)
                     output.write(tape, node: term)
-                    output.endContainer(UInt8(ascii: "}"), empty: false)
+                    member("}", first: true)
                 } else {
                     member("{}", first: true)
                 }
-            } else if kind == "Recommendation" {
+            case .recommendation:
                 member("{}", first: true)
-            } else {
+            case .productListing:
                 member("{\"scopes\":{\"_category_label\":", first: true)
-                value(tape, Self.present(tape, ecommerce, "item_list_name"))
+                value(tape, present(tape, ecommerce(.itemListName)))
                 member("}}", first: true)
             }
-            output.endContainer(UInt8(ascii: "}"), empty: false)
-            output.endContainer(UInt8(ascii: "}"), empty: false)
+            member("}}", first: true)
         } else if Self.isEvent(tape, event, "view_item") {
-            guard let first = items.first else { return false }
-            envelope(tape, push, line: line, type: "pv")
+            guard let items, let first = tape.children(items).first(where: { _ in true }) else { return false }
+            readMembers(tape, first, itemKeys, into: &item)
+            envelope(tape, line: line, type: "pv")
             member("\"url\":")
-            value(tape, Self.present(tape, first, "item_id"))
+            value(tape, present(tape, item(.itemID)))
             member("\"title\":")
-            value(tape, Self.present(tape, first, "item_name"))
+            value(tape, present(tape, item(.itemName)))
         } else if Self.isEvent(tape, event, "purchase") {
-            envelope(tape, push, line: line, type: "transaction")
+            envelope(tape, line: line, type: "transaction")
             member("\"items\":")
             output.beginContainer(UInt8(ascii: "["))
-            for (position, item) in items.enumerated() {
-                func number(_ key: String, _ fallback: Int) -> ExactDecimal {
-                    Self.present(tape, item, key).flatMap { tape.kind($0) == .number ? ExactDecimal(tape.number($0)) : nil } ?? ExactDecimal(fallback)
+            var position = 0
+            for node in items.map({ Array(tape.children($0)) }) ?? [] {
+                readMembers(tape, node, itemKeys, into: &item)
+                func number(_ key: ItemKey, _ fallback: Int) -> ExactDecimal {
+                    present(tape, item(key)).flatMap { tape.kind($0) == .number ? ExactDecimal(tape.number($0)) : nil } ?? ExactDecimal(fallback)
                 }
-                let quantity = number("quantity", 1), discount = number("discount", 0), price = number("price", 0)
-                openItem(tape, item, position: position, url: "\"url\":")
+                let quantity = number(.quantity, 1), discount = number(.discount, 0), price = number(.price, 0)
+                openItem(tape, position: position, url: "\"url\":")
                 member("\"count\":")
                 output.write(number: quantity.jsonNumber)
                 member("\"total_price\":")
@@ -176,27 +329,28 @@ struct Transform {
                 member(discount > 0 ? "\"was_discounted\":true" : "\"was_discounted\":false")
                 member("\"was_volume_discounted\":false")
                 output.endContainer(UInt8(ascii: "}"), empty: false)
+                position += 1
             }
-            output.endContainer(UInt8(ascii: "]"), empty: items.isEmpty)
+            output.endContainer(UInt8(ascii: "]"), empty: position == 0)
         } else {
             let action: StaticString
             if Self.isEvent(tape, event, "select_item") { action = "click" }
             else if Self.isEvent(tape, event, "add_to_cart") { action = "add-to-cart" }
             else if Self.isEvent(tape, event, "add_to_wishlist") { action = "add-to-wishlist" }
             else { return false }
-            guard let first = items.first else { return false }
-            envelope(tape, push, line: line, type: "click")
-            member("\"action\":{\"type\":")
-            output.write(string: String(describing: action))
-            member("\"resource_identifier\":")
-            value(tape, Self.present(tape, first, "item_id"))
+            guard let items, let first = tape.children(items).first(where: { _ in true }) else { return false }
+            readMembers(tape, first, itemKeys, into: &item)
+            envelope(tape, line: line, type: "click")
+            member("\"action\":{\"type\":\"")
+            output.writeRaw(raw(action))
+            member("\",\"resource_identifier\":", first: true)
+            value(tape, present(tape, item(.itemID)))
             member("}", first: true)
         }
         output.endContainer(UInt8(ascii: "}"), empty: false)
         output.append(byte: UInt8(ascii: "\n"))
         return true
     }
-
 }
 
 func report(_ text: String) {
