@@ -88,6 +88,40 @@ struct ListItemsFastPathTests {
         ])
     }
 
+    /// Items in the order a mapping writes them are told by one comparison per key: every key must
+    /// still be compared, a fifth member that is not `price` (a repeat, a look-alike) must leave
+    /// the item to the scan, and any other order must find the same members.
+    @Test func usualMemberOrderIsToldByEveryKey() {
+        func item(_ members: [(String, JSONValue)]) -> JSONValue {
+            .object(JSONObject(members.map { JSONObject.Member(key: $0.0, value: $0.1) }))
+        }
+        let usual: [(String, JSONValue)] = [("title", "Shirt"), ("type", "item"), ("url", "SKU-1"), ("position", S.number("1"))]
+        let items: [JSONValue] = [
+            item(usual + [("title", 5)]),
+            item(usual + [("pricf", "x")]),
+            item(usual + [("price", "x")]),
+            item([("title", "Shirt"), ("type", "item"), ("url", "SKU-2"), ("positio", S.number("2"))]),
+            item([("type", "item"), ("title", "Shirt"), ("url", "SKU-3"), ("position", S.number("3")), ("price", "x")]),
+            item([("title", "Shirt"), ("typ", "item"), ("url", "SKU-4"), ("position", S.number("4"))]),
+            item([("title", "Shirt"), ("type", "item"), ("url", 4), ("position", S.number("5")), ("price", nil)]),
+            item(usual.dropLast() + [("position", S.number("6")), ("price", S.number("1")), ("url", "")]),
+        ]
+        let envelope = S.event("Product Listing", ["items": .array(items)]).objectValue ?? JSONObject()
+        let findings = ListItemsRule().findings(for: envelope)
+        #expect(findings == Self.memberByMember(envelope))
+        #expect(findings == [
+            S.error("/lists/Product Listing/items/0/title", "must be a string, not number"),
+            S.error("/lists/Product Listing/items/1/position", "duplicate position 1 (also at item 0)"),
+            S.error("/lists/Product Listing/items/2/position", "duplicate position 1 (also at item 0)"),
+            S.error("/lists/Product Listing/items/2/price", "must be a number or null, not string"),
+            S.error("/lists/Product Listing/items/3/position", "required member is missing"),
+            S.error("/lists/Product Listing/items/4/price", "must be a number or null, not string"),
+            S.error("/lists/Product Listing/items/5/type", "required member is missing"),
+            S.error("/lists/Product Listing/items/6/url", "must be a non-empty string, not number"),
+            S.error("/lists/Product Listing/items/7/url", "must not be empty"),
+        ])
+    }
+
     /// The fast path reads values in place and positions from their words: both must work here,
     /// or the test above compares the checks one by one with themselves.
     @Test func usualItemsAreReadInPlace() {

@@ -95,6 +95,15 @@ final class ListItemsRule: EventsAPIRule {
     private func memberIndices(of item: JSONObject) -> ItemMemberIndices {
         var found = ItemMemberIndices()
         item.members.withUnsafeBufferPointer { members in
+            // The usual item, as a mapping writes it: these names in this order, each once, `price`
+            // last or left out. Told by one comparison per member, where the scan below compares
+            // each key with every name before its own (fifteen comparisons for five members).
+            if members.count == 4 || members.count == 5, members[0].hasKey(title), members[1].hasKey(type),
+                members[2].hasKey(url), members[3].hasKey(position), members.count == 4 || members[4].hasKey(price)
+            {
+                found = ItemMemberIndices(title: 0, type: 1, url: 2, position: 3, price: members.count == 5 ? 4 : nil)
+                return
+            }
             for index in members.indices {
                 // A key is at most one of the names; forward, so the last of a name wins.
                 if members[index].hasKey(title) {
