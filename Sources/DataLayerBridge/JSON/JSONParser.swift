@@ -426,15 +426,12 @@ private struct Scanner<Room: NodeRoom> {
         var end = start
         while true {
             guard end &+ 16 <= count else { return try finishString(quote: quote, from: end) }
-            let (low, high) = SpecialBytes.specialWords(UnsafeRawPointer(base), at: end)
-            if low != 0 {
-                end &+= low.trailingZeroBitCount >> 3
-            } else if high != 0 {
-                end &+= 8 &+ high.trailingZeroBitCount >> 3
-            } else {
+            let special = SpecialBytes.specialBits(UnsafeRawPointer(base), at: end)
+            if special == 0 {
                 end &+= 16
                 continue
             }
+            end &+= special.trailingZeroBitCount
             let byte = base[end]
             if byte == UInt8(ascii: "\"") { break }
             // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead.
