@@ -427,31 +427,40 @@ private struct Scanner<Room: NodeRoom> {
     /// the index after it.
     ///
     /// Sixteen bytes at a time while whole blocks remain: a string whose special bytes are its
-    /// closing quote and two-byte UTF-8 sequences is done here; anything else goes to
+    /// closing quote and two-byte UTF-8 sequences is done here, each block's sequences taken off
+    /// its mask one by one rather than the block loaded again after each; anything else goes to
     /// ``finishString(quote:from:)``.
     @inline(__always)
     private mutating func parseString(at quote: Int) throws(Failure) -> Int {
         let start = quote &+ 1
-        var end = start
-        while true {
-            guard end &+ 16 <= count else { return try finishString(quote: quote, from: end) }
-            let special = SpecialBytes.specialBits(UnsafeRawPointer(base), at: end)
-            if special == 0 {
-                end &+= 16
-                continue
+        var block = start
+        blocks: while true {
+            guard block &+ 16 <= count else { return try finishString(quote: quote, from: block) }
+            var special = SpecialBytes.specialBits(UnsafeRawPointer(base), at: block)
+            while special != 0 {
+                let offset = special.trailingZeroBitCount
+                let end = block &+ offset
+                let byte = base[end]
+                if byte == UInt8(ascii: "\"") {
+                    append(.string, start: start, length: end &- start)
+                    return end &+ 1
+                }
+                // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead. One
+                // whose lead is the block's last byte is looked at from the next block, which
+                // starts with it; so a continuation byte is always in the block.
+                guard byte &- 0xC2 < 0x1E, offset == 15 || base[end &+ 1] & 0xC0 == 0x80 else {
+                    return try finishString(quote: quote, from: end)
+                }
+                if offset == 15 {
+                    block = end
+                    continue blocks
+                }
+                // The lead's bit and its continuation's, the next one.
+                special &= special &- 1
+                special &= special &- 1
             }
-            end &+= special.trailingZeroBitCount
-            let byte = base[end]
-            if byte == UInt8(ascii: "\"") { break }
-            // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead.
-            if byte &- 0xC2 < 0x1E, end &+ 1 < count, base[end &+ 1] & 0xC0 == 0x80 {
-                end &+= 2
-                continue
-            }
-            return try finishString(quote: quote, from: end)
+            block &+= 16
         }
-        append(.string, start: start, length: end &- start)
-        return end &+ 1
     }
 
     /// Parses the rest of the string whose opening quote is at `quote`, from `end` on, as
