@@ -175,7 +175,7 @@ private struct Scanner<Room: NodeRoom> {
             if byte == UInt8(ascii: "\"") {
                 try parseString()
             } else if byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-") {
-                if !parseShortNumber(byte) { try parseNumber() }
+                if let end = parseShortNumber(at: index, first: byte) { index = end } else { try parseNumber() }
             } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
                 let isObject = byte == UInt8(ascii: "{")
                 try open(isObject: isObject)
@@ -215,15 +215,25 @@ private struct Scanner<Room: NodeRoom> {
                     while position &+ 2 <= count,
                           UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt16.self)) == 0x222C {
                         position = try parseString(at: position &+ 1)
-                        // `:"`: a string value, parsed here rather than through the dispatch above.
-                        guard position &+ 2 <= count,
-                              UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt16.self)) == 0x223A else {
+                        // `:"` and `:` and a digit: a string value or a short number, parsed here
+                        // rather than through the dispatch above.
+                        guard position &+ 2 <= count else {
                             index = position
                             values &+= members
                             try parseColon()
                             continue parsing
                         }
-                        position = try parseString(at: position &+ 1)
+                        let pair = UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt16.self))
+                        if pair == 0x223A {
+                            position = try parseString(at: position &+ 1)
+                        } else if pair & 0xFF == UInt16(UInt8(ascii: ":")), let end = parseShortNumber(at: position &+ 1, first: UInt8(truncatingIfNeeded: pair >> 8)) {
+                            position = end
+                        } else {
+                            index = position
+                            values &+= members
+                            try parseColon()
+                            continue parsing
+                        }
                         members &+= 1
                     }
                     index = position
@@ -365,38 +375,37 @@ private struct Scanner<Room: NodeRoom> {
     /// Parses the number at `index` (first byte `byte`) if it has the form most numbers have:
     /// a lone 0 or up to fifteen digits, the first not 0 (counts, prices, millisecond timestamps),
     /// then possibly a fraction of up to seven digits, and no exponent; whole words away from the
-    /// end of the input. Returns `false`, having done nothing, for any other number or anything that
-    /// is not one: ``parseNumber()`` decides.
+    /// end of the input. Returns the index after it, or `nil`, having done nothing, for any other
+    /// number or anything that is not one: ``parseNumber()`` decides.
     @inline(__always)
-    private mutating func parseShortNumber(_ byte: UInt8) -> Bool {
-        guard byte != UInt8(ascii: "-"), index &+ 16 <= count else { return false }
+    private mutating func parseShortNumber(at index: Int, first byte: UInt8) -> Int? {
+        guard byte &- UInt8(ascii: "0") < 10, index &+ 16 <= count else { return nil }
         let raw = UnsafeRawPointer(base)
         var end: Int
         if byte == UInt8(ascii: "0") {
             end = index &+ 1
             // A digit after it: a leading zero, which ``parseNumber()`` reports.
-            guard base[end] &- UInt8(ascii: "0") >= 10 else { return false }
+            guard base[end] &- UInt8(ascii: "0") >= 10 else { return nil }
         } else {
             let low = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             if low != 0 {
                 end = index &+ low.trailingZeroBitCount >> 3
             } else {
                 let high = Text.nonDigits(raw.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self))
-                guard high != 0 else { return false }
+                guard high != 0 else { return nil }
                 end = index &+ 8 &+ high.trailingZeroBitCount >> 3
             }
         }
         if base[end] == UInt8(ascii: ".") {
-            guard end &+ 9 <= count else { return false }
+            guard end &+ 9 <= count else { return nil }
             let fraction = Text.nonDigits(raw.loadUnaligned(fromByteOffset: end &+ 1, as: UInt64.self))
             let digits = fraction.trailingZeroBitCount >> 3
-            guard digits != 0, digits != 8 else { return false }
+            guard digits != 0, digits != 8 else { return nil }
             end &+= 1 &+ digits
         }
-        guard base[end] | 0x20 != UInt8(ascii: "e") else { return false }
+        guard base[end] | 0x20 != UInt8(ascii: "e") else { return nil }
         append(.number, start: index, length: end &- index)
-        index = end
-        return true
+        return end
     }
 
     /// Parses any number, or fails as RFC 8259 says. Out of line: inlined, its code made every
@@ -418,34 +427,40 @@ private struct Scanner<Room: NodeRoom> {
     /// the index after it.
     ///
     /// Sixteen bytes at a time while whole blocks remain: a string whose special bytes are its
-    /// closing quote and two-byte UTF-8 sequences is done here; anything else goes to
+    /// closing quote and two-byte UTF-8 sequences is done here, each block's sequences taken off
+    /// its mask one by one rather than the block loaded again after each; anything else goes to
     /// ``finishString(quote:from:)``.
     @inline(__always)
     private mutating func parseString(at quote: Int) throws(Failure) -> Int {
         let start = quote &+ 1
-        var end = start
-        while true {
-            guard end &+ 16 <= count else { return try finishString(quote: quote, from: end) }
-            let (low, high) = SpecialBytes.specialWords(UnsafeRawPointer(base), at: end)
-            if low != 0 {
-                end &+= low.trailingZeroBitCount >> 3
-            } else if high != 0 {
-                end &+= 8 &+ high.trailingZeroBitCount >> 3
-            } else {
-                end &+= 16
-                continue
+        var block = start
+        blocks: while true {
+            guard block &+ 16 <= count else { return try finishString(quote: quote, from: block) }
+            var special = SpecialBytes.specialBits(UnsafeRawPointer(base), at: block)
+            while special != 0 {
+                let offset = special.trailingZeroBitCount
+                let end = block &+ offset
+                let byte = base[end]
+                if byte == UInt8(ascii: "\"") {
+                    append(.string, start: start, length: end &- start)
+                    return end &+ 1
+                }
+                // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead. One
+                // whose lead is the block's last byte is looked at from the next block, which
+                // starts with it; so a continuation byte is always in the block.
+                guard byte &- 0xC2 < 0x1E, offset == 15 || base[end &+ 1] & 0xC0 == 0x80 else {
+                    return try finishString(quote: quote, from: end)
+                }
+                if offset == 15 {
+                    block = end
+                    continue blocks
+                }
+                // The lead's bit and its continuation's, the next one.
+                special &= special &- 1
+                special &= special &- 1
             }
-            let byte = base[end]
-            if byte == UInt8(ascii: "\"") { break }
-            // A two-byte UTF-8 sequence (most accented letters) is valid whatever its lead.
-            if byte &- 0xC2 < 0x1E, end &+ 1 < count, base[end &+ 1] & 0xC0 == 0x80 {
-                end &+= 2
-                continue
-            }
-            return try finishString(quote: quote, from: end)
+            block &+= 16
         }
-        append(.string, start: start, length: end &- start)
-        return end &+ 1
     }
 
     /// Parses the rest of the string whose opening quote is at `quote`, from `end` on, as

@@ -41,6 +41,20 @@ struct ParserNumberFastPathTests {
         #expect(outcome(#"{"k":"# + number + #","v":1"# + padding + "}", node: 2).length == length, "\(number)")
     }
 
+    /// After a member, `:` and a digit send the number to the member fast path: it must give what
+    /// the general path gives for the object's first member, the same text or the same error at
+    /// the same place past what precedes it.
+    @Test(arguments: numbers)
+    func memberValueAgreesWithTheGeneralPath(_ number: String) {
+        let padding = String(repeating: " ", count: 30)
+        let first = outcome(#"{"v":"# + number + padding + "}", node: 2)
+        let afterMember = outcome(#"{"k":0,"v":"# + number + padding + "}", node: 4, skipping: 6)
+        #expect(afterMember.error == first.error, "\(number)")
+        #expect(afterMember.length == first.length, "\(number)")
+        #expect(outcome(#"{"k":0,"v":"# + number + #","w":"x"}"#, node: 4, skipping: 6).length
+                    == outcome(#"{"v":"# + number + #","w":"x"}"#, node: 2).length, "\(number)")
+    }
+
     /// Timestamps and zeros in a record parse to their exact text.
     @Test func recordNumbersKeepTheirText() throws {
         let record = Array(#"{"gtm.start":1714521600912,"index":0,"price":0.99,"total":123456789012345,"tail":"x"}"#.utf8)
@@ -55,8 +69,8 @@ struct ParserNumberFastPathTests {
         }
     }
 
-    /// The length of number node `node`, or the error with its offset.
-    private func outcome(_ text: String, node: Int = 0) -> Outcome {
+    /// The length of number node `node`, or the error with its offset less `skipped`.
+    private func outcome(_ text: String, node: Int = 0, skipping skipped: Int = 0) -> Outcome {
         var parser = JSONParser()
         return Array(text.utf8).withUnsafeBytes { buffer in
             do throws(JSONError) {
@@ -64,7 +78,7 @@ struct ParserNumberFastPathTests {
                 guard tape.kind(node) == .number else { return Outcome(length: nil, error: "not a number") }
                 return Outcome(length: tape.rawText(node).count, error: nil)
             } catch {
-                return Outcome(length: nil, error: "\(error.reason) at \(error.offset)")
+                return Outcome(length: nil, error: "\(error.reason) at \(error.offset - skipped)")
             }
         }
     }
