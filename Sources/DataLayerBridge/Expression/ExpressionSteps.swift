@@ -104,6 +104,7 @@ extension ExpressionNode {
     func step() -> any ExpressionStep {
         switch self {
         case .current: return CurrentStep()
+        case .enumerationIndex: return EnumerationIndexStep()
         case .root: return RootStep()
         case .variable(let name, let column): return VariableStep(name: name, column: column)
         case .local(let slot): return LocalStep(slot: slot)
@@ -173,6 +174,14 @@ final class CurrentStep: ExpressionStep {
     }
 
     func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isNull }
+}
+
+/// `[0]` of the pair a fused `map(&…, enumerate(xs))` stands for: the position of the element
+/// its body is evaluated against (``MapStep``).
+final class EnumerationIndexStep: ExpressionStep {
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        .position(evaluator.enumerationIndex)
+    }
 }
 
 /// `$`.
@@ -748,13 +757,19 @@ final class PairsObjectStep: ExpressionStep {
 
 /// `map(&body, xs)`: the body applied to each element of the array `xs`, in order, without setting
 /// up a call (≈ 500 instructions). For `map(&body, enumerate(xs))` the body sees each
-/// `[index, element]` pair that `enumerate` would make, but the pairs are made one at a time in one
-/// buffer instead of all at once: a body that keeps no pair (`{index: [0], item: [1]}`, a list
-/// item's fields) leaves the buffer to the next element, so no pair is allocated per element; one
-/// that keeps it gets a copy, as copy-on-write has it. Anything but an array is left to the
+/// `[index, element]` pair that `enumerate` would make. When it reads its pair only through `[0]`
+/// and `[1]` (`{index: [0], item: [1]}`, a list item's fields), no pair is made: the body is
+/// evaluated against the element itself, its `[1]` read as `@` and its `[0]` as the position the
+/// map keeps in the evaluator (``ExpressionNode/readingPairInPlace()``), so that its reads of the
+/// element's members are made in place, not through the pair. Any other body gets the pairs, made
+/// one at a time in one buffer: one that keeps no pair leaves the buffer to the next element, and
+/// one that keeps it gets a copy, as copy-on-write has it. Anything but an array is left to the
 /// general calls, for their errors.
 final class MapStep: ExpressionStep {
     private let body: any ExpressionStep
+    /// The body evaluated against each element instead of its pair, when it reads the pair only
+    /// through `[0]` and `[1]`; only with `enumerate`.
+    private let elementBody: (any ExpressionStep)?
     private let elements: any ExpressionStep
     /// Whether the array came through `enumerate`, whose pairs the body sees.
     private let enumerates: Bool
@@ -771,10 +786,12 @@ final class MapStep: ExpressionStep {
         if case .function(let enumerate, let inner, let enumerateColumn) = parts.elements, enumerate.name == "enumerate",
            inner.count == 1, !inner[0].isExpressionReference {
             enumerates = true
+            elementBody = parts.body.readingPairInPlace()?.step()
             elements = inner[0].step()
             call = FunctionStep(function, [ReferenceStep(body), FunctionStep(enumerate, [elements], column: enumerateColumn)], column: column)
         } else {
             enumerates = false
+            elementBody = nil
             elements = parts.elements.step()
             call = FunctionStep(function, [ReferenceStep(body), elements], column: column)
         }
@@ -793,7 +810,20 @@ final class MapStep: ExpressionStep {
         if keepsStrings && !enumerates && items.allSatisfy({ if case .string = $0 { true } else { false } }) { return .array(items) }
         var results: [JSONValue] = []
         results.reserveCapacity(items.count)
-        if enumerates {
+        if let elementBody {
+            // A body inside this one may be a fused map too: it leaves the position as it found it.
+            let outer = evaluator.enumerationIndex
+            defer { evaluator.enumerationIndex = outer }
+            for index in items.indices {
+                let item = items[index]
+                if item.isNull {
+                    results.append(try body.evaluate([.position(index), .null], &evaluator))
+                    continue
+                }
+                evaluator.enumerationIndex = index
+                results.append(try elementBody.evaluate(item, &evaluator))
+            }
+        } else if enumerates {
             var pair: [JSONValue] = [.null, .null]
             for index in items.indices {
                 pair[0] = .position(index)
