@@ -1247,28 +1247,51 @@ extension ExpressionNode {
 /// `coalesce(a, b, …)`, the default mapping's most frequent call: the first argument that is not
 /// empty, without setting up a call. The arguments after it still run, in order, for an error the
 /// call would raise, but only up to the last one that can fail (``ExpressionNode/cannotFail``): in
-/// `coalesce(item_name, $identity)` or `coalesce(type, 'item')`, a name found ends the call.
+/// `coalesce(item_name, $identity)` or `coalesce(type, 'item')`, a name found ends the call. The
+/// first argument, where the value usually is, is a step of its own, read without going through
+/// an array; a last argument that is a literal and not empty (`'item'`) is the value when no
+/// argument before it has one, returned as it is, not through a step.
 final class CoalesceStep: ExpressionStep {
-    let values: StepArray
-    /// The position from which no argument can fail: a value found, the arguments from here on
-    /// are not evaluated.
-    let quietFrom: Int
+    private let first: any ExpressionStep
+    /// The arguments after the first, but a literal ``fallback``.
+    private let rest: StepArray
+    /// The position in ``rest`` from which no argument can fail: a value found, the arguments
+    /// from here on are not evaluated.
+    private let quietFrom: Int
+    /// The last argument when it is a literal that is not empty.
+    private let fallback: JSONValue?
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         // An `&expression` argument is the call's type error, left to the call.
-        guard function.name == "coalesce", !arguments.contains(where: \.isExpressionReference) else { return nil }
-        values = StepArray(arguments.map { $0.step() })
-        quietFrom = (arguments.lastIndex { !$0.cannotFail } ?? -1) + 1
+        guard function.name == "coalesce", let head = arguments.first, !arguments.contains(where: \.isExpressionReference) else { return nil }
+        var rest = arguments.dropFirst()
+        if case .literal(let last)? = rest.last, !last.isEmptyValue {
+            fallback = last
+            rest.removeLast()
+        } else {
+            fallback = nil
+        }
+        first = head.step()
+        self.rest = StepArray(rest.map { $0.step() })
+        quietFrom = (rest.lastIndex { !$0.cannotFail }).map { $0 - rest.startIndex + 1 } ?? 0
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        for index in values.indices {
-            let argument = try values.evaluate(index, value, &evaluator)
-            if argument.isEmptyValue { continue }
-            for later in index + 1 ..< max(index + 1, quietFrom) { _ = try values.evaluate(later, value, &evaluator) }
-            return argument
+        let argument = try first.evaluate(value, &evaluator)
+        if !argument.isEmptyValue { return try finish(argument, after: 0, value, &evaluator) }
+        for index in rest.indices {
+            let argument = try rest.evaluate(index, value, &evaluator)
+            if !argument.isEmptyValue { return try finish(argument, after: index + 1, value, &evaluator) }
         }
-        return .null
+        return fallback ?? .null
+    }
+
+    /// `argument`, found before position `next` of ``rest``, once the arguments from there that
+    /// can fail have run.
+    @inline(__always)
+    private func finish(_ argument: JSONValue, after next: Int, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        for later in next ..< max(next, quietFrom) { _ = try rest.evaluate(later, value, &evaluator) }
+        return argument
     }
 }
 

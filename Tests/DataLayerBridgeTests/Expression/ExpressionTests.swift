@@ -223,7 +223,11 @@ struct ExpressionTests {
     @Test(arguments: [
         ("coalesce(a, b, c)", "CoalesceStep"), ("coalesce(a)", "CoalesceStep"), ("coalesce(a, abs(b), c)", "CoalesceStep"),
         ("coalesce(a, abs(b))", "CoalesceStep"), ("coalesce(abs(b), a)", "CoalesceStep"), ("coalesce(a, b, abs(c), 'x', `null`)", "CoalesceStep"),
-        ("coalesce(a, abs(b), c, abs(a), b)", "CoalesceStep"),
+        ("coalesce(a, abs(b), c, abs(a), b)", "CoalesceStep"), ("coalesce(a, 'item')", "CoalesceStep"),
+        ("coalesce(a, abs(b), 'x')", "CoalesceStep"), ("coalesce(abs(b), a, `{\"k\": 1}`)", "CoalesceStep"),
+        ("coalesce(a, b, `0`)", "CoalesceStep"), ("coalesce(a, '')", "CoalesceStep"), ("coalesce(a, `[]`)", "CoalesceStep"),
+        ("coalesce('x', a)", "CoalesceStep"), ("coalesce('x', abs(b))", "CoalesceStep"), ("coalesce(a, 'x', abs(b))", "CoalesceStep"),
+        ("coalesce(`null`, 'x')", "CoalesceStep"),
         ("lookup(a, 'k')", "MemberLookupStep"), ("lookup(a, 'caf\u{e9}')", "MemberLookupStep"), ("lookup(abs(b), 'k')", "MemberLookupStep"),
         ("to_number(a)", "TransformStep"), ("to_number(b)", "TransformStep"), ("type(a)", "TransformStep"), ("to_array(a)", "TransformStep"),
         ("to_string(a)", "StringPassStep"), ("to_string(b)", "StringPassStep"), ("to_string(abs(b))", "StringPassStep"),
