@@ -176,13 +176,15 @@ extension ExpressionNode {
     /// pair. Parts evaluated against other values (an `&expression`, the right of a projection,
     /// pipe or subexpression, a filter's condition) are left as they are. A multi-select also looks
     /// at its current node (null on null), which a pair never is: the map evaluates a null element
-    /// against its pair.
+    /// against its pair. The element being no null, `[1].name` and `[1] | x` are `name` and `x`.
     func readingPairInPlace() -> ExpressionNode? {
         switch self {
         case .index(0):
             return .enumerationIndex
         case .index(1):
             return .current
+        case .subexpression(.index(1), let right), .pipe(.index(1), let right):
+            return right
         case .current, .field, .index, .slice, .enumerationIndex:
             return nil
         case .expressionReference:

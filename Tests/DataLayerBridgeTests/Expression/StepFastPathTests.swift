@@ -423,7 +423,8 @@ extension StepFastPathTests {
         "let $x = [1] in {k: $x.a, p: [0]}", "from_items(items({a: coalesce([1].a, 'x'), p: [0] + `1`})[?[1] != `null`])",
         "{o: [0], inner: map(&[0], enumerate([1].xs)), again: [0]}", "map(&{o: [0], e: [1]}, enumerate([1].xs))",
         "{o: [0], inner: map(&[0], [1].xs)}", "[1].xs[*][0]", "[1] | [0]", "[1].xs[?[0] == `1`][0]", "sort_by([1].xs, &[0])",
-        "[1][]", "[1].*", "keys([1])", "abs([1])", "[[0], [1].a]", "[1]",
+        "[1][]", "[1].*", "keys([1])", "abs([1])", "[[0], [1].a]", "[1]", "[1].abs(@)", "[1].{k: a, i: [0]}", "[1].[a, @]",
+        "[1] | keys(@)", "[1] | {k: a}", "`1` + ([1] | a)", "[1].a.b",
         "@", "[2]", "[-1]", "[-2]", "a", "[0:1]", "[[0], @]", "{i: [0], e: [1], two: [2]}",
     ])
     func aMapOverEnumerateReadsTheElementsInPlace(_ body: String) throws {
