@@ -334,7 +334,8 @@ final class TrioStep: ExpressionStep {
             var results: [JSONValue]? = keepsElements ? nil : []
             for index in elements.indices {
                 let element = elements[index]
-                let result = try second.evaluate(element, &evaluator).isTruthy ? try third.evaluate(element, &evaluator) : .null
+                // A right side that is `@` is the element, taken as it is rather than through its step.
+                let result = try second.evaluate(element, &evaluator).isTruthy ? (keepsElements ? element : try third.evaluate(element, &evaluator)) : .null
                 if result.isNull {
                     if results == nil { results = Array(elements[..<index]) }
                 } else {
@@ -456,6 +457,9 @@ final class LiteralComparisonStep: ExpressionStep {
     let literal: JSONValue
     /// How an equality test (`==`, `!=`) is answered; `nil` for an ordering.
     private let equality: Equality?
+    /// Whether the left side is `@` (`[?@ != null]`, `@ == null`), looked at here rather than
+    /// through its step, as ``MemberLookupStep`` does.
+    private let leftIsCurrent: Bool
 
     /// An equality test against `null` is whether the value is null; against a short ASCII text
     /// (`event == 'view_item_list'`), a look at a small ASCII string's words; against anything
@@ -469,6 +473,7 @@ final class LiteralComparisonStep: ExpressionStep {
         self.comparator = comparator
         self.left = left
         self.literal = literal
+        leftIsCurrent = left is CurrentStep
         if comparator != .equal && comparator != .notEqual {
             equality = nil
         } else if case .string(let text) = literal, let small = SmallASCIILiteral(text) {
@@ -490,7 +495,7 @@ final class LiteralComparisonStep: ExpressionStep {
     func holds(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
         switch equality {
-        case .null: return try left.isNull(value, &evaluator) == (comparator == .equal)
+        case .null: return (leftIsCurrent ? value.isNull : try left.isNull(value, &evaluator)) == (comparator == .equal)
         case .text(let text, let small):
             // A string is the text or not; anything else is not.
             guard case .string(let string) = try left.evaluate(value, &evaluator) else { return comparator != .equal }
@@ -1302,16 +1307,24 @@ final class MemberLookupStep: ExpressionStep {
     let object: any ExpressionStep
     let name: MemberName
     let call: FunctionStep
+    /// Whether the object is `@` (`lookup(@, …)`, an element of a fused `map`), read here rather
+    /// than through its step: calling a step goes through a witness and a merged thunk.
+    private let readsCurrent: Bool
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: "lookup") else { return nil }
         object = parts.value
         name = MemberName(parts.string)
         call = parts.call
+        readsCurrent = object is CurrentStep
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        if let member = try object.member(name, value, &evaluator) { return member }
+        if readsCurrent {
+            if let member = JSONValue.member(name, of: value) { return member }
+        } else if let member = try object.member(name, value, &evaluator) {
+            return member
+        }
         // Not an object: evaluated again (evaluation has no effects, and did not fail the first
         // time) for the call's type error.
         return try call.applying(try object.evaluate(value, &evaluator), .string(name.string), &evaluator)
@@ -1340,15 +1353,19 @@ final class TransformStep: ExpressionStep {
 final class StringPassStep: ExpressionStep {
     let argument: any ExpressionStep
     let call: FunctionStep
+    /// Whether the argument is `@` (`to_string(@)`, what an item's identity is made with), read
+    /// here rather than through its step, as ``MemberLookupStep`` does.
+    private let readsCurrent: Bool
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard function.name == "to_string", arguments.count == 1, !arguments[0].isExpressionReference else { return nil }
         argument = arguments[0].step()
         call = FunctionStep(function, [argument], column: column)
+        readsCurrent = argument is CurrentStep
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let argument = try argument.evaluate(value, &evaluator)
+        let argument = readsCurrent ? value : try argument.evaluate(value, &evaluator)
         if case .string = argument { return argument }
         return try call.applying(argument, nil, &evaluator)
     }

@@ -156,6 +156,16 @@ extension StepFastPathTests {
     func aNullTestInPlaceGivesWhatTheValueGives(_ fast: String, _ general: String) throws {
         try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents + [#"{"a":null,"k":0}"#, #"{"a":false}"#, #"[null]"#])
     }
+
+    /// `to_string(@)` and `lookup(@, 'k')` read `@` in place, not through its step: the same values,
+    /// and on anything but an object `lookup`'s type error.
+    @Test(arguments: [
+        ("to_string(@)", "to_string(@ | @)"), ("lookup(@, 'k') | to_string(@)", "lookup(@ | @, 'k') | to_string(@ | @)"),
+        ("map(&to_string(@), @)", "map(&to_string(@ | @), @)"), ("map(&lookup(@, 'k'), @)", "map(&lookup(@ | @, 'k'), @)"),
+    ])
+    func theCurrentNodeReadInPlaceGivesWhatItsStepGives(_ fast: String, _ general: String) throws {
+        try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents + [#"{"k":"caf\u00e9"}"#, #"[{"k":1.50},{"k":"x"},null]"#])
+    }
 }
 
 extension StepFastPathTests {
