@@ -1258,6 +1258,9 @@ extension ExpressionNode {
 /// argument before it has one, returned as it is, not through a step.
 final class CoalesceStep: ExpressionStep {
     private let first: any ExpressionStep
+    /// The name when the first argument is a member of `@` (`item_name`), read here rather than
+    /// through its step, as ``MemberLookupStep`` reads `@`.
+    private let firstField: MemberName?
     /// The arguments after the first, but a literal ``fallback``.
     private let rest: StepArray
     /// The position in ``rest`` from which no argument can fail: a value found, the arguments
@@ -1277,12 +1280,13 @@ final class CoalesceStep: ExpressionStep {
             fallback = nil
         }
         first = head.step()
+        firstField = (first as? FieldStep)?.name
         self.rest = StepArray(rest.map { $0.step() })
         quietFrom = (rest.lastIndex { !$0.cannotFail }).map { $0 - rest.startIndex + 1 } ?? 0
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let argument = try first.evaluate(value, &evaluator)
+        let argument = if let firstField { ExpressionEvaluator.field(firstField, of: value) } else { try first.evaluate(value, &evaluator) }
         if !argument.isEmptyValue { return try finish(argument, after: 0, value, &evaluator) }
         for index in rest.indices {
             let argument = try rest.evaluate(index, value, &evaluator)
@@ -1336,15 +1340,20 @@ final class MemberLookupStep: ExpressionStep {
 final class TransformStep: ExpressionStep {
     let argument: any ExpressionStep
     let transform: @Sendable (JSONValue) -> JSONValue
+    /// The name when the argument is a member of `@` (`to_number(price)`), read here rather than
+    /// through its step, as ``MemberLookupStep`` reads `@`.
+    private let field: MemberName?
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         guard let transform = function.transform, arguments.count == 1, !arguments[0].isExpressionReference else { return nil }
         argument = arguments[0].step()
         self.transform = transform
+        field = (argument as? FieldStep)?.name
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        transform(try argument.evaluate(value, &evaluator))
+        if let field { return transform(ExpressionEvaluator.field(field, of: value)) }
+        return transform(try argument.evaluate(value, &evaluator))
     }
 }
 
