@@ -353,15 +353,20 @@ final class TrioStep: ExpressionStep {
 final class MemberStep: ExpressionStep {
     let left: any ExpressionStep
     let name: MemberName
+    /// The name when the left side is a member of `@` (`ecommerce.items`), read here rather than
+    /// through its step.
+    private let leftField: MemberName?
 
     init(_ left: any ExpressionStep, name: String) {
         self.left = left
         self.name = MemberName(name)
+        leftField = (left as? FieldStep)?.name
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if let leftField { return JSONValue.member(name, of: ExpressionEvaluator.field(leftField, of: value)) ?? .null }
         // A null base has no members: the subexpression's null rule holds without a test.
-        try left.member(name, value, &evaluator) ?? .null
+        return try left.member(name, value, &evaluator) ?? .null
     }
 }
 
@@ -460,6 +465,12 @@ final class LiteralComparisonStep: ExpressionStep {
     /// Whether the left side is `@` (`[?@ != null]`, `@ == null`), looked at here rather than
     /// through its step, as ``MemberLookupStep`` does.
     private let leftIsCurrent: Bool
+    /// The name when the left side is a member of `@` (`event == 'view_item_list'`), read here
+    /// rather than through its step.
+    private let leftField: MemberName?
+    /// The position when the left side is a `let` value (`$n == null`), looked at here rather
+    /// than through its step.
+    private let leftLocal: Int?
 
     /// An equality test against `null` is whether the value is null; against a short ASCII text
     /// (`event == 'view_item_list'`), a look at a small ASCII string's words; against anything
@@ -474,6 +485,8 @@ final class LiteralComparisonStep: ExpressionStep {
         self.left = left
         self.literal = literal
         leftIsCurrent = left is CurrentStep
+        leftField = (left as? FieldStep)?.name
+        leftLocal = (left as? LocalStep)?.slot
         if comparator != .equal && comparator != .notEqual {
             equality = nil
         } else if case .string(let text) = literal, let small = SmallASCIILiteral(text) {
@@ -485,7 +498,7 @@ final class LiteralComparisonStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         // An ordering of anything but numbers is null, not false.
-        if case .none = equality { return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal) }
+        if case .none = equality { return ExpressionEvaluator.compare(comparator, try leftValue(value, &evaluator), literal) }
         return .bool(try holds(value, &evaluator))
     }
 
@@ -495,15 +508,31 @@ final class LiteralComparisonStep: ExpressionStep {
     func holds(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
         switch equality {
-        case .null: return (leftIsCurrent ? value.isNull : try left.isNull(value, &evaluator)) == (comparator == .equal)
+        case .null: return try leftIsNull(value, &evaluator) == (comparator == .equal)
         case .text(let text, let small):
             // A string is the text or not; anything else is not.
-            guard case .string(let string) = try left.evaluate(value, &evaluator) else { return comparator != .equal }
+            guard case .string(let string) = try leftValue(value, &evaluator) else { return comparator != .equal }
             let equal = small.decides(string) ?? (string == text)
             return equal == (comparator == .equal)
-        case .value: return (try left.evaluate(value, &evaluator) == literal) == (comparator == .equal)
-        case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal).isTruthy
+        case .value: return (try leftValue(value, &evaluator) == literal) == (comparator == .equal)
+        case nil: return ExpressionEvaluator.compare(comparator, try leftValue(value, &evaluator), literal).isTruthy
         }
+    }
+
+    /// The left side's value, a member of `@` or a `let` value read in place.
+    @inline(__always)
+    private func leftValue(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if let leftField { return ExpressionEvaluator.field(leftField, of: value) }
+        if let leftLocal { return try evaluator.local(leftLocal) }
+        return try left.evaluate(value, &evaluator)
+    }
+
+    /// Whether the left side is null, `@` and `let` values looked at where they lie.
+    @inline(__always)
+    private func leftIsNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        if leftIsCurrent { return value.isNull }
+        if let leftLocal { return try evaluator.isNull(local: leftLocal) }
+        return try left.isNull(value, &evaluator)
     }
 }
 

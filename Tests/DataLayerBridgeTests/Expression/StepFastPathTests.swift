@@ -18,7 +18,7 @@ struct StepFastPathTests {
     @Test(arguments: [
         ("[1].k", "([1] | @).k"), ("[-1].k", "([-1] | @).k"), ("[-4].k", "([-4] | @).k"), ("[0].k", "([0] | @).k"),
         ("[4].k", "([4] | @).k"), ("[2].k", "([2] | @).k"), (#"[1]."café""#, #"([1] | @)."café""#), ("[0].k.k", "(([0] | @).k | @).k"),
-        ("@.k", "(@ | @).k"), ("k[0].k", "(k[0] | @).k"),
+        ("@.k", "(@ | @).k"), ("k[0].k", "(k[0] | @).k"), ("a.k", "(a | @).k"), ("k.k", "(k | @).k"),
         ("let $x = [1] in $x.k", "let $x = [1] in ($x | @).k"), ("let $x = a in $x.k", "let $x = a in ($x | @).k"),
         ("let $x = a, $y = [0] in [$x.k, $y.k]", "let $x = a, $y = [0] in [($x | @).k, ($y | @).k]"),
         ("lookup([1], 'k')", "lookup([1] | @, 'k')"), ("lookup([-1], 'k')", "lookup([-1] | @, 'k')"),
@@ -113,9 +113,10 @@ extension StepFastPathTests {
         let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
         for literal in values {
             for comparator in comparators {
-                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1)] as [any ExpressionStep] {
-                    let fast = LiteralComparisonStep(comparator, left, literal)
-                    let general = ComparisonStep(comparator, left, LiteralStep(literal))
+                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1), LocalStep(slot: 0)] as [any ExpressionStep] {
+                    // A `let` binding `@` gives the `let` value read in place something to read.
+                    let fast = LetStep([CurrentStep()], LiteralComparisonStep(comparator, left, literal))
+                    let general = LetStep([CurrentStep()], ComparisonStep(comparator, left, LiteralStep(literal)))
                     for value in values {
                         #expect(ExpressionTests.outcome(of: fast, on: value) == ExpressionTests.outcome(of: general, on: value),
                                 "\(value) \(comparator) \(literal)")
