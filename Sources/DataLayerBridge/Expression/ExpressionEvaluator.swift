@@ -31,6 +31,9 @@ struct ExpressionEvaluator: ~Copyable {
     private let scopes: UnsafeMutableBufferPointer<JSONValue>
     /// How many `let` values are pushed.
     private(set) var scopeDepth = 0
+    /// The position of the element a fused `map(&…, enumerate(xs))` is at (``MapStep``): what its
+    /// body's `[0]` reads (``ExpressionNode/enumerationIndex``) instead of an `[index, element]` pair.
+    var enumerationIndex = 0
 
     private init(borrowing inputs: UnsafePointer<EvaluationInputs>, scopes: UnsafeMutableBufferPointer<JSONValue>) {
         self.inputs = inputs

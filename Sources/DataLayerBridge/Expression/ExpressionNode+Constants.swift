@@ -56,11 +56,12 @@ extension ExpressionNode {
         }
     }
 
-    /// Whether the node reads nothing but the current node: no root, no variable. A `let` inside
-    /// counts as reading outside, as its values' stack positions assume the depth it runs at.
+    /// Whether the node reads nothing but the current node: no root, no variable, no position of a
+    /// fused `enumerate`. A `let` inside counts as reading outside, as its values' stack positions
+    /// assume the depth it runs at.
     private var readsOnlyCurrent: Bool {
         switch self {
-        case .root, .variable, .local, .global, .letExpression:
+        case .root, .variable, .local, .global, .letExpression, .enumerationIndex:
             return false
         default:
             var only = true

@@ -53,6 +53,10 @@ indirect enum ExpressionNode: Sendable {
     case letExpression([(name: String, value: ExpressionNode)], ExpressionNode)
     /// `condition ? then : else` (JEP 21).
     case ternary(ExpressionNode, ExpressionNode, ExpressionNode)
+    /// `[0]` of the `[index, element]` pair that the body of a fused `map(&…, enumerate(xs))` stands
+    /// for (``readingPairInPlace()``): the element's position, which the map keeps in the evaluator.
+    /// Made only by that fusion, never by the parser.
+    case enumerationIndex
 
     enum Comparator: Sendable {
         case equal, notEqual, less, lessEqual, greater, greaterEqual
@@ -67,7 +71,7 @@ extension ExpressionNode {
     /// Calls `visit` on every direct child node.
     func forEachChild(_ visit: (ExpressionNode) -> Void) {
         switch self {
-        case .current, .root, .variable, .local, .global, .field, .index, .slice, .literal:
+        case .current, .root, .variable, .local, .global, .field, .index, .slice, .literal, .enumerationIndex:
             break
         case .subexpression(let a, let b), .listProjection(let a, let b), .valueProjection(let a, let b),
             .pipe(let a, let b), .or(let a, let b), .and(let a, let b), .comparison(_, let a, let b),
@@ -99,7 +103,7 @@ extension ExpressionNode {
     /// The same node with each direct child replaced by `transform(child)`.
     func mappingChildren(_ transform: (ExpressionNode) -> ExpressionNode) -> ExpressionNode {
         switch self {
-        case .current, .root, .variable, .local, .global, .field, .index, .slice, .literal:
+        case .current, .root, .variable, .local, .global, .field, .index, .slice, .literal, .enumerationIndex:
             return self
         case .subexpression(let a, let b): return .subexpression(transform(a), transform(b))
         case .listProjection(let a, let b): return .listProjection(transform(a), transform(b))
@@ -165,6 +169,49 @@ extension ExpressionNode {
         return .function(ExpressionFunctions.nonNullMembers, [object], column: column)
     }
 
+    /// The body of a `map(&body, enumerate(xs))` as it reads when evaluated against an element
+    /// instead of its `[index, element]` pair: `[1]` is the element (`@`) and `[0]` its position
+    /// (``enumerationIndex``), wherever the body reads its own current node. `nil` when it reads
+    /// that node any other way (`@`, a member, `[2]`, `[-1]`, a slice), as those would read the
+    /// pair. Parts evaluated against other values (an `&expression`, the right of a projection,
+    /// pipe or subexpression, a filter's condition) are left as they are. A multi-select also looks
+    /// at its current node (null on null), which a pair never is: the map evaluates a null element
+    /// against its pair. The element being no null, `[1].name` and `[1] | x` are `name` and `x`.
+    func readingPairInPlace() -> ExpressionNode? {
+        switch self {
+        case .index(0):
+            return .enumerationIndex
+        case .index(1):
+            return .current
+        case .subexpression(.index(1), let right), .pipe(.index(1), let right):
+            return right
+        case .current, .field, .index, .slice, .enumerationIndex:
+            return nil
+        case .expressionReference:
+            return self
+        case .subexpression(let left, let right):
+            return left.readingPairInPlace().map { .subexpression($0, right) }
+        case .pipe(let left, let right):
+            return left.readingPairInPlace().map { .pipe($0, right) }
+        case .listProjection(let left, let right):
+            return left.readingPairInPlace().map { .listProjection($0, right) }
+        case .valueProjection(let left, let right):
+            return left.readingPairInPlace().map { .valueProjection($0, right) }
+        case .filterProjection(let left, let condition, let right):
+            return left.readingPairInPlace().map { .filterProjection($0, condition: condition, right) }
+        default:
+            var readsPair = true
+            let node = mappingChildren { child in
+                guard let read = child.readingPairInPlace() else {
+                    readsPair = false
+                    return child
+                }
+                return read
+            }
+            return readsPair ? node : nil
+        }
+    }
+
     /// Whether the node is an `&expression` argument: a fused call step leaves those to the call,
     /// whose type error they are.
     var isExpressionReference: Bool {
@@ -179,7 +226,7 @@ extension ExpressionNode {
     /// fused step may stop early over such a node's results, as no later one could have failed.
     var cannotFail: Bool {
         switch self {
-        case .current, .root, .local, .field, .index, .literal:
+        case .current, .root, .local, .field, .index, .literal, .enumerationIndex:
             return true
         case .subexpression(let left, let right), .pipe(let left, let right), .or(let left, let right),
              .and(let left, let right), .comparison(_, let left, let right):

@@ -104,6 +104,7 @@ extension ExpressionNode {
     func step() -> any ExpressionStep {
         switch self {
         case .current: return CurrentStep()
+        case .enumerationIndex: return EnumerationIndexStep()
         case .root: return RootStep()
         case .variable(let name, let column): return VariableStep(name: name, column: column)
         case .local(let slot): return LocalStep(slot: slot)
@@ -173,6 +174,14 @@ final class CurrentStep: ExpressionStep {
     }
 
     func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isNull }
+}
+
+/// `[0]` of the pair a fused `map(&…, enumerate(xs))` stands for: the position of the element
+/// its body is evaluated against (``MapStep``).
+final class EnumerationIndexStep: ExpressionStep {
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        .position(evaluator.enumerationIndex)
+    }
 }
 
 /// `$`.
@@ -325,7 +334,8 @@ final class TrioStep: ExpressionStep {
             var results: [JSONValue]? = keepsElements ? nil : []
             for index in elements.indices {
                 let element = elements[index]
-                let result = try second.evaluate(element, &evaluator).isTruthy ? try third.evaluate(element, &evaluator) : .null
+                // A right side that is `@` is the element, taken as it is rather than through its step.
+                let result = try second.evaluate(element, &evaluator).isTruthy ? (keepsElements ? element : try third.evaluate(element, &evaluator)) : .null
                 if result.isNull {
                     if results == nil { results = Array(elements[..<index]) }
                 } else {
@@ -343,15 +353,20 @@ final class TrioStep: ExpressionStep {
 final class MemberStep: ExpressionStep {
     let left: any ExpressionStep
     let name: MemberName
+    /// The name when the left side is a member of `@` (`ecommerce.items`), read here rather than
+    /// through its step.
+    private let leftField: MemberName?
 
     init(_ left: any ExpressionStep, name: String) {
         self.left = left
         self.name = MemberName(name)
+        leftField = (left as? FieldStep)?.name
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if let leftField { return JSONValue.member(name, of: ExpressionEvaluator.field(leftField, of: value)) ?? .null }
         // A null base has no members: the subexpression's null rule holds without a test.
-        try left.member(name, value, &evaluator) ?? .null
+        return try left.member(name, value, &evaluator) ?? .null
     }
 }
 
@@ -447,6 +462,15 @@ final class LiteralComparisonStep: ExpressionStep {
     let literal: JSONValue
     /// How an equality test (`==`, `!=`) is answered; `nil` for an ordering.
     private let equality: Equality?
+    /// Whether the left side is `@` (`[?@ != null]`, `@ == null`), looked at here rather than
+    /// through its step, as ``MemberLookupStep`` does.
+    private let leftIsCurrent: Bool
+    /// The name when the left side is a member of `@` (`event == 'view_item_list'`), read here
+    /// rather than through its step.
+    private let leftField: MemberName?
+    /// The position when the left side is a `let` value (`$n == null`), looked at here rather
+    /// than through its step.
+    private let leftLocal: Int?
 
     /// An equality test against `null` is whether the value is null; against a short ASCII text
     /// (`event == 'view_item_list'`), a look at a small ASCII string's words; against anything
@@ -460,6 +484,9 @@ final class LiteralComparisonStep: ExpressionStep {
         self.comparator = comparator
         self.left = left
         self.literal = literal
+        leftIsCurrent = left is CurrentStep
+        leftField = (left as? FieldStep)?.name
+        leftLocal = (left as? LocalStep)?.slot
         if comparator != .equal && comparator != .notEqual {
             equality = nil
         } else if case .string(let text) = literal, let small = SmallASCIILiteral(text) {
@@ -471,7 +498,7 @@ final class LiteralComparisonStep: ExpressionStep {
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         // An ordering of anything but numbers is null, not false.
-        if case .none = equality { return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal) }
+        if case .none = equality { return ExpressionEvaluator.compare(comparator, try leftValue(value, &evaluator), literal) }
         return .bool(try holds(value, &evaluator))
     }
 
@@ -481,15 +508,31 @@ final class LiteralComparisonStep: ExpressionStep {
     func holds(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         // `==` and `!=`, the usual tests, are answered here; against `null` by a look at the case.
         switch equality {
-        case .null: return try left.isNull(value, &evaluator) == (comparator == .equal)
+        case .null: return try leftIsNull(value, &evaluator) == (comparator == .equal)
         case .text(let text, let small):
             // A string is the text or not; anything else is not.
-            guard case .string(let string) = try left.evaluate(value, &evaluator) else { return comparator != .equal }
+            guard case .string(let string) = try leftValue(value, &evaluator) else { return comparator != .equal }
             let equal = small.decides(string) ?? (string == text)
             return equal == (comparator == .equal)
-        case .value: return (try left.evaluate(value, &evaluator) == literal) == (comparator == .equal)
-        case nil: return ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), literal).isTruthy
+        case .value: return (try leftValue(value, &evaluator) == literal) == (comparator == .equal)
+        case nil: return ExpressionEvaluator.compare(comparator, try leftValue(value, &evaluator), literal).isTruthy
         }
+    }
+
+    /// The left side's value, a member of `@` or a `let` value read in place.
+    @inline(__always)
+    private func leftValue(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        if let leftField { return ExpressionEvaluator.field(leftField, of: value) }
+        if let leftLocal { return try evaluator.local(leftLocal) }
+        return try left.evaluate(value, &evaluator)
+    }
+
+    /// Whether the left side is null, `@` and `let` values looked at where they lie.
+    @inline(__always)
+    private func leftIsNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        if leftIsCurrent { return value.isNull }
+        if let leftLocal { return try evaluator.isNull(local: leftLocal) }
+        return try left.isNull(value, &evaluator)
     }
 }
 
@@ -748,13 +791,19 @@ final class PairsObjectStep: ExpressionStep {
 
 /// `map(&body, xs)`: the body applied to each element of the array `xs`, in order, without setting
 /// up a call (≈ 500 instructions). For `map(&body, enumerate(xs))` the body sees each
-/// `[index, element]` pair that `enumerate` would make, but the pairs are made one at a time in one
-/// buffer instead of all at once: a body that keeps no pair (`{index: [0], item: [1]}`, a list
-/// item's fields) leaves the buffer to the next element, so no pair is allocated per element; one
-/// that keeps it gets a copy, as copy-on-write has it. Anything but an array is left to the
+/// `[index, element]` pair that `enumerate` would make. When it reads its pair only through `[0]`
+/// and `[1]` (`{index: [0], item: [1]}`, a list item's fields), no pair is made: the body is
+/// evaluated against the element itself, its `[1]` read as `@` and its `[0]` as the position the
+/// map keeps in the evaluator (``ExpressionNode/readingPairInPlace()``), so that its reads of the
+/// element's members are made in place, not through the pair. Any other body gets the pairs, made
+/// one at a time in one buffer: one that keeps no pair leaves the buffer to the next element, and
+/// one that keeps it gets a copy, as copy-on-write has it. Anything but an array is left to the
 /// general calls, for their errors.
 final class MapStep: ExpressionStep {
     private let body: any ExpressionStep
+    /// The body evaluated against each element instead of its pair, when it reads the pair only
+    /// through `[0]` and `[1]`; only with `enumerate`.
+    private let elementBody: (any ExpressionStep)?
     private let elements: any ExpressionStep
     /// Whether the array came through `enumerate`, whose pairs the body sees.
     private let enumerates: Bool
@@ -771,10 +820,12 @@ final class MapStep: ExpressionStep {
         if case .function(let enumerate, let inner, let enumerateColumn) = parts.elements, enumerate.name == "enumerate",
            inner.count == 1, !inner[0].isExpressionReference {
             enumerates = true
+            elementBody = parts.body.readingPairInPlace()?.step()
             elements = inner[0].step()
             call = FunctionStep(function, [ReferenceStep(body), FunctionStep(enumerate, [elements], column: enumerateColumn)], column: column)
         } else {
             enumerates = false
+            elementBody = nil
             elements = parts.elements.step()
             call = FunctionStep(function, [ReferenceStep(body), elements], column: column)
         }
@@ -793,7 +844,20 @@ final class MapStep: ExpressionStep {
         if keepsStrings && !enumerates && items.allSatisfy({ if case .string = $0 { true } else { false } }) { return .array(items) }
         var results: [JSONValue] = []
         results.reserveCapacity(items.count)
-        if enumerates {
+        if let elementBody {
+            // A body inside this one may be a fused map too: it leaves the position as it found it.
+            let outer = evaluator.enumerationIndex
+            defer { evaluator.enumerationIndex = outer }
+            for index in items.indices {
+                let item = items[index]
+                if item.isNull {
+                    results.append(try body.evaluate([.position(index), .null], &evaluator))
+                    continue
+                }
+                evaluator.enumerationIndex = index
+                results.append(try elementBody.evaluate(item, &evaluator))
+            }
+        } else if enumerates {
             var pair: [JSONValue] = [.null, .null]
             for index in items.indices {
                 pair[0] = .position(index)
@@ -1217,28 +1281,55 @@ extension ExpressionNode {
 /// `coalesce(a, b, …)`, the default mapping's most frequent call: the first argument that is not
 /// empty, without setting up a call. The arguments after it still run, in order, for an error the
 /// call would raise, but only up to the last one that can fail (``ExpressionNode/cannotFail``): in
-/// `coalesce(item_name, $identity)` or `coalesce(type, 'item')`, a name found ends the call.
+/// `coalesce(item_name, $identity)` or `coalesce(type, 'item')`, a name found ends the call. The
+/// first argument, where the value usually is, is a step of its own, read without going through
+/// an array; a last argument that is a literal and not empty (`'item'`) is the value when no
+/// argument before it has one, returned as it is, not through a step.
 final class CoalesceStep: ExpressionStep {
-    let values: StepArray
-    /// The position from which no argument can fail: a value found, the arguments from here on
-    /// are not evaluated.
-    let quietFrom: Int
+    private let first: any ExpressionStep
+    /// The name when the first argument is a member of `@` (`item_name`), read here rather than
+    /// through its step, as ``MemberLookupStep`` reads `@`.
+    private let firstField: MemberName?
+    /// The arguments after the first, but a literal ``fallback``.
+    private let rest: StepArray
+    /// The position in ``rest`` from which no argument can fail: a value found, the arguments
+    /// from here on are not evaluated.
+    private let quietFrom: Int
+    /// The last argument when it is a literal that is not empty.
+    private let fallback: JSONValue?
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         // An `&expression` argument is the call's type error, left to the call.
-        guard function.name == "coalesce", !arguments.contains(where: \.isExpressionReference) else { return nil }
-        values = StepArray(arguments.map { $0.step() })
-        quietFrom = (arguments.lastIndex { !$0.cannotFail } ?? -1) + 1
+        guard function.name == "coalesce", let head = arguments.first, !arguments.contains(where: \.isExpressionReference) else { return nil }
+        var rest = arguments.dropFirst()
+        if case .literal(let last)? = rest.last, !last.isEmptyValue {
+            fallback = last
+            rest.removeLast()
+        } else {
+            fallback = nil
+        }
+        first = head.step()
+        firstField = (first as? FieldStep)?.name
+        self.rest = StepArray(rest.map { $0.step() })
+        quietFrom = (rest.lastIndex { !$0.cannotFail }).map { $0 - rest.startIndex + 1 } ?? 0
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        for index in values.indices {
-            let argument = try values.evaluate(index, value, &evaluator)
-            if argument.isEmptyValue { continue }
-            for later in index + 1 ..< max(index + 1, quietFrom) { _ = try values.evaluate(later, value, &evaluator) }
-            return argument
+        let argument = if let firstField { ExpressionEvaluator.field(firstField, of: value) } else { try first.evaluate(value, &evaluator) }
+        if !argument.isEmptyValue { return try finish(argument, after: 0, value, &evaluator) }
+        for index in rest.indices {
+            let argument = try rest.evaluate(index, value, &evaluator)
+            if !argument.isEmptyValue { return try finish(argument, after: index + 1, value, &evaluator) }
         }
-        return .null
+        return fallback ?? .null
+    }
+
+    /// `argument`, found before position `next` of ``rest``, once the arguments from there that
+    /// can fail have run.
+    @inline(__always)
+    private func finish(_ argument: JSONValue, after next: Int, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        for later in next ..< max(next, quietFrom) { _ = try rest.evaluate(later, value, &evaluator) }
+        return argument
     }
 }
 
@@ -1249,16 +1340,24 @@ final class MemberLookupStep: ExpressionStep {
     let object: any ExpressionStep
     let name: MemberName
     let call: FunctionStep
+    /// Whether the object is `@` (`lookup(@, …)`, an element of a fused `map`), read here rather
+    /// than through its step: calling a step goes through a witness and a merged thunk.
+    private let readsCurrent: Bool
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = FunctionStep.valueAndLiteralString(function, arguments, column: column, calling: "lookup") else { return nil }
         object = parts.value
         name = MemberName(parts.string)
         call = parts.call
+        readsCurrent = object is CurrentStep
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        if let member = try object.member(name, value, &evaluator) { return member }
+        if readsCurrent {
+            if let member = JSONValue.member(name, of: value) { return member }
+        } else if let member = try object.member(name, value, &evaluator) {
+            return member
+        }
         // Not an object: evaluated again (evaluation has no effects, and did not fail the first
         // time) for the call's type error.
         return try call.applying(try object.evaluate(value, &evaluator), .string(name.string), &evaluator)
@@ -1270,15 +1369,20 @@ final class MemberLookupStep: ExpressionStep {
 final class TransformStep: ExpressionStep {
     let argument: any ExpressionStep
     let transform: @Sendable (JSONValue) -> JSONValue
+    /// The name when the argument is a member of `@` (`to_number(price)`), read here rather than
+    /// through its step, as ``MemberLookupStep`` reads `@`.
+    private let field: MemberName?
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         guard let transform = function.transform, arguments.count == 1, !arguments[0].isExpressionReference else { return nil }
         argument = arguments[0].step()
         self.transform = transform
+        field = (argument as? FieldStep)?.name
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        transform(try argument.evaluate(value, &evaluator))
+        if let field { return transform(ExpressionEvaluator.field(field, of: value)) }
+        return transform(try argument.evaluate(value, &evaluator))
     }
 }
 
@@ -1287,15 +1391,19 @@ final class TransformStep: ExpressionStep {
 final class StringPassStep: ExpressionStep {
     let argument: any ExpressionStep
     let call: FunctionStep
+    /// Whether the argument is `@` (`to_string(@)`, what an item's identity is made with), read
+    /// here rather than through its step, as ``MemberLookupStep`` does.
+    private let readsCurrent: Bool
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard function.name == "to_string", arguments.count == 1, !arguments[0].isExpressionReference else { return nil }
         argument = arguments[0].step()
         call = FunctionStep(function, [argument], column: column)
+        readsCurrent = argument is CurrentStep
     }
 
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let argument = try argument.evaluate(value, &evaluator)
+        let argument = readsCurrent ? value : try argument.evaluate(value, &evaluator)
         if case .string = argument { return argument }
         return try call.applying(argument, nil, &evaluator)
     }

@@ -223,7 +223,12 @@ struct ExpressionTests {
     @Test(arguments: [
         ("coalesce(a, b, c)", "CoalesceStep"), ("coalesce(a)", "CoalesceStep"), ("coalesce(a, abs(b), c)", "CoalesceStep"),
         ("coalesce(a, abs(b))", "CoalesceStep"), ("coalesce(abs(b), a)", "CoalesceStep"), ("coalesce(a, b, abs(c), 'x', `null`)", "CoalesceStep"),
-        ("coalesce(a, abs(b), c, abs(a), b)", "CoalesceStep"),
+        ("coalesce(a, abs(b), c, abs(a), b)", "CoalesceStep"), ("coalesce(a, 'item')", "CoalesceStep"),
+        ("coalesce(a, abs(b), 'x')", "CoalesceStep"), ("coalesce(abs(b), a, `{\"k\": 1}`)", "CoalesceStep"),
+        ("coalesce(a, b, `0`)", "CoalesceStep"), ("coalesce(a, '')", "CoalesceStep"), ("coalesce(a, `[]`)", "CoalesceStep"),
+        ("coalesce('x', a)", "CoalesceStep"), ("coalesce('x', abs(b))", "CoalesceStep"), ("coalesce(a, 'x', abs(b))", "CoalesceStep"),
+        ("coalesce(`null`, 'x')", "CoalesceStep"), ("coalesce(c, 'x')", "CoalesceStep"), ("coalesce(\"caf\u{e9}\", a)", "CoalesceStep"),
+        ("to_number(c)", "TransformStep"), ("type(\"caf\u{e9}\")", "TransformStep"), ("to_number(@)", "TransformStep"),
         ("lookup(a, 'k')", "MemberLookupStep"), ("lookup(a, 'caf\u{e9}')", "MemberLookupStep"), ("lookup(abs(b), 'k')", "MemberLookupStep"),
         ("to_number(a)", "TransformStep"), ("to_number(b)", "TransformStep"), ("type(a)", "TransformStep"), ("to_array(a)", "TransformStep"),
         ("to_string(a)", "StringPassStep"), ("to_string(b)", "StringPassStep"), ("to_string(abs(b))", "StringPassStep"),
@@ -250,7 +255,7 @@ struct ExpressionTests {
             ["a": ["k": 1, "caf\u{e9}": 2], "b": 3], ["a": ["k": nil], "b": -2], ["a": ["ke": 1]], ["a": "k", "b": 1],
             ["a": ["cafe\u{301}": 5]], ["a": 0, "b": false, "c": true], ["a": ["k": 1], "b": "not a number"], nil, 7,
             ["a": "12.50", "b": "1e400"], ["a": " 3", "b": "-0"], ["a": [1, "2"], "b": 19_999_999_999_999_999], ["a": .number(JSONNumber(text: "1.50")!), "b": "caf\u{e9}"],
-            ["a": [["k": 1], ["k": 2], 3, -4], "b": ["x", ["y"], nil]],
+            ["a": [["k": 1], ["k": 2], 3, -4], "b": ["x", ["y"], nil]], ["caf\u{e9}": "1.5", "c": "2"], ["cafe\u{301}": 4, "c": nil],
         ]
         for document in documents {
             #expect(Self.outcome(of: fused, on: document) == Self.outcome(of: call, on: document), "\(source) on \(document)")

@@ -18,7 +18,7 @@ struct StepFastPathTests {
     @Test(arguments: [
         ("[1].k", "([1] | @).k"), ("[-1].k", "([-1] | @).k"), ("[-4].k", "([-4] | @).k"), ("[0].k", "([0] | @).k"),
         ("[4].k", "([4] | @).k"), ("[2].k", "([2] | @).k"), (#"[1]."café""#, #"([1] | @)."café""#), ("[0].k.k", "(([0] | @).k | @).k"),
-        ("@.k", "(@ | @).k"), ("k[0].k", "(k[0] | @).k"),
+        ("@.k", "(@ | @).k"), ("k[0].k", "(k[0] | @).k"), ("a.k", "(a | @).k"), ("k.k", "(k | @).k"),
         ("let $x = [1] in $x.k", "let $x = [1] in ($x | @).k"), ("let $x = a in $x.k", "let $x = a in ($x | @).k"),
         ("let $x = a, $y = [0] in [$x.k, $y.k]", "let $x = a, $y = [0] in [($x | @).k, ($y | @).k]"),
         ("lookup([1], 'k')", "lookup([1] | @, 'k')"), ("lookup([-1], 'k')", "lookup([-1] | @, 'k')"),
@@ -113,9 +113,10 @@ extension StepFastPathTests {
         let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
         for literal in values {
             for comparator in comparators {
-                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1)] as [any ExpressionStep] {
-                    let fast = LiteralComparisonStep(comparator, left, literal)
-                    let general = ComparisonStep(comparator, left, LiteralStep(literal))
+                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1), LocalStep(slot: 0)] as [any ExpressionStep] {
+                    // A `let` binding `@` gives the `let` value read in place something to read.
+                    let fast = LetStep([CurrentStep()], LiteralComparisonStep(comparator, left, literal))
+                    let general = LetStep([CurrentStep()], ComparisonStep(comparator, left, LiteralStep(literal)))
                     for value in values {
                         #expect(ExpressionTests.outcome(of: fast, on: value) == ExpressionTests.outcome(of: general, on: value),
                                 "\(value) \(comparator) \(literal)")
@@ -155,6 +156,16 @@ extension StepFastPathTests {
     ])
     func aNullTestInPlaceGivesWhatTheValueGives(_ fast: String, _ general: String) throws {
         try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents + [#"{"a":null,"k":0}"#, #"{"a":false}"#, #"[null]"#])
+    }
+
+    /// `to_string(@)` and `lookup(@, 'k')` read `@` in place, not through its step: the same values,
+    /// and on anything but an object `lookup`'s type error.
+    @Test(arguments: [
+        ("to_string(@)", "to_string(@ | @)"), ("lookup(@, 'k') | to_string(@)", "lookup(@ | @, 'k') | to_string(@ | @)"),
+        ("map(&to_string(@), @)", "map(&to_string(@ | @), @)"), ("map(&lookup(@, 'k'), @)", "map(&lookup(@ | @, 'k'), @)"),
+    ])
+    func theCurrentNodeReadInPlaceGivesWhatItsStepGives(_ fast: String, _ general: String) throws {
+        try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: Self.documents + [#"{"k":"caf\u00e9"}"#, #"[{"k":1.50},{"k":"x"},null]"#])
     }
 }
 
@@ -407,5 +418,44 @@ extension StepFastPathTests {
             #"{"xs":["a","Ř",""]}"#, #"{"xs":["a",1,null]}"#, #"{"xs":[{"k":"v"},[2]]}"#, #"{"xs":[],"k":"text"}"#,
             #"["a","b"]"#, #"[1,"b"]"#, "null",
         ])
+    }
+}
+
+extension StepFastPathTests {
+    /// `map(&body, enumerate(xs))` whose body reads its pair only through `[0]` and `[1]` is
+    /// evaluated against the elements, not the pairs (``ExpressionNode/readingPairInPlace()``):
+    /// the same values and errors as the pairs `enumerate(xs) | @` makes, for bodies that read the
+    /// pair in other ways too (`@`, `[2]`, `[-1]`, a member), with reads of `[0]` and `[1]` inside
+    /// parts that run against other values (`&…`, the right of a pipe, projection or filter), nested
+    /// fused maps (whose positions must not leak into the outer body), null elements (a multi-select
+    /// is null on null, a pair never is), and anything but an array.
+    @Test(arguments: [
+        "{index: [0], item: [1]}", "[1].a + [0]", "[0] == `1` ? [1] : `null`", "[1].a || [0]",
+        "let $x = [1] in {k: $x.a, p: [0]}", "from_items(items({a: coalesce([1].a, 'x'), p: [0] + `1`})[?[1] != `null`])",
+        "{o: [0], inner: map(&[0], enumerate([1].xs)), again: [0]}", "map(&{o: [0], e: [1]}, enumerate([1].xs))",
+        "{o: [0], inner: map(&[0], [1].xs)}", "[1].xs[*][0]", "[1] | [0]", "[1].xs[?[0] == `1`][0]", "sort_by([1].xs, &[0])",
+        "[1][]", "[1].*", "keys([1])", "abs([1])", "[[0], [1].a]", "[1]", "[1].abs(@)", "[1].{k: a, i: [0]}", "[1].[a, @]",
+        "[1] | keys(@)", "[1] | {k: a}", "`1` + ([1] | a)", "[1].a.b",
+        "@", "[2]", "[-1]", "[-2]", "a", "[0:1]", "[[0], @]", "{i: [0], e: [1], two: [2]}",
+    ])
+    func aMapOverEnumerateReadsTheElementsInPlace(_ body: String) throws {
+        try ExpressionTests.expectSameOutcomes(of: "map(&(\(body)), enumerate(xs))", as: "map(&(\(body)), enumerate(xs) | @)", on: [
+            #"{"xs":[{"a":1,"xs":[[1,2],[3]]},{"a":null,"xs":[]},null,{"xs":["p","q"]},7,"s",[5],{"a":"x","xs":{"b":1}}]}"#,
+            #"{"xs":[{"a":2,"xs":[[4],[1,"v"]]},{"a":3}]}"#, #"{"xs":[null]}"#, #"{"xs":[-1.5,2]}"#, #"{"xs":[]}"#,
+            #"{"xs":"text"}"#, #"{"xs":{"a":1}}"#, "{}", "null",
+        ])
+    }
+
+    /// Which bodies are evaluated against the elements: those reading their pair only through `[0]`
+    /// and `[1]` where they run against it; and the values they give, which the general calls give.
+    @Test func onlyBodiesReadingThePairThroughItsIndicesAreFused() throws {
+        let fused = ["{index: [0], item: [1]}", "[1].a + [0]", "sort_by([1].xs, &@)", "[1] | @", "`1`", "$x"]
+        let unfused = ["@", "a", "[2]", "[-1]", "[0:1]", "[[0], @]", "[1] || @", "{a: [0], b: @.a}"]
+        for body in fused { #expect(try Expression.tree(body).readingPairInPlace() != nil, "\(body)") }
+        for body in unfused { #expect(try Expression.tree(body).readingPairInPlace() == nil, "\(body)") }
+        let value = try Expression("map(&{i: [0], e: [1].a, inner: map(&[0] * `10`, enumerate([1].b)), i2: [0]}, enumerate(xs))")
+            .evaluate(["xs": [["a": "x", "b": [1, 2]], ["b": []], ["a": "y", "b": [3]]]])
+        #expect(value == [["i": 0, "e": "x", "inner": [0, 10], "i2": 0], ["i": 1, "e": nil, "inner": [], "i2": 1],
+                          ["i": 2, "e": "y", "inner": [0], "i2": 2]])
     }
 }
