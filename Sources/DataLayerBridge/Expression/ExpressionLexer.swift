@@ -60,6 +60,8 @@ struct ExpressionLexer {
         }
         var lexer = ExpressionLexer(bytes: bytes, columns: columns)
         var tokens: [ExpressionToken] = []
+        // Every token but the end takes a byte at least: one allocation, not a doubling per few tokens.
+        tokens.reserveCapacity(bytes.count + 1)
         while true {
             let token = try lexer.next()
             tokens.append(token)
@@ -186,8 +188,8 @@ struct ExpressionLexer {
         throw ExpressionError(.syntax, column: column(position), "unterminated \(what)")
     }
 
-    /// The text between `start` and `end` (the delimiters), each backslash before `delimiter` dropped.
-    private func unescaping(_ delimiter: UInt8, from start: Int, to end: Int) -> String {
+    /// The bytes between `start` and `end` (the delimiters), each backslash before `delimiter` dropped.
+    private func unescaping(_ delimiter: UInt8, from start: Int, to end: Int) -> [UInt8] {
         var text: [UInt8] = []
         text.reserveCapacity(end - start - 1)
         var index = start + 1
@@ -196,7 +198,7 @@ struct ExpressionLexer {
             text.append(bytes[index])
             index += 1
         }
-        return String(decoding: text, as: UTF8.self)
+        return text
     }
 
     /// `'text'`: only `\'` is an escape; every other backslash is kept, as the compliance suite has it.
@@ -204,7 +206,7 @@ struct ExpressionLexer {
         let start = position
         let end = try closing(UInt8(ascii: "'"), what: "raw string")
         position = end + 1
-        return ExpressionToken(kind: .rawString(unescaping(UInt8(ascii: "'"), from: start, to: end)), column: column(start), endColumn: column(end + 1))
+        return ExpressionToken(kind: .rawString(String(decoding: unescaping(UInt8(ascii: "'"), from: start, to: end), as: UTF8.self)), column: column(start), endColumn: column(end + 1))
     }
 
     /// `"name"`: a JSON string, escapes and all.
@@ -224,13 +226,27 @@ struct ExpressionLexer {
     private mutating func literal() throws(ExpressionError) -> ExpressionToken {
         let start = position
         let end = try closing(UInt8(ascii: "`"), what: "literal")
+        let json = unescaping(UInt8(ascii: "`"), from: start, to: end)
         let value: JSONValue
-        do {
-            value = try JSONValue(parsing: unescaping(UInt8(ascii: "`"), from: start, to: end))
-        } catch {
-            throw ExpressionError(.syntax, column: column(start), "invalid JSON literal: \(error.reason) (a string literal needs quotes: `\"text\"` or 'text')")
+        if let keyword = Self.keyword(json) {
+            value = keyword
+        } else {
+            do {
+                value = try JSONValue(parsing: json)
+            } catch {
+                throw ExpressionError(.syntax, column: column(start), "invalid JSON literal: \(error.reason) (a string literal needs quotes: `\"text\"` or 'text')")
+            }
         }
         position = end + 1
         return ExpressionToken(kind: .literal(value), column: column(start), endColumn: column(end + 1))
+    }
+
+    /// `null`, `true` or `false` written alone: most of a mapping's literals, read without
+    /// setting up a JSON parser.
+    private static func keyword(_ json: [UInt8]) -> JSONValue? {
+        if json.elementsEqual("null".utf8) { return .null }
+        if json.elementsEqual("true".utf8) { return .bool(true) }
+        if json.elementsEqual("false".utf8) { return .bool(false) }
+        return nil
     }
 }

@@ -36,6 +36,43 @@ struct ExpressionLexerTests {
         #expect(tokens.map(\.endColumn) == [6, 8, 11, 11])
     }
 
+    @Test func theThreeNonASCIIOperatorsAreOneCharacterEach() throws {
+        let tokens = try ExpressionLexer.tokenize("a×b÷c−d*e/f-g")
+        #expect(tokens.map(\.kind) == [.identifier("a"), .star, .identifier("b"), .divide, .identifier("c"), .minus, .identifier("d"),
+                                       .star, .identifier("e"), .divide, .identifier("f"), .minus, .identifier("g"), .end])
+        #expect(tokens.map(\.column) == Array(1...14))
+    }
+
+    @Test func anUnexpectedCharacterIsNamedWholeAtItsColumn() {
+        #expect(Self.lexError("é")?.reason == "unexpected character 'é'")
+        #expect(Self.lexError("'ü' ü")?.column == 5)
+        #expect(Self.lexError("a ×× 😀")?.reason == "unexpected character '😀'")
+        #expect(Self.lexError("a ×× 😀")?.column == 6)
+        #expect(Self.lexError("\u{C3}")?.reason == "unexpected character 'Ã'")
+        #expect(Self.lexError("a ~")?.reason == "unexpected character '~'")
+    }
+
+    @Test func stringsAndLiteralsKeepNonASCIIAndTheirEscapes() throws {
+        #expect(try Self.kinds(#"'č\'a\ž' `"ü\`"`"#) == [.rawString(#"č'a\ž"#), .literal(.string("ü`")), .end])
+        #expect(try Self.kinds("'\\é' x") == [.rawString("\\é"), .identifier("x"), .end])
+        #expect(try Self.kinds("''") == [.rawString(""), .end])
+        #expect(Self.lexError("'čaj\\'")?.reason == "unterminated raw string")
+        #expect(Self.lexError("x `ž")?.column == 3)
+    }
+
+    /// `null`, `true` and `false` skip the JSON parser: each must read as the parser reads it,
+    /// and anything near them must still go to the parser.
+    @Test(arguments: ["null", "true", "false", " null", "null ", "nul", "nulll", "True", "NULL", "fals", "\"null\"", "[null]", "0", ""])
+    func aKeywordLiteralReadsAsTheJSONParserReadsIt(_ json: String) throws {
+        let parsed = Result { () throws(JSONError) in try JSONValue(parsing: json) }
+        switch parsed {
+        case .success(let value):
+            #expect(try Self.kinds("`\(json)`") == [.literal(value), .end])
+        case .failure(let error):
+            #expect(Self.lexError("`\(json)`")?.reason.hasPrefix("invalid JSON literal: \(error.reason) (") == true)
+        }
+    }
+
     @Test func aTooLargeNumberIsQuotedUpToItsOverflowingDigit() {
         let error = Self.lexError("a[99999999999999999999]")
         #expect(error?.column == 3)
