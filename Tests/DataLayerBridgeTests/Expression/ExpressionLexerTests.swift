@@ -1,8 +1,8 @@
 @testable import DataLayerBridge
 import Testing
 
-/// The lexer's token texts and columns: identifiers are copied as ASCII bytes, anything else
-/// scalar by scalar, and both must give the text as written.
+/// The lexer's token texts and columns: it reads UTF-8 bytes, and must give every text as
+/// written and every column in characters, past non-ASCII text too.
 struct ExpressionLexerTests {
     static func kinds(_ source: String) throws -> [ExpressionToken.Kind] {
         try ExpressionLexer.tokenize(source).map(\.kind)
