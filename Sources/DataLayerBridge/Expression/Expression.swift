@@ -98,7 +98,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// The compiled tree of `source`, before evaluation steps are built from it: what a mapping
     /// checks before ``init(source:tree:readingGlobalsOf:)`` builds the steps, once.
     static func tree(_ source: String) throws(ExpressionError) -> ExpressionNode {
-        try ExpressionParser.parse(source).resolvingLocals(in: [:], depth: 0)
+        try ExpressionParser.parse(source)
     }
 
     /// The expression of `tree` (made by ``tree(_:)`` from `source`), its free variables that

@@ -9,6 +9,9 @@ struct ExpressionParser {
     private var index = 0
     /// Depth of the tree being built: recursion plus left-nesting chains such as `a.b.c`.
     private var depth = 0
+    /// Whether a `let` was parsed: without one there are no locals to resolve, and resolving
+    /// would rebuild the whole tree unchanged.
+    private var bindsLocals = false
 
     /// Deepest accepted nesting. Evaluation recurses along the same tree, so this also bounds the
     /// evaluator's stack.
@@ -20,12 +23,13 @@ struct ExpressionParser {
         self.tokens = tokens
     }
 
-    /// Parses a whole expression.
+    /// Parses a whole expression, its `let`-bound variables resolved to scope-stack positions
+    /// (``ExpressionNode/resolvingLocals(in:depth:)``).
     static func parse(_ source: String) throws(ExpressionError) -> ExpressionNode {
         var parser = ExpressionParser(tokens: try ExpressionLexer.tokenize(source))
         let node = try parser.expression(0)
         guard parser.current.kind == .end else { throw parser.unexpected() }
-        return node
+        return parser.bindsLocals ? node.resolvingLocals(in: [:], depth: 0) : node
     }
 
     private var current: ExpressionToken { tokens[index] }
@@ -190,6 +194,7 @@ struct ExpressionParser {
 
     /// `let $a = …, $b = … in body`.
     private mutating func letExpression() throws(ExpressionError) -> ExpressionNode {
+        bindsLocals = true
         advance()
         var bindings: [(name: String, value: ExpressionNode)] = []
         repeat {
