@@ -16,7 +16,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         let source: String
         let root: ExpressionNode
         /// `root` in the form evaluation walks.
-        let step: any ExpressionStep
+        let step: ExpressionStep
         /// `root` when it is one read that needs no evaluator.
         let single: SingleRead?
         /// The room an evaluator of `root` needs for `let` values.

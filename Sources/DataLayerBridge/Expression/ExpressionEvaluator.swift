@@ -89,7 +89,7 @@ struct ExpressionEvaluator: ~Copyable {
     }
 
     /// `step` against `value`: what a function does with an `&expression` argument.
-    mutating func evaluate(_ step: any ExpressionStep, _ value: JSONValue) throws(ExpressionError) -> JSONValue {
+    mutating func evaluate(_ step: ExpressionStep, _ value: JSONValue) throws(ExpressionError) -> JSONValue {
         try step.evaluate(value, &self)
     }
 
@@ -148,7 +148,7 @@ struct ExpressionEvaluator: ~Copyable {
     }
 
     /// `right` applied to each element, nulls dropped: the projection rule.
-    mutating func project(_ elements: some Sequence<JSONValue>, _ right: any ExpressionStep) throws(ExpressionError) -> [JSONValue] {
+    mutating func project(_ elements: some Sequence<JSONValue>, _ right: ExpressionStep) throws(ExpressionError) -> [JSONValue] {
         var results: [JSONValue] = []
         results.reserveCapacity(elements.underestimatedCount)
         for element in elements {

@@ -193,7 +193,7 @@ struct FunctionCall {
         throw typeError(position, expected: .object)
     }
 
-    func reference(_ position: Int) throws(ExpressionError) -> any ExpressionStep {
+    func reference(_ position: Int) throws(ExpressionError) -> ExpressionStep {
         if let reference = step.reference(position) { return reference }
         throw typeError(position, expected: .expression)
     }

@@ -5,30 +5,18 @@
 /// place: switching over the indirect ``ExpressionNode`` copied (retained, then released) every
 /// child it bound, at every node of every evaluation. Recursion follows the tree, whose depth the
 /// parser bounds.
-protocol ExpressionStep: AnyObject, Sendable {
-    /// The step's value against the current node `value`.
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
+class ExpressionStep: @unchecked Sendable {
+    // A class, not a protocol: a call through an existential went witness thunk → merged thunk →
+    // body; through a class reference it is one vtable load and a direct call. `@unchecked`: a
+    // class that is not final cannot be checked, and every step holds only `let`s.
+
+    /// The step's value against the current node `value`. Every step overrides it.
+    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        preconditionFailure("\(Self.self) does not evaluate")
+    }
 
     /// The step's value with its size (as ``JSONValue/size(upTo:)`` counts it) added to `total`,
     /// failing past ``ExpressionLimits/maxValueSize``: how a multi-select builds its elements.
-    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue
-
-    /// The step's value as a function argument: null for an `&expression`, which the function
-    /// reads from its ``FunctionStep`` instead.
-    func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue
-
-    /// The member `name` of the step's value (null when that object has none), or `nil` when the
-    /// value is not an object: what `[1].name` and `lookup($x, 'name')` read. Steps whose value
-    /// already lies somewhere (an element of the current array, a `let` value) read the member
-    /// there, without copying (retaining, then releasing) the object to look at it.
-    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue?
-
-    /// Whether the step's value is null: what `x == null` asks. Steps whose value already lies
-    /// somewhere (the current node, a `let` value) look at it there instead of copying it out.
-    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool
-}
-
-extension ExpressionStep {
     /// Anything but a multi-select is evaluated, then measured.
     func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         let result = try evaluate(value, &evaluator)
@@ -37,14 +25,22 @@ extension ExpressionStep {
         return result
     }
 
+    /// The step's value as a function argument: null for an `&expression`, which the function
+    /// reads from its ``FunctionStep`` instead.
     func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluate(value, &evaluator)
     }
 
+    /// The member `name` of the step's value (null when that object has none), or `nil` when the
+    /// value is not an object: what `[1].name` and `lookup($x, 'name')` read. Steps whose value
+    /// already lies somewhere (an element of the current array, a `let` value) read the member
+    /// there, without copying (retaining, then releasing) the object to look at it.
     func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
         JSONValue.member(name, of: try evaluate(value, &evaluator))
     }
 
+    /// Whether the step's value is null: what `x == null` asks. Steps whose value already lies
+    /// somewhere (the current node, a `let` value) look at it there instead of copying it out.
     func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         try evaluate(value, &evaluator).isNull
     }
@@ -61,47 +57,41 @@ extension JSONValue {
 
 /// Steps held in an array (multi-select members, `let` bindings), read without reference
 /// counting. An element read from an array of references is retained and released around every
-/// use; read through an unmanaged reference to a box that the array keeps alive, it is borrowed
-/// like a step's `let` child.
+/// use; read through an unmanaged reference that the array keeps alive, it is borrowed like a
+/// step's `let` child.
 struct StepArray: Sendable {
-    private final class Box: Sendable {
-        let step: any ExpressionStep
-
-        init(_ step: any ExpressionStep) { self.step = step }
-    }
-
     /// Keeps the steps alive for as long as the step holding this value.
-    private let boxes: [Box]
-    private let unretained: [Unmanaged<Box>]
+    private let steps: [ExpressionStep]
+    private let unretained: [Unmanaged<ExpressionStep>]
 
-    init(_ steps: [any ExpressionStep]) {
-        boxes = steps.map(Box.init)
-        unretained = boxes.map(Unmanaged.passUnretained)
+    init(_ steps: [ExpressionStep]) {
+        self.steps = steps
+        unretained = steps.map(Unmanaged.passUnretained)
     }
 
-    var count: Int { boxes.count }
-    var indices: Range<Int> { boxes.indices }
+    var count: Int { steps.count }
+    var indices: Range<Int> { steps.indices }
 
     /// The step at `position` evaluated against `value`.
     @inline(__always)
     func evaluate(_ position: Int, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        try unretained[position]._withUnsafeGuaranteedRef { box in
-            Result { () throws(ExpressionError) in try box.step.evaluate(value, &evaluator) }
+        try unretained[position]._withUnsafeGuaranteedRef { step in
+            Result { () throws(ExpressionError) in try step.evaluate(value, &evaluator) }
         }.get()
     }
 
     /// The step at `position` measured into `total` (``ExpressionStep/measured(_:_:size:)``).
     @inline(__always)
     func measured(_ position: Int, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
-        try unretained[position]._withUnsafeGuaranteedRef { box in
-            Result { () throws(ExpressionError) in try box.step.measured(value, &evaluator, size: &total) }
+        try unretained[position]._withUnsafeGuaranteedRef { step in
+            Result { () throws(ExpressionError) in try step.measured(value, &evaluator, size: &total) }
         }.get()
     }
 }
 
 extension ExpressionNode {
     /// The tree evaluation walks.
-    func step() -> any ExpressionStep {
+    func step() -> ExpressionStep {
         switch self {
         case .current: return CurrentStep()
         case .enumerationIndex: return EnumerationIndexStep()
@@ -166,31 +156,31 @@ extension ExpressionNode {
 }
 
 /// `@`.
-final class CurrentStep: ExpressionStep {
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { value }
+final class CurrentStep: ExpressionStep, @unchecked Sendable {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { value }
 
-    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+    override func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
         JSONValue.member(name, of: value)
     }
 
-    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isNull }
+    override func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isNull }
 }
 
 /// `[0]` of the pair a fused `map(&…, enumerate(xs))` stands for: the position of the element
 /// its body is evaluated against (``MapStep``).
-final class EnumerationIndexStep: ExpressionStep {
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+final class EnumerationIndexStep: ExpressionStep, @unchecked Sendable {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         .position(evaluator.enumerationIndex)
     }
 }
 
 /// `$`.
-final class RootStep: ExpressionStep {
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { evaluator.root }
+final class RootStep: ExpressionStep, @unchecked Sendable {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { evaluator.root }
 }
 
 /// A free `$name` read by name.
-final class VariableStep: ExpressionStep {
+final class VariableStep: ExpressionStep, @unchecked Sendable {
     let name: String
     let column: Int
 
@@ -199,33 +189,33 @@ final class VariableStep: ExpressionStep {
         self.column = column
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if let global = evaluator.variable(name) { return global }
         throw ExpressionError(.undefinedVariable, column: column, "$\(name) is not defined")
     }
 }
 
 /// A `let`-bound `$name`, by its position on the scope stack.
-final class LocalStep: ExpressionStep {
+final class LocalStep: ExpressionStep, @unchecked Sendable {
     let slot: Int
 
     init(slot: Int) { self.slot = slot }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluator.local(slot)
     }
 
-    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+    override func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
         try evaluator.member(name, ofLocal: slot)
     }
 
-    func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+    override func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         try evaluator.isNull(local: slot)
     }
 }
 
 /// A free `$name` that a mapping's layout keeps in `slot`.
-final class GlobalStep: ExpressionStep {
+final class GlobalStep: ExpressionStep, @unchecked Sendable {
     let name: String
     let slot: Int
     let column: Int
@@ -236,24 +226,24 @@ final class GlobalStep: ExpressionStep {
         self.column = column
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluator.global(name, slot: slot, column: column)
     }
 }
 
 /// `name`.
-final class FieldStep: ExpressionStep {
+final class FieldStep: ExpressionStep, @unchecked Sendable {
     let name: MemberName
 
     init(name: String) { self.name = MemberName(name) }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         ExpressionEvaluator.field(name, of: value)
     }
 }
 
 /// A step with two children, combined by one of the rules below.
-final class PairStep: ExpressionStep {
+final class PairStep: ExpressionStep, @unchecked Sendable {
     enum Rule {
         /// `left.right`: `right` against the result of `left` unless that is null.
         case subexpression
@@ -270,16 +260,16 @@ final class PairStep: ExpressionStep {
     }
 
     let rule: Rule
-    let left: any ExpressionStep
-    let right: any ExpressionStep
+    let left: ExpressionStep
+    let right: ExpressionStep
 
-    init(_ rule: Rule, _ left: any ExpressionStep, _ right: any ExpressionStep) {
+    init(_ rule: Rule, _ left: ExpressionStep, _ right: ExpressionStep) {
         self.rule = rule
         self.left = left
         self.right = right
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let first = try left.evaluate(value, &evaluator)
         switch rule {
         case .subexpression:
@@ -303,22 +293,22 @@ final class PairStep: ExpressionStep {
 
 /// A step with three children: `first[?second]…third` (a filter projection) or
 /// `first ? second : third` (a ternary).
-final class TrioStep: ExpressionStep {
+final class TrioStep: ExpressionStep, @unchecked Sendable {
     enum Rule {
         case filterProjection
         case ternary
     }
 
     let rule: Rule
-    let first: any ExpressionStep
-    let second: any ExpressionStep
-    let third: any ExpressionStep
+    let first: ExpressionStep
+    let second: ExpressionStep
+    let third: ExpressionStep
     /// A filter that projects nothing (`xs[?condition]`): its results are elements as they are,
     /// so while it keeps every one the array itself is the result, not a copy built element by
     /// element (`[ecommerce.item_list_name, ecommerce.item_list_id][?@ != null]`).
     private let keepsElements: Bool
 
-    init(_ rule: Rule, _ first: any ExpressionStep, _ second: any ExpressionStep, _ third: any ExpressionStep) {
+    init(_ rule: Rule, _ first: ExpressionStep, _ second: ExpressionStep, _ third: ExpressionStep) {
         self.rule = rule
         self.first = first
         self.second = second
@@ -326,7 +316,7 @@ final class TrioStep: ExpressionStep {
         keepsElements = rule == .filterProjection && third is CurrentStep
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         switch rule {
         case .filterProjection:
             guard case .array(let elements) = try first.evaluate(value, &evaluator) else { return .null }
@@ -350,20 +340,20 @@ final class TrioStep: ExpressionStep {
 }
 
 /// `left.name`: a subexpression whose right side is a member, read without a step of its own.
-final class MemberStep: ExpressionStep {
-    let left: any ExpressionStep
+final class MemberStep: ExpressionStep, @unchecked Sendable {
+    let left: ExpressionStep
     let name: MemberName
     /// The name when the left side is a member of `@` (`ecommerce.items`), read here rather than
     /// through its step.
     private let leftField: MemberName?
 
-    init(_ left: any ExpressionStep, name: String) {
+    init(_ left: ExpressionStep, name: String) {
         self.left = left
         self.name = MemberName(name)
         leftField = (left as? FieldStep)?.name
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if let leftField { return JSONValue.member(name, of: ExpressionEvaluator.field(leftField, of: value)) ?? .null }
         // A null base has no members: the subexpression's null rule holds without a test.
         return try left.member(name, value, &evaluator) ?? .null
@@ -371,18 +361,18 @@ final class MemberStep: ExpressionStep {
 }
 
 /// `[n]`.
-final class IndexStep: ExpressionStep {
+final class IndexStep: ExpressionStep, @unchecked Sendable {
     let position: Int
 
     init(position: Int) { self.position = position }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let elements) = value else { return .null }
         let resolved = position < 0 ? elements.count + position : position
         return elements.indices.contains(resolved) ? elements[resolved] : .null
     }
 
-    func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+    override func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
         guard case .array(let elements) = value else { return nil }
         let resolved = position < 0 ? elements.count + position : position
         guard elements.indices.contains(resolved) else { return nil }
@@ -392,7 +382,7 @@ final class IndexStep: ExpressionStep {
 }
 
 /// `[start:stop:step]`.
-final class SliceStep: ExpressionStep {
+final class SliceStep: ExpressionStep, @unchecked Sendable {
     let start: Int?
     let stop: Int?
     let step: Int
@@ -403,19 +393,19 @@ final class SliceStep: ExpressionStep {
         self.step = step
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let elements) = value else { return .null }
         return .array(ExpressionEvaluator.slice(elements, start: start, stop: stop, step: step))
     }
 }
 
 /// `left[]`'s flattening step.
-final class FlattenStep: ExpressionStep {
-    let inner: any ExpressionStep
+final class FlattenStep: ExpressionStep, @unchecked Sendable {
+    let inner: ExpressionStep
 
-    init(_ inner: any ExpressionStep) { self.inner = inner }
+    init(_ inner: ExpressionStep) { self.inner = inner }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let elements) = try inner.evaluate(value, &evaluator) else { return .null }
         var flat: [JSONValue] = []
         flat.reserveCapacity(elements.count)
@@ -427,38 +417,38 @@ final class FlattenStep: ExpressionStep {
 }
 
 /// `!inner`.
-final class NotStep: ExpressionStep {
-    let inner: any ExpressionStep
+final class NotStep: ExpressionStep, @unchecked Sendable {
+    let inner: ExpressionStep
 
-    init(_ inner: any ExpressionStep) { self.inner = inner }
+    init(_ inner: ExpressionStep) { self.inner = inner }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         .bool(!(try inner.evaluate(value, &evaluator).isTruthy))
     }
 }
 
 /// `left == right`, `left < right`, ….
-final class ComparisonStep: ExpressionStep {
+final class ComparisonStep: ExpressionStep, @unchecked Sendable {
     let comparator: ExpressionNode.Comparator
-    let left: any ExpressionStep
-    let right: any ExpressionStep
+    let left: ExpressionStep
+    let right: ExpressionStep
 
-    init(_ comparator: ExpressionNode.Comparator, _ left: any ExpressionStep, _ right: any ExpressionStep) {
+    init(_ comparator: ExpressionNode.Comparator, _ left: ExpressionStep, _ right: ExpressionStep) {
         self.comparator = comparator
         self.left = left
         self.right = right
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         ExpressionEvaluator.compare(comparator, try left.evaluate(value, &evaluator), try right.evaluate(value, &evaluator))
     }
 }
 
 /// `left == literal`, …: a ``ComparisonStep`` whose right side is compared in place, not
 /// evaluated (copied) first.
-final class LiteralComparisonStep: ExpressionStep {
+final class LiteralComparisonStep: ExpressionStep, @unchecked Sendable {
     let comparator: ExpressionNode.Comparator
-    let left: any ExpressionStep
+    let left: ExpressionStep
     let literal: JSONValue
     /// How an equality test (`==`, `!=`) is answered; `nil` for an ordering.
     private let equality: Equality?
@@ -480,7 +470,7 @@ final class LiteralComparisonStep: ExpressionStep {
         case text(String, SmallASCIILiteral)
     }
 
-    init(_ comparator: ExpressionNode.Comparator, _ left: any ExpressionStep, _ literal: JSONValue) {
+    init(_ comparator: ExpressionNode.Comparator, _ left: ExpressionStep, _ literal: JSONValue) {
         self.comparator = comparator
         self.left = left
         self.literal = literal
@@ -496,7 +486,7 @@ final class LiteralComparisonStep: ExpressionStep {
         }
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         // An ordering of anything but numbers is null, not false.
         if case .none = equality { return ExpressionEvaluator.compare(comparator, try leftValue(value, &evaluator), literal) }
         return .bool(try holds(value, &evaluator))
@@ -541,15 +531,15 @@ final class LiteralComparisonStep: ExpressionStep {
 /// making its value and testing that value's truthiness through another step, and a literal
 /// branch (`null`, `'pv'`) returned without a step of its own. The same values and errors as the
 /// ternary.
-final class ComparisonTernaryStep: ExpressionStep {
+final class ComparisonTernaryStep: ExpressionStep, @unchecked Sendable {
     let condition: LiteralComparisonStep
-    let then: any ExpressionStep
-    let otherwise: any ExpressionStep
+    let then: ExpressionStep
+    let otherwise: ExpressionStep
     /// Each branch's value when it is a literal.
     private let thenLiteral: JSONValue?
     private let otherwiseLiteral: JSONValue?
 
-    init(_ condition: LiteralComparisonStep, _ then: any ExpressionStep, _ otherwise: any ExpressionStep) {
+    init(_ condition: LiteralComparisonStep, _ then: ExpressionStep, _ otherwise: ExpressionStep) {
         self.condition = condition
         self.then = then
         self.otherwise = otherwise
@@ -557,7 +547,7 @@ final class ComparisonTernaryStep: ExpressionStep {
         otherwiseLiteral = (otherwise as? LiteralStep)?.literal
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if try condition.holds(value, &evaluator) {
             if let thenLiteral { return thenLiteral }
             return try then.evaluate(value, &evaluator)
@@ -568,17 +558,17 @@ final class ComparisonTernaryStep: ExpressionStep {
 }
 
 /// `left + right`, ….
-final class ArithmeticStep: ExpressionStep {
+final class ArithmeticStep: ExpressionStep, @unchecked Sendable {
     let operation: ExpressionNode.ArithmeticOperator
-    let left: any ExpressionStep
-    let right: any ExpressionStep
+    let left: ExpressionStep
+    let right: ExpressionStep
     let column: Int
     /// Whether small integers are read from their strings' words
     /// (``ExpressionArithmetic/smallIntegerResult(_:_:_:)``): known once here, where reading the
     /// `static let` costs a `swift_once` call at every evaluation.
     private let readsSmallIntegers: Bool
 
-    init(_ operation: ExpressionNode.ArithmeticOperator, _ left: any ExpressionStep, _ right: any ExpressionStep, column: Int) {
+    init(_ operation: ExpressionNode.ArithmeticOperator, _ left: ExpressionStep, _ right: ExpressionStep, column: Int) {
         self.operation = operation
         self.left = left
         self.right = right
@@ -586,7 +576,7 @@ final class ArithmeticStep: ExpressionStep {
         readsSmallIntegers = ShortText.smallStringLayoutHolds
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let lhs = try left.evaluate(value, &evaluator)
         let rhs = try right.evaluate(value, &evaluator)
         guard case .number(let a) = lhs, case .number(let b) = rhs else {
@@ -599,18 +589,18 @@ final class ArithmeticStep: ExpressionStep {
 }
 
 /// Unary `-` or `+`.
-final class UnaryStep: ExpressionStep {
+final class UnaryStep: ExpressionStep, @unchecked Sendable {
     let negate: Bool
-    let inner: any ExpressionStep
+    let inner: ExpressionStep
     let column: Int
 
-    init(negate: Bool, _ inner: any ExpressionStep, column: Int) {
+    init(negate: Bool, _ inner: ExpressionStep, column: Int) {
         self.negate = negate
         self.inner = inner
         self.column = column
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let operand = try inner.evaluate(value, &evaluator)
         guard case .number(let number) = operand else {
             throw ExpressionError(.invalidType, column: column, "unary \(negate ? "-" : "+") needs a number, got \(operand.typeName)")
@@ -620,7 +610,7 @@ final class UnaryStep: ExpressionStep {
 }
 
 /// A literal value.
-final class LiteralStep: ExpressionStep {
+final class LiteralStep: ExpressionStep, @unchecked Sendable {
     let literal: JSONValue
     /// The literal's ``JSONValue/size(upTo:)``, measured once: literals are most members of a
     /// multi-select (`{type: 'item', …}`), which measures every member at every evaluation.
@@ -631,9 +621,9 @@ final class LiteralStep: ExpressionStep {
         size = literal.size(upTo: .max)
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
 
-    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
+    override func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         try ExpressionLimits.count(size, into: &total)
         return literal
     }
@@ -642,7 +632,7 @@ final class LiteralStep: ExpressionStep {
 /// `[a, b, …]` or `{key: value, …}`. Multi-selects count their size as they build, so a nest of
 /// them (`[[a, {b: c}]]`) is measured once, not walked again at every level. Shared sub-values
 /// count each time they appear: that is the size the value has once written.
-final class MultiSelectStep: ExpressionStep {
+final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
     let values: StepArray
     /// The member names of a `{…}`, one per value; `nil` for a `[…]`.
     let keys: [String]?
@@ -659,7 +649,7 @@ final class MultiSelectStep: ExpressionStep {
     /// Members whose value is null are left out (``CompactObjectStep``); only with unique keys.
     private let dropsNulls: Bool
 
-    init(_ values: [any ExpressionStep], keys: [String]?, uniqueKeys: Bool, dropsNulls: Bool = false) {
+    init(_ values: [ExpressionStep], keys: [String]?, uniqueKeys: Bool, dropsNulls: Bool = false) {
         self.values = StepArray(values)
         self.keys = keys
         keySizes = keys?.map(\.utf8.count) ?? []
@@ -670,12 +660,12 @@ final class MultiSelectStep: ExpressionStep {
         self.dropsNulls = dropsNulls && uniqueKeys
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         var size = 0
         return try measured(value, &evaluator, size: &size)
     }
 
-    func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
+    override func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         var size = 1
         let result: JSONValue
         if value.isNull {
@@ -729,7 +719,7 @@ final class MultiSelectStep: ExpressionStep {
 /// ``ExpressionFunctions/nonNullMembers`` of a multi-select hash whose names all differ (what
 /// `from_items(items({a: x, b: y})[?[1] != `null`])` becomes): the object built without its null
 /// members in the first place, not built whole and copied again without them.
-final class CompactObjectStep: ExpressionStep {
+final class CompactObjectStep: ExpressionStep, @unchecked Sendable {
     private let object: MultiSelectStep
     /// The general call, for a null current node: the multi-select is null then, and the call's
     /// type error is the step's.
@@ -742,7 +732,7 @@ final class CompactObjectStep: ExpressionStep {
         call = FunctionStep(function, [object], column: column)
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if value.isNull { return try call.applying(.null, nil, &evaluator) }
         return try object.evaluate(value, &evaluator)
     }
@@ -754,7 +744,7 @@ final class CompactObjectStep: ExpressionStep {
 /// fails where and as it does there. A null current node (the multi-select is null) and a key
 /// that is not a string are left to the general call, whose errors they are: evaluation reads and
 /// changes nothing, so evaluating again gives the same error.
-final class PairsObjectStep: ExpressionStep {
+final class PairsObjectStep: ExpressionStep, @unchecked Sendable {
     private let keys: StepArray
     private let values: StepArray
     private let call: FunctionStep
@@ -773,7 +763,7 @@ final class PairsObjectStep: ExpressionStep {
         call = FunctionStep(function, [arguments[0].step()], column: column)
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if value.isNull { return try call.evaluate(value, &evaluator) }
         var object = JSONObject(capacity: keys.count)
         var size = 1
@@ -799,18 +789,18 @@ final class PairsObjectStep: ExpressionStep {
 /// one at a time in one buffer: one that keeps no pair leaves the buffer to the next element, and
 /// one that keeps it gets a copy, as copy-on-write has it. Anything but an array is left to the
 /// general calls, for their errors.
-final class MapStep: ExpressionStep {
-    private let body: any ExpressionStep
+final class MapStep: ExpressionStep, @unchecked Sendable {
+    private let body: ExpressionStep
     /// The body evaluated against each element instead of its pair, when it reads the pair only
     /// through `[0]` and `[1]`; only with `enumerate`.
-    private let elementBody: (any ExpressionStep)?
-    private let elements: any ExpressionStep
+    private let elementBody: (ExpressionStep)?
+    private let elements: ExpressionStep
     /// Whether the array came through `enumerate`, whose pairs the body sees.
     private let enumerates: Bool
     /// Whether the body is `to_string(@)`, which gives a string back as it is: an array of strings
     /// (not of `enumerate` pairs) then maps to itself, and is returned without building a copy.
     private let keepsStrings: Bool
-    private let call: any ExpressionStep
+    private let call: ExpressionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = Self.parts(function, arguments) else { return nil }
@@ -839,7 +829,7 @@ final class MapStep: ExpressionStep {
         return (body, arguments[1])
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
         if keepsStrings && !enumerates && items.allSatisfy({ if case .string = $0 { true } else { false } }) { return .array(items) }
         var results: [JSONValue] = []
@@ -889,16 +879,16 @@ final class MapStep: ExpressionStep {
 /// stands for): read from the array without building the filtered one, and of a `map(&body, ys)`
 /// without building the mapped one either (``MapStep/firstNonNull(_:_:)``). Anything but an
 /// array filters to null, and null's `[0]` is null.
-final class FirstNonNullStep: ExpressionStep {
-    private let elements: any ExpressionStep
+final class FirstNonNullStep: ExpressionStep, @unchecked Sendable {
+    private let elements: ExpressionStep
     private let map: MapStep?
 
-    init(_ elements: any ExpressionStep) {
+    init(_ elements: ExpressionStep) {
         self.elements = elements
         map = elements as? MapStep
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if let map { return try map.firstNonNull(value, &evaluator) }
         return JSONValue.firstNonNull(of: try elements.evaluate(value, &evaluator))
     }
@@ -935,11 +925,11 @@ extension ExpressionNode {
 /// of the body is compared as it comes and the first equal one ends the search, where the calls
 /// map every element into an array first. Stopping early gives the calls' answer because no later
 /// element could have failed. Anything but an array is left to the calls, for their errors.
-final class MapContainsStep: ExpressionStep {
-    private let body: any ExpressionStep
-    private let elements: any ExpressionStep
+final class MapContainsStep: ExpressionStep, @unchecked Sendable {
+    private let body: ExpressionStep
+    private let elements: ExpressionStep
     private let needle: JSONValue
-    private let call: any ExpressionStep
+    private let call: ExpressionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard function.name == "contains", arguments.count == 2, case .literal(let needle) = arguments[1],
@@ -953,7 +943,7 @@ final class MapContainsStep: ExpressionStep {
         call = FunctionStep(function, [FunctionStep(map, [ReferenceStep(body), elements], column: mapColumn), LiteralStep(needle)], column: column)
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         guard case .array(let items) = try elements.evaluate(value, &evaluator) else { return try call.evaluate(value, &evaluator) }
         for item in items where try body.evaluate(item, &evaluator) == needle { return true }
         return false
@@ -961,7 +951,7 @@ final class MapContainsStep: ExpressionStep {
 }
 
 /// `name(arguments…)`, its function resolved at compile time.
-final class FunctionStep: ExpressionStep {
+final class FunctionStep: ExpressionStep, @unchecked Sendable {
     let function: ExpressionFunction
     let column: Int
     /// How many arguments the call passes.
@@ -969,20 +959,20 @@ final class FunctionStep: ExpressionStep {
     // The first three arguments live in `let`s of their own, which evaluation reads in place
     // (borrowed); an element read from an array of references is retained and released around
     // every use. Unused slots hold a step that is never evaluated.
-    private let first: any ExpressionStep
-    private let second: any ExpressionStep
-    private let third: any ExpressionStep
+    private let first: ExpressionStep
+    private let second: ExpressionStep
+    private let third: ExpressionStep
     /// Arguments after the third (variadic calls).
-    private let more: [any ExpressionStep]
+    private let more: [ExpressionStep]
     /// The expression of each `&expression` argument, by position; `nil` for value arguments.
-    private let references: [(any ExpressionStep)?]
+    private let references: [(ExpressionStep)?]
     /// The type each argument must have: the arity is known once the call is parsed.
     let parameterTypes: [ArgumentType]
     /// Whether a call needs its types checked at all: not when every parameter takes any value
     /// and no argument is an `&expression`.
     let checksTypes: Bool
 
-    init(_ function: ExpressionFunction, _ arguments: [any ExpressionStep], column: Int) {
+    init(_ function: ExpressionFunction, _ arguments: [ExpressionStep], column: Int) {
         self.function = function
         self.column = column
         count = arguments.count
@@ -997,11 +987,11 @@ final class FunctionStep: ExpressionStep {
     }
 
     /// The expression of argument `position` when it is an `&expression`.
-    func reference(_ position: Int) -> (any ExpressionStep)? { references[position] }
+    func reference(_ position: Int) -> (ExpressionStep)? { references[position] }
 
     func isReference(_ position: Int) -> Bool { references[position] != nil }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         var call = FunctionCall(self)
         if count > 0 { call.arguments.append(try first.argument(value, &evaluator)) }
         if count > 1 { call.arguments.append(try second.argument(value, &evaluator)) }
@@ -1026,7 +1016,7 @@ final class FunctionStep: ExpressionStep {
     /// leaves everything it does not handle to. `nil` for any other call, and for an `&expression`
     /// value, whose type error is the call's to raise.
     static func valueAndLiteralString(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int, calling name: String)
-        -> (value: any ExpressionStep, string: String, call: FunctionStep)? {
+        -> (value: ExpressionStep, string: String, call: FunctionStep)? {
         guard function.name == name, arguments.count == 2, case .literal(.string(let string)) = arguments[1],
               !arguments[0].isExpressionReference else { return nil }
         let steps = arguments.map { $0.step() }
@@ -1048,12 +1038,12 @@ final class FunctionStep: ExpressionStep {
 /// is one of them, the same answer the call gives, without building the list or making the call.
 /// On a null current node the list is null (a multi-select is), and the call's type error is
 /// left to the call.
-final class StringMembershipStep: ExpressionStep {
+final class StringMembershipStep: ExpressionStep, @unchecked Sendable {
     let strings: [String]
     /// `strings` as ``SmallASCIILiteral``s, when all of them are short ASCII texts: a small ASCII
     /// search string is looked for by its words.
     private let smallStrings: [SmallASCIILiteral]?
-    let search: any ExpressionStep
+    let search: ExpressionStep
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
@@ -1071,7 +1061,7 @@ final class StringMembershipStep: ExpressionStep {
         call = FunctionStep(function, steps, column: column)
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let search = try search.evaluate(value, &evaluator)
         if value.isNull { return try call.applying(.null, search, &evaluator) }
         guard case .string(let needle) = search else { return false }
@@ -1084,8 +1074,8 @@ final class StringMembershipStep: ExpressionStep {
 /// (after folding, `contains($l, contains)` over a table of rules too): whether the string `x`
 /// holds, starts with or ends with the text, without setting up a call. Anything but a string is
 /// left to the call: an array's `contains`, the other two functions' type errors.
-final class SubstringStep: ExpressionStep {
-    let subject: any ExpressionStep
+final class SubstringStep: ExpressionStep, @unchecked Sendable {
+    let subject: ExpressionStep
     let needle: String
     let place: SubstringPlace
     let call: FunctionStep
@@ -1099,7 +1089,7 @@ final class SubstringStep: ExpressionStep {
         call = parts.call
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let subject = try subject.evaluate(value, &evaluator)
         guard case .string(let text) = subject else { return try call.applying(subject, .string(needle), &evaluator) }
         return .bool(text.holdsBytes(of: needle, at: place))
@@ -1123,7 +1113,7 @@ extension SubstringPlace {
 /// element, each folded knowing its element (``ExpressionNode/knowingCurrent(_:)``), so that what
 /// the element alone decides (`exact == $t` where it has no `exact`) is not worked out again on
 /// every evaluation. Same order of evaluation, same values, same errors as the filter.
-final class UnrolledFilterStep: ExpressionStep {
+final class UnrolledFilterStep: ExpressionStep, @unchecked Sendable {
     /// Whether unrolling `count` elements keeps the steps small: at most 64 elements and 4,096 nodes
     /// in all the copies, and no filter inside, which would be unrolled again in every copy (nested
     /// tables would multiply). Anything larger is left to the plain filter.
@@ -1155,7 +1145,7 @@ final class UnrolledFilterStep: ExpressionStep {
         texts = SubstringTable(conditions)
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         var results: [JSONValue] = []
         // The conditions read nothing but the variable, which fails (an undefined mapping
         // variable) before any element or not at all, as the first condition would; once it is
@@ -1186,9 +1176,9 @@ final class UnrolledFilterStep: ExpressionStep {
 /// them with every step it holds.
 final class SubstringTable: Sendable {
     /// The variable every condition reads.
-    let subject: any ExpressionStep
+    let subject: ExpressionStep
     /// `lower(variable)` when the conditions look in the variable's lower-case form.
-    private let lowered: (any ExpressionStep)?
+    private let lowered: (ExpressionStep)?
     /// Whether every text is ASCII: a lower-case form is then searched for them without being made
     /// (``String/withASCIILowerCased(_:_:)``).
     private let textsAreASCII: Bool
@@ -1285,8 +1275,8 @@ extension ExpressionNode {
 /// first argument, where the value usually is, is a step of its own, read without going through
 /// an array; a last argument that is a literal and not empty (`'item'`) is the value when no
 /// argument before it has one, returned as it is, not through a step.
-final class CoalesceStep: ExpressionStep {
-    private let first: any ExpressionStep
+final class CoalesceStep: ExpressionStep, @unchecked Sendable {
+    private let first: ExpressionStep
     /// The name when the first argument is a member of `@` (`item_name`), read here rather than
     /// through its step, as ``MemberLookupStep`` reads `@`.
     private let firstField: MemberName?
@@ -1314,7 +1304,7 @@ final class CoalesceStep: ExpressionStep {
         quietFrom = (rest.lastIndex { !$0.cannotFail }).map { $0 - rest.startIndex + 1 } ?? 0
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let argument = if let firstField { ExpressionEvaluator.field(firstField, of: value) } else { try first.evaluate(value, &evaluator) }
         if !argument.isEmptyValue { return try finish(argument, after: 0, value, &evaluator) }
         for index in rest.indices {
@@ -1336,8 +1326,8 @@ final class CoalesceStep: ExpressionStep {
 /// `lookup(object, 'name')` with a literal name (after folding, `lookup(x, $config.identity_field)`
 /// too): the member, or null, without setting up a call. Anything but an object is the call's type
 /// error, left to the call.
-final class MemberLookupStep: ExpressionStep {
-    let object: any ExpressionStep
+final class MemberLookupStep: ExpressionStep, @unchecked Sendable {
+    let object: ExpressionStep
     let name: MemberName
     let call: FunctionStep
     /// Whether the object is `@` (`lookup(@, …)`, an element of a fused `map`), read here rather
@@ -1352,7 +1342,7 @@ final class MemberLookupStep: ExpressionStep {
         readsCurrent = object is CurrentStep
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if readsCurrent {
             if let member = JSONValue.member(name, of: value) { return member }
         } else if let member = try object.member(name, value, &evaluator) {
@@ -1366,8 +1356,8 @@ final class MemberLookupStep: ExpressionStep {
 
 /// A call of a function that is a ``ExpressionFunction/transform`` of its one value argument
 /// (`to_number(item.price)`, `type(ecommerce)`): the transform applied without setting up a call.
-final class TransformStep: ExpressionStep {
-    let argument: any ExpressionStep
+final class TransformStep: ExpressionStep, @unchecked Sendable {
+    let argument: ExpressionStep
     let transform: @Sendable (JSONValue) -> JSONValue
     /// The name when the argument is a member of `@` (`to_number(price)`), read here rather than
     /// through its step, as ``MemberLookupStep`` reads `@`.
@@ -1380,7 +1370,7 @@ final class TransformStep: ExpressionStep {
         field = (argument as? FieldStep)?.name
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         if let field { return transform(ExpressionEvaluator.field(field, of: value)) }
         return transform(try argument.evaluate(value, &evaluator))
     }
@@ -1388,8 +1378,8 @@ final class TransformStep: ExpressionStep {
 
 /// `to_string(x)`: a string comes back as it is, without setting up a call; anything else is
 /// written out by the call.
-final class StringPassStep: ExpressionStep {
-    let argument: any ExpressionStep
+final class StringPassStep: ExpressionStep, @unchecked Sendable {
+    let argument: ExpressionStep
     let call: FunctionStep
     /// Whether the argument is `@` (`to_string(@)`, what an item's identity is made with), read
     /// here rather than through its step, as ``MemberLookupStep`` does.
@@ -1402,7 +1392,7 @@ final class StringPassStep: ExpressionStep {
         readsCurrent = argument is CurrentStep
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let argument = readsCurrent ? value : try argument.evaluate(value, &evaluator)
         if case .string = argument { return argument }
         return try call.applying(argument, nil, &evaluator)
@@ -1410,30 +1400,30 @@ final class StringPassStep: ExpressionStep {
 }
 
 /// `&inner`: an argument that a function evaluates itself, per element.
-final class ReferenceStep: ExpressionStep {
-    let inner: any ExpressionStep
+final class ReferenceStep: ExpressionStep, @unchecked Sendable {
+    let inner: ExpressionStep
 
-    init(_ inner: any ExpressionStep) { self.inner = inner }
+    init(_ inner: ExpressionStep) { self.inner = inner }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         throw ExpressionError(.invalidType, "an expression reference (&…) can only be a function argument")
     }
 
-    func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { .null }
+    override func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { .null }
 }
 
 /// `let $a = …, $b = … in body`: each value pushed on the scope stack as it is made, so a
 /// binding sees the ones before it only through the positions ``ExpressionNode/resolvingLocals(in:depth:)`` gave.
-final class LetStep: ExpressionStep {
+final class LetStep: ExpressionStep, @unchecked Sendable {
     let bindings: StepArray
-    let body: any ExpressionStep
+    let body: ExpressionStep
 
-    init(_ bindings: [any ExpressionStep], _ body: any ExpressionStep) {
+    init(_ bindings: [ExpressionStep], _ body: ExpressionStep) {
         self.bindings = StepArray(bindings)
         self.body = body
     }
 
-    func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+    override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let outer = evaluator.scopeDepth
         defer { evaluator.popScopes(to: outer) }
         for index in bindings.indices { try evaluator.pushScope(try bindings.evaluate(index, value, &evaluator)) }

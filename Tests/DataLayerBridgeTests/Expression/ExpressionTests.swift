@@ -286,7 +286,7 @@ struct ExpressionTests {
     func aFilterGivesWhatThePlainFilterGives(_ source: String) throws {
         var tree = try Expression.tree(source)
         // A filter inside a `let` is compared inside the same `let`.
-        var binding: (any ExpressionStep) -> any ExpressionStep = { $0 }
+        var binding: (ExpressionStep) -> ExpressionStep = { $0 }
         if case .letExpression(let bindings, let body) = tree {
             tree = body
             binding = { LetStep(bindings.map { $0.value.step() }, $0) }
@@ -415,7 +415,7 @@ struct ExpressionTests {
 
     /// `step`'s value against `document` as compact JSON, or its error. The steps compared hold
     /// at most a `let` or two: an evaluator with room for four `let` values runs them all.
-    static func outcome(of step: any ExpressionStep, on document: JSONValue) -> String {
+    static func outcome(of step: ExpressionStep, on document: JSONValue) -> String {
         let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
         do {
             return try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: 4) { evaluator throws(ExpressionError) in

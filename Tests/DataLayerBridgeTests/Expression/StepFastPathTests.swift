@@ -113,7 +113,7 @@ extension StepFastPathTests {
         let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
         for literal in values {
             for comparator in comparators {
-                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1), LocalStep(slot: 0)] as [any ExpressionStep] {
+                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1), LocalStep(slot: 0)] as [ExpressionStep] {
                     // A `let` binding `@` gives the `let` value read in place something to read.
                     let fast = LetStep([CurrentStep()], LiteralComparisonStep(comparator, left, literal))
                     let general = LetStep([CurrentStep()], ComparisonStep(comparator, left, LiteralStep(literal)))
@@ -135,7 +135,7 @@ extension StepFastPathTests {
             Issue.record("not a let of a call")
             return
         }
-        let bindings: [any ExpressionStep] = [FieldStep(name: "b")]
+        let bindings: [ExpressionStep] = [FieldStep(name: "b")]
         let fast = LetStep(bindings, try #require(CoalesceStep(coalesce, arguments)))
         let general = LetStep(bindings, FunctionStep(coalesce, arguments.map { $0.step() }, column: column))
         let documents: [JSONValue] = [["a": 1, "c": "s"], ["b": 2, "c": "s"], ["b": 2, "c": -3], ["c": -3], ["a": "", "b": [], "c": 1], [:], nil]
@@ -225,7 +225,7 @@ extension StepFastPathTests {
     func anObjectWithSmallKeysGivesWhatTheGeneralBuildGives(_ literals: [String]) throws {
         // Made at run time: a non-ASCII literal is not a small string, a string made of its bytes is.
         let keys = literals.map { String(decoding: Array($0.utf8), as: UTF8.self) }
-        let values: [any ExpressionStep] = keys.indices.map { $0 % 2 == 0 ? FieldStep(name: "k") as any ExpressionStep : LiteralStep(.number(JSONNumber($0))) }
+        let values: [ExpressionStep] = keys.indices.map { $0 % 2 == 0 ? FieldStep(name: "k") as ExpressionStep : LiteralStep(.number(JSONNumber($0))) }
         let fast = MultiSelectStep(values, keys: keys, uniqueKeys: true)
         let general = MultiSelectStep(values, keys: keys, uniqueKeys: false)
         // Every key set but the one with a 16-byte key takes the words.
@@ -317,14 +317,14 @@ extension StepFastPathTests {
     @Test func aTernaryOnAComparisonGivesWhatTheGeneralTernaryGives() throws {
         let values: [JSONValue] = [nil, false, true, 0, 1, -2, "", "a", "pv", "caf\u{e9}", [], ["a"], [:], ["k": nil], ["k": "a"], ["k": 1]]
         let comparators: [ExpressionNode.Comparator] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
-        let branches: [(any ExpressionStep, any ExpressionStep)] = [
+        let branches: [(ExpressionStep, ExpressionStep)] = [
             (LiteralStep("yes"), LiteralStep(nil)), (LiteralStep(nil), LiteralStep("no")), (FieldStep(name: "k"), LiteralStep(["n": 1])),
             (LiteralStep(2), CurrentStep()),
             (UnaryStep(negate: true, CurrentStep(), column: 3), FieldStep(name: "k")),
         ]
         for literal in values {
             for comparator in comparators {
-                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1)] as [any ExpressionStep] {
+                for left in [CurrentStep(), FieldStep(name: "k"), UnaryStep(negate: true, CurrentStep(), column: 1)] as [ExpressionStep] {
                     for (then, otherwise) in branches {
                         let condition = LiteralComparisonStep(comparator, left, literal)
                         let fast = ComparisonTernaryStep(condition, then, otherwise)
