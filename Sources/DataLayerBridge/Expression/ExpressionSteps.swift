@@ -5,11 +5,12 @@
 /// place: switching over the indirect ``ExpressionNode`` copied (retained, then released) every
 /// child it bound, at every node of every evaluation. Recursion follows the tree, whose depth the
 /// parser bounds.
+///
+/// Steps subclass this class rather than conform to a protocol: a call through a protocol
+/// existential went witness thunk → merged thunk → body, ≈ 25 instructions; through a class
+/// reference it is a load from the vtable and a call. `@unchecked`, here and in every step: a
+/// class that is not final cannot have its sendability checked; steps hold only `let`s.
 class ExpressionStep: @unchecked Sendable {
-    // A class, not a protocol: a call through an existential went witness thunk → merged thunk →
-    // body; through a class reference it is one vtable load and a direct call. `@unchecked`: a
-    // class that is not final cannot be checked, and every step holds only `let`s.
-
     /// The step's value against the current node `value`. Every step overrides it.
     func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         preconditionFailure("\(Self.self) does not evaluate")
@@ -1331,7 +1332,7 @@ final class MemberLookupStep: ExpressionStep, @unchecked Sendable {
     let name: MemberName
     let call: FunctionStep
     /// Whether the object is `@` (`lookup(@, …)`, an element of a fused `map`), read here rather
-    /// than through its step: calling a step goes through a witness and a merged thunk.
+    /// than through a call of its step.
     private let readsCurrent: Bool
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
