@@ -794,7 +794,7 @@ final class MapStep: ExpressionStep, @unchecked Sendable {
     private let body: ExpressionStep
     /// The body evaluated against each element instead of its pair, when it reads the pair only
     /// through `[0]` and `[1]`; only with `enumerate`.
-    private let elementBody: (ExpressionStep)?
+    private let elementBody: ExpressionStep?
     private let elements: ExpressionStep
     /// Whether the array came through `enumerate`, whose pairs the body sees.
     private let enumerates: Bool
@@ -966,7 +966,7 @@ final class FunctionStep: ExpressionStep, @unchecked Sendable {
     /// Arguments after the third (variadic calls).
     private let more: [ExpressionStep]
     /// The expression of each `&expression` argument, by position; `nil` for value arguments.
-    private let references: [(ExpressionStep)?]
+    private let references: [ExpressionStep?]
     /// The type each argument must have: the arity is known once the call is parsed.
     let parameterTypes: [ArgumentType]
     /// Whether a call needs its types checked at all: not when every parameter takes any value
@@ -988,7 +988,7 @@ final class FunctionStep: ExpressionStep, @unchecked Sendable {
     }
 
     /// The expression of argument `position` when it is an `&expression`.
-    func reference(_ position: Int) -> (ExpressionStep)? { references[position] }
+    func reference(_ position: Int) -> ExpressionStep? { references[position] }
 
     func isReference(_ position: Int) -> Bool { references[position] != nil }
 
@@ -1179,7 +1179,7 @@ final class SubstringTable: Sendable {
     /// The variable every condition reads.
     let subject: ExpressionStep
     /// `lower(variable)` when the conditions look in the variable's lower-case form.
-    private let lowered: (ExpressionStep)?
+    private let lowered: ExpressionStep?
     /// Whether every text is ASCII: a lower-case form is then searched for them without being made
     /// (``String/withASCIILowerCased(_:_:)``).
     private let textsAreASCII: Bool
