@@ -26,12 +26,6 @@ class ExpressionStep: @unchecked Sendable {
         return result
     }
 
-    /// The step's value as a function argument: null for an `&expression`, which the function
-    /// reads from its ``FunctionStep`` instead.
-    func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        try evaluate(value, &evaluator)
-    }
-
     /// The member `name` of the step's value (null when that object has none), or `nil` when the
     /// value is not an object: what `[1].name` and `lookup($x, 'name')` read. Steps whose value
     /// already lies somewhere (an element of the current array, a `let` value) read the member
@@ -959,7 +953,8 @@ final class FunctionStep: ExpressionStep, @unchecked Sendable {
     let count: Int
     // The first three arguments live in `let`s of their own, which evaluation reads in place
     // (borrowed); an element read from an array of references is retained and released around
-    // every use. Unused slots hold a step that is never evaluated.
+    // every use. Unused slots hold a step that is never evaluated. An `&expression` is passed as
+    // null: the function reads its expression from ``references``.
     private let first: ExpressionStep
     private let second: ExpressionStep
     private let third: ExpressionStep
@@ -977,12 +972,13 @@ final class FunctionStep: ExpressionStep, @unchecked Sendable {
         self.function = function
         self.column = column
         count = arguments.count
-        let unused = CurrentStep()
-        first = arguments.count > 0 ? arguments[0] : unused
-        second = arguments.count > 1 ? arguments[1] : unused
-        third = arguments.count > 2 ? arguments[2] : unused
-        more = Array(arguments.dropFirst(3))
         references = arguments.map { ($0 as? ReferenceStep)?.inner }
+        let passed = arguments.map { $0 is ReferenceStep ? LiteralStep(.null) : $0 }
+        let unused = CurrentStep()
+        first = passed.count > 0 ? passed[0] : unused
+        second = passed.count > 1 ? passed[1] : unused
+        third = passed.count > 2 ? passed[2] : unused
+        more = Array(passed.dropFirst(3))
         parameterTypes = arguments.indices.map(function.signature.type(at:))
         checksTypes = !function.takesAnyValues || references.contains { $0 != nil }
     }
@@ -994,10 +990,10 @@ final class FunctionStep: ExpressionStep, @unchecked Sendable {
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         var call = FunctionCall(self)
-        if count > 0 { call.arguments.append(try first.argument(value, &evaluator)) }
-        if count > 1 { call.arguments.append(try second.argument(value, &evaluator)) }
-        if count > 2 { call.arguments.append(try third.argument(value, &evaluator)) }
-        for index in more.indices { call.arguments.append(try more[index].argument(value, &evaluator)) }
+        if count > 0 { call.arguments.append(try first.evaluate(value, &evaluator)) }
+        if count > 1 { call.arguments.append(try second.evaluate(value, &evaluator)) }
+        if count > 2 { call.arguments.append(try third.evaluate(value, &evaluator)) }
+        for index in more.indices { call.arguments.append(try more[index].evaluate(value, &evaluator)) }
         if checksTypes { try checkTypes(call) }
         return try function.body(call, &evaluator)
     }
@@ -1409,8 +1405,6 @@ final class ReferenceStep: ExpressionStep, @unchecked Sendable {
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         throw ExpressionError(.invalidType, "an expression reference (&…) can only be a function argument")
     }
-
-    override func argument(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { .null }
 }
 
 /// `let $a = …, $b = … in body`: each value pushed on the scope stack as it is made, so a
