@@ -18,9 +18,15 @@ class ExpressionStep: @unchecked Sendable {
 
     /// The step's value with its size (as ``JSONValue/size(upTo:)`` counts it) added to `total`,
     /// failing past ``ExpressionLimits/maxValueSize``: how a multi-select builds its elements.
-    /// Anything but a multi-select is evaluated, then measured.
+    /// Multi-selects and literals measure their values themselves; any other step is evaluated,
+    /// then measured, as ``StepArray`` also does without calling this.
     func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
-        let result = try evaluate(value, &evaluator)
+        try Self.measuring(try evaluate(value, &evaluator), size: &total)
+    }
+
+    /// `result` once its size is added to `total`.
+    @inline(__always)
+    static func measuring(_ result: JSONValue, size total: inout Int) throws(ExpressionError) -> JSONValue {
         // Scalars and strings, most members of a multi-select, are measured here, not by a call.
         try ExpressionLimits.count(result.sizeAtHand ?? result.size(upTo: ExpressionLimits.maxValueSize - total), into: &total)
         return result
@@ -58,10 +64,14 @@ struct StepArray: Sendable {
     /// Keeps the steps alive for as long as the step holding this value.
     private let steps: [ExpressionStep]
     private let unretained: [Unmanaged<ExpressionStep>]
+    /// Whether the step at each position overrides ``ExpressionStep/measured(_:_:size:)``; any
+    /// other is evaluated and measured here, without a second call through its `measured`.
+    private let measuresItself: [Bool]
 
     init(_ steps: [ExpressionStep]) {
         self.steps = steps
         unretained = steps.map(Unmanaged.passUnretained)
+        measuresItself = steps.map { $0 is MultiSelectStep || $0 is LiteralStep }
     }
 
     var count: Int { steps.count }
@@ -79,7 +89,10 @@ struct StepArray: Sendable {
     @inline(__always)
     func measured(_ position: Int, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         try unretained[position]._withUnsafeGuaranteedRef { step in
-            Result { () throws(ExpressionError) in try step.measured(value, &evaluator, size: &total) }
+            Result { () throws(ExpressionError) in
+                if measuresItself[position] { return try step.measured(value, &evaluator, size: &total) }
+                return try ExpressionStep.measuring(try step.evaluate(value, &evaluator), size: &total)
+            }
         }.get()
     }
 }

@@ -459,3 +459,43 @@ extension StepFastPathTests {
                           ["i": 2, "e": "y", "inner": [0], "i2": 2]])
     }
 }
+
+extension StepFastPathTests {
+    /// The members of a multi-select are measured by the array that holds them (``StepArray``): a
+    /// multi-select or a literal by its own `measured`, any other step as it is evaluated. Either
+    /// way the total grows by the value's size, and a value that takes it past the limit fails.
+    @Test func membersAreMeasuredByTheirValuesSize() throws {
+        let large = String(repeating: "\u{e9}", count: ExpressionLimits.maxValueSize / 3)
+        let steps: [ExpressionStep] = [
+            CurrentStep(), FieldStep(name: "k"), LocalStep(slot: 0), LiteralStep("caf\u{e9}"), LiteralStep(["a": [1, nil]]),
+            LiteralStep(.string(large)), MultiSelectStep([FieldStep(name: "k"), LiteralStep(2)], keys: nil, uniqueKeys: true),
+            MultiSelectStep([CurrentStep(), LiteralStep("t")], keys: ["x", "y"], uniqueKeys: true),
+        ]
+        let measuring = StepArray(steps)
+        for document in [["k": "v\n"], ["k": .string(large)], [:], nil, 12] as [JSONValue] {
+            for start in [0, ExpressionLimits.maxValueSize / 2] {
+                for position in steps.indices {
+                    let inputs = EvaluationInputs(root: document, globals: ExpressionVariables())
+                    var expected = start
+                    let expectedOutcome = ExpressionTests.describe {
+                        _ = try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: 1) { evaluator throws(ExpressionError) in
+                            try evaluator.pushScope(document)
+                            let value = try steps[position].evaluate(document, &evaluator)
+                            try ExpressionLimits.count(value.size(upTo: .max), into: &expected)
+                            return value
+                        }
+                    }
+                    var total = start
+                    let outcome = ExpressionTests.describe {
+                        _ = try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: 1) { evaluator throws(ExpressionError) in
+                            try evaluator.pushScope(document)
+                            return try measuring.measured(position, document, &evaluator, size: &total)
+                        }
+                    }
+                    #expect(outcome == expectedOutcome, "\(position) \(start)")
+                    if outcome == "no error" { #expect(total == expected, "\(position) \(start)") }
+                }
+            }
+        }
+    }
+}
