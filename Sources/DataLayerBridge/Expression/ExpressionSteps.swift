@@ -16,12 +16,16 @@ class ExpressionStep: @unchecked Sendable {
         preconditionFailure("\(Self.self) does not evaluate")
     }
 
+    /// Whether the step measures its own value (``measured(_:_:size:)``): multi-selects, which
+    /// count their size as they build, and literals, which know theirs. ``StepArray`` evaluates and
+    /// measures any other step itself, without a second call.
+    var measuresItself: Bool { false }
+
     /// The step's value with its size (as ``JSONValue/size(upTo:)`` counts it) added to `total`,
     /// failing past ``ExpressionLimits/maxValueSize``: how a multi-select builds its elements.
-    /// Multi-selects and literals measure their values themselves; any other step is evaluated,
-    /// then measured, as ``StepArray`` also does without calling this.
+    /// Overridden by the steps that ``measuresItself``; called on no other.
     func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
-        try Self.measuring(try evaluate(value, &evaluator), size: &total)
+        preconditionFailure("\(Self.self) does not measure itself")
     }
 
     /// `result` once its size is added to `total`.
@@ -64,14 +68,13 @@ struct StepArray: Sendable {
     /// Keeps the steps alive for as long as the step holding this value.
     private let steps: [ExpressionStep]
     private let unretained: [Unmanaged<ExpressionStep>]
-    /// Whether the step at each position overrides ``ExpressionStep/measured(_:_:size:)``; any
-    /// other is evaluated and measured here, without a second call through its `measured`.
+    /// ``ExpressionStep/measuresItself`` of the step at each position, read once.
     private let measuresItself: [Bool]
 
     init(_ steps: [ExpressionStep]) {
         self.steps = steps
         unretained = steps.map(Unmanaged.passUnretained)
-        measuresItself = steps.map { $0 is MultiSelectStep || $0 is LiteralStep }
+        measuresItself = steps.map(\.measuresItself)
     }
 
     var count: Int { steps.count }
@@ -631,6 +634,8 @@ final class LiteralStep: ExpressionStep, @unchecked Sendable {
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue { literal }
 
+    override var measuresItself: Bool { true }
+
     override func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         try ExpressionLimits.count(size, into: &total)
         return literal
@@ -672,6 +677,8 @@ final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
         var size = 0
         return try measured(value, &evaluator, size: &size)
     }
+
+    override var measuresItself: Bool { true }
 
     override func measured(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size total: inout Int) throws(ExpressionError) -> JSONValue {
         var size = 1
