@@ -49,6 +49,9 @@ enum ConvertCommand {
         let maxRecordBytes = try arguments.value("--max-record-bytes").map { try byteCount($0, option: "--max-record-bytes") }
         let jobs = try arguments.value("--jobs").map { try positive($0, option: "--jobs") } ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         var converter = StreamConverter(converter: RecordConverter(mapping: try loadMapping(arguments)))
+        // Converting on this thread, one parser (and its string cache) serves the whole run.
+        var parser = JSONParser()
+        defer { leftToExit = (converter, parser) }
         converter.format = format
         converter.jobs = jobs
         if let maxRecordBytes { converter.maxRecordBytes = maxRecordBytes }
@@ -78,7 +81,7 @@ enum ConvertCommand {
         )
         let stats: ConversionStats
         do throws(StreamError) {
-            stats = try converter.run(inputs.map(\.input), sinks: sinks, shouldStop: { Interruption.signal != 0 })
+            stats = try converter.run(inputs.map(\.input), sinks: sinks, shouldStop: { Interruption.signal != 0 }, parser: &parser)
         } catch {
             throw CommandFailure(status: 2, message: "dlbridge convert: \(error)")
         }
@@ -137,6 +140,13 @@ enum ConvertCommand {
         return try positive(text, option: option)
     }
 }
+
+/// The converter of the `convert` that ran and its parser, left for the process's exit to free:
+/// `dlbridge` exits right after its command, and releasing the compiled mapping object by object
+/// cost 1.26 M instructions, 6 % of a conversion of empty input, and the parser's string cache
+/// 1.15 M more on 5,000 records. Only the tool's processes run commands; the library frees
+/// everything as usual.
+nonisolated(unsafe) private var leftToExit: (StreamConverter, JSONParser)?
 
 /// A file opened for writing (rejects, skipped, stats); failures are usage-level errors.
 final class OutputFile {

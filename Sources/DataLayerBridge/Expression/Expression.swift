@@ -11,9 +11,12 @@
 /// ```
 public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// Everything in one shared object: mappings pass and copy expressions on every push, and a
-    /// copy is then one reference, not a string, a tree and two sets.
+    /// copy is then one reference, not a string and two trees.
     private final class Compiled: Sendable {
         let source: String
+        /// The tree as given, which ``referencedVariables`` and ``functionNames`` read when asked.
+        /// It shares with `root` every node above which the passes changed nothing.
+        let tree: ExpressionNode
         let root: ExpressionNode
         /// `root` in the form evaluation walks.
         let step: ExpressionStep
@@ -21,17 +24,14 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         let single: SingleRead?
         /// The room an evaluator of `root` needs for `let` values.
         let scopeCapacity: Int
-        let referencedVariables: Set<String>
-        let functionNames: Set<String>
 
-        init(source: String, root: ExpressionNode, referencedVariables: Set<String>, functionNames: Set<String>) {
+        init(source: String, tree: ExpressionNode, root: ExpressionNode) {
             self.source = source
+            self.tree = tree
             self.root = root
             step = root.step()
             single = SingleRead(root)
             scopeCapacity = root.scopeCapacity
-            self.referencedVariables = referencedVariables
-            self.functionNames = functionNames
         }
     }
 
@@ -84,11 +84,14 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     var scopeCapacity: Int { compiled.scopeCapacity }
 
     /// Names of `$variables` the expression refers to (free, i.e. not bound by `let`), so a
-    /// mapping can report undefined variables at load time.
-    public var referencedVariables: Set<String> { compiled.referencedVariables }
+    /// mapping can report undefined variables at load time. Found when asked: a mapping's
+    /// expressions never are (the mapping compiler checks its variables on the tree), and
+    /// finding these sets for each of them at load cost 2 M instructions per `convert`.
+    public var referencedVariables: Set<String> { compiled.tree.freeVariables() }
 
     /// Function names used, for load-time validation (unknown names are already a compile error).
-    public var functionNames: Set<String> { compiled.functionNames }
+    /// Found when asked, as ``referencedVariables`` are.
+    public var functionNames: Set<String> { compiled.tree.functionNames() }
 
     /// Compiles `source`. Errors carry the 1-based column inside the expression.
     public init(_ source: String) throws(ExpressionError) {
@@ -105,10 +108,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// `layout` names read by slot: what a mapping does once at load time, so that evaluation never
     /// hashes a variable name.
     init(source: String, tree: ExpressionNode, readingGlobalsOf layout: VariableLayout?) {
-        let variables = tree.freeVariables()
-        let root = tree.fusingNonNullMembers()
-        compiled = Compiled(source: source, root: layout.map { variables.isEmpty ? root : root.bindingGlobals(to: $0) } ?? root,
-                            referencedVariables: variables, functionNames: tree.functionNames())
+        compiled = Compiled(source: source, tree: tree, root: tree.preparedForSteps(readingGlobalsOf: layout) ?? tree)
     }
 
     /// Evaluates the expression against `value`, with `variables` as the outermost scope

@@ -8,8 +8,15 @@ extension ExpressionNode {
     /// A part whose evaluation fails is left as it is, so the failure happens, and reads as it
     /// always did, when the expression runs.
     func foldingConstants(_ values: [String: JSONValue]) -> ExpressionNode {
-        if case .variable(let name, _) = self, let value = values[name] { return .literal(value) }
-        let node = mappingChildren { $0.foldingConstants(values) }
+        foldedConstants(values) ?? self
+    }
+
+    /// ``foldingConstants(_:)``, or `nil` when nothing in the tree folds: most of a tree does not,
+    /// and is then shared rather than rebuilt.
+    private func foldedConstants(_ values: [String: JSONValue]) -> ExpressionNode? {
+        if case .variable(let name, _) = self { return values[name].map { .literal($0) } }
+        let replaced = replacingChildren { $0.foldedConstants(values) }
+        let node = replaced ?? self
         switch node {
         case .ternary(.literal(let condition), let then, let otherwise):
             return condition.isTruthy ? then : otherwise
@@ -18,11 +25,11 @@ extension ExpressionNode {
         case .and(.literal(let left), let right):
             return left.isTruthy ? right : .literal(left)
         default:
-            guard node.hasConstantInputs else { return node }
+            guard node.hasConstantInputs else { return replaced }
             let step = node.step()
             let inputs = EvaluationInputs(root: .null, globals: ExpressionVariables(), deferred: nil)
             guard let value = try? ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: node.scopeCapacity, { evaluator throws(ExpressionError) in try step.evaluate(.null, &evaluator) }) else {
-                return node
+                return replaced
             }
             return .literal(value)
         }

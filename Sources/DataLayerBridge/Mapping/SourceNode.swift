@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One value of a mapping file while it is being compiled: its tape node, its JSON pointer, and
 /// enough of the file to turn any complaint about it into a ``MappingError`` with line and column.
 ///
@@ -172,7 +178,15 @@ struct LineStarts {
 
     init(_ bytes: UnsafeRawBufferPointer) {
         var offsets = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { offsets.append(offset + 1) }
+        // `memchr` finds each line feed a word or more at a time: looking at every byte of the
+        // built-in mapping's files took 1 % of the instructions of `convert` on empty input.
+        if let base = bytes.baseAddress {
+            var offset = 0
+            while let hit = memchr(base + offset, Int32(UInt8(ascii: "\n")), bytes.count - offset) {
+                offset = base.distance(to: UnsafeRawPointer(hit)) + 1
+                offsets.append(offset)
+            }
+        }
         self.offsets = offsets
     }
 

@@ -262,7 +262,9 @@ struct TemplateCompiler {
             if original != nil { error.column = 1 }
             throw positioned(error, label: label, at: node, startingAt: offset, source: source)
         }
-        for use in tree.variableUses() {
+        var uses: [(name: String, column: Int, member: String?)] = []
+        tree.collectVariableUses(into: &uses)
+        for use in uses {
             if !variables.contains(use.name) {
                 let scope = variables.sorted().map { "$" + $0 }.joined(separator: ", ")
                 let reason = "undefined variable '$\(use.name)' (in scope here: \(scope))"
@@ -312,17 +314,16 @@ struct TemplateCompiler {
 extension ExpressionNode {
     /// Every use of a free variable (`let`-bound ones are already positions), with its column
     /// and, for `$v.name`, the member it reads (to check `$config.name` against the declared
-    /// variables).
-    func variableUses() -> [(name: String, column: Int, member: String?)] {
+    /// variables), appended to `uses` in the order they are written: one array for a tree, where
+    /// one for each node and its children's appended to it cost 1.4 M instructions per `convert`.
+    func collectVariableUses(into uses: inout [(name: String, column: Int, member: String?)]) {
         switch self {
         case .variable(let name, let column):
-            return [(name, column, nil)]
+            uses.append((name, column, nil))
         case .subexpression(.variable(let name, let column), .field(let member)):
-            return [(name, column, member)]
+            uses.append((name, column, member))
         default:
-            var uses: [(name: String, column: Int, member: String?)] = []
-            forEachChild { uses += $0.variableUses() }
-            return uses
+            forEachChild { $0.collectVariableUses(into: &uses) }
         }
     }
 }

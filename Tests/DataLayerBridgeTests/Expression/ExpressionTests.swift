@@ -93,6 +93,36 @@ struct ExpressionTests {
         #expect(try Expression("a.b").functionNames.isEmpty)
     }
 
+    /// Fusing the null-member chain and reading variables by slot happen in one walk
+    /// (``ExpressionNode/preparedForSteps(readingGlobalsOf:)``): variables inside the fused call,
+    /// beside it and in a branch it moved into are read by slot, and the results are those of
+    /// the same text read by name.
+    @Test func aFusedCallReadsItsVariablesBySlot() throws {
+        let layout = VariableLayout(names: ["u", "v"])
+        var variables = ExpressionVariables(layout: layout)
+        variables["u"] = "é"
+        variables["v"] = nil
+        for source in ["from_items(items({a: $u, b: $v, c: x})[?[1] != `null`])",
+                       "[$u, from_items(items(c ? {a: $u} : {b: $v, d: $w})[?[1] != `null`])]",
+                       "from_items(items(@)[?[1] != `null`]) || $u"] {
+            let bySlot = Expression(source: source, tree: try Expression.tree(source), readingGlobalsOf: layout)
+            // What the walk should have left: a `$u` or `$v` read by name, or a chain not fused.
+            func leftOver(_ node: ExpressionNode) -> Bool {
+                if case .variable(let name, _) = node, name != "w" { return true }
+                if case .function(let function, _, _) = node, function.name == "from_items" { return true }
+                var found = false
+                node.forEachChild { found = found || leftOver($0) }
+                return found
+            }
+            #expect(!leftOver(bySlot.root), "\(source): \(bySlot.root)")
+            for document: JSONValue in [["x": 1, "c": true], ["x": nil, "c": false], [:]] {
+                let byName = Result { () throws(ExpressionError) in try Expression(source).evaluate(document, variables: ExpressionVariables(["u": "é"])) }
+                let read = Result { () throws(ExpressionError) in try bySlot.evaluate(document, variables: variables) }
+                #expect("\(read)" == "\(byName)", "\(source) on \(document)")
+            }
+        }
+    }
+
     @Test func nullMembersAreLeftOutInOneStepWithTheSameResultsAndErrors() throws {
         let fused = try Expression("from_items(items(@)[?[1] != `null`])")
         // A pipe at the end keeps the chain from being fused: what the mapping author wrote.
