@@ -34,6 +34,8 @@ struct ExpressionEvaluator: ~Copyable {
     /// The position of the element a fused `map(&…, enumerate(xs))` is at (``MapStep``): what its
     /// body's `[0]` reads (``ExpressionNode/enumerationIndex``) instead of an `[index, element]` pair.
     var enumerationIndex = 0
+    /// The deferred variable once read (``deferred(_:)``).
+    private var madeDeferred: JSONValue?
 
     private init(borrowing inputs: UnsafePointer<EvaluationInputs>, scopes: UnsafeMutableBufferPointer<JSONValue>) {
         self.inputs = inputs
@@ -74,18 +76,29 @@ struct ExpressionEvaluator: ~Copyable {
     var root: JSONValue { inputs.pointee.root }
 
     /// The mapping variable `name`, which the variables keep in `slot`.
-    func global(_ name: String, slot: Int, column: Int) throws(ExpressionError) -> JSONValue {
+    mutating func global(_ name: String, slot: Int, column: Int) throws(ExpressionError) -> JSONValue {
         // Read through the pointer: passing the variables and the deferred variable on as values
         // retained and released each of their references at every read. Anything but a bound
         // variable (the deferred one, an error) takes the general path.
         if let global = inputs.pointee.globals.value(slot: slot, name: name) { return global }
-        if let deferred = inputs.pointee.deferred?.value(of: name) { return deferred }
+        if let deferred = deferred(name) { return deferred }
         throw Self.undefined(name, column: column)
     }
 
     /// The variable `name`, looked up by name.
-    func variable(_ name: String) -> JSONValue? {
-        inputs.pointee.globals[name] ?? inputs.pointee.deferred?.value(of: name)
+    mutating func variable(_ name: String) -> JSONValue? {
+        inputs.pointee.globals[name] ?? deferred(name)
+    }
+
+    /// The deferred variable `name`, made at its first read in this evaluation and kept for the
+    /// next: making `$record` validates the whole record text as UTF-8 (≈ 20 k instructions for a
+    /// list view), and the default mapping's id for a push without `event_id` reads it twice.
+    private mutating func deferred(_ name: String) -> JSONValue? {
+        guard let deferred = inputs.pointee.deferred, name == DeferredVariable.name else { return nil }
+        if let madeDeferred { return madeDeferred }
+        let value = deferred.value
+        madeDeferred = value
+        return value
     }
 
     /// `step` against `value`: what a function does with an `&expression` argument.
@@ -207,12 +220,18 @@ struct DeferredVariable: @unchecked Sendable {
     /// as it is read (unchecked `Sendable` for this pointer).
     let text: UnsafeRawBufferPointer
 
+    /// The name the variable is read by.
+    static var name: String { "record" }
+
+    /// `$record`.
+    var value: JSONValue { RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self)).value }
+
     /// `$record`, when `requested` is `record`; `nil` (undefined) for any other name. Not a
     /// ternary: with `JSONValue` a nil literal, `c ? value : nil` typed as a `JSONValue` and
     /// answered JSON null for every other name.
     func value(of requested: String) -> JSONValue? {
-        guard requested == "record" else { return nil }
-        return RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self)).value
+        guard requested == Self.name else { return nil }
+        return value
     }
 }
 

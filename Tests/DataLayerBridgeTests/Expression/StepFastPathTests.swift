@@ -84,6 +84,22 @@ extension StepFastPathTests {
         #expect(outcomes[outcomes.count - 2] == outcomes.last)
     }
 
+    /// `$record` read several times in one evaluation, by slot and by name, is the same record
+    /// each time (an evaluation makes it once and keeps it); bound as a variable, the bound value.
+    @Test func aDeferredVariableReadTwiceIsTheSameRecord() throws {
+        let source = "[$record.ordinal, $record.text, $record, $record.ordinal, length($record.text)]"
+        let tree = try Expression.tree(source)
+        let bySlot = Expression(source: source, tree: tree, readingGlobalsOf: VariableLayout(names: ["record"]))
+        let byName = Expression(source: source, tree: tree, readingGlobalsOf: nil)
+        let deferred = DeferredVariable(ordinal: 7, text: "caf\u{e9}")
+        for expression in [bySlot, byName] {
+            #expect(try expression.evaluate([:], variables: ExpressionVariables(), deferred: deferred)
+                == [7, "caf\u{e9}", ["ordinal": 7, "text": "caf\u{e9}"], 7, 4])
+            #expect(try expression.evaluate([:], variables: ExpressionVariables(["record": ["ordinal": 1, "text": "given"]]), deferred: deferred)
+                == [1, "given", ["ordinal": 1, "text": "given"], 1, 5])
+        }
+    }
+
     /// A deferred `$record` answers for `record` only, with the record it borrows (its text
     /// decoded, non-ASCII and escapes as they are): any other name stays undefined, not null.
     @Test func aDeferredVariableLeavesOtherNamesUndefined() throws {
