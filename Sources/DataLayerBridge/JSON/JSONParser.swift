@@ -629,7 +629,10 @@ private struct Text {
         }
     }
 
-    /// Validates the escape at `start` and returns the index after it.
+    /// Validates the escape at `start` and returns the index after it. Inlined with the digits'
+    /// check into the string loop: text exported with every non-ASCII letter escaped has an
+    /// escape every few bytes.
+    @inline(__always)
     private func escapeEnd(at start: Int) throws(Failure) -> Int {
         guard start &+ 1 < count else { throw Failure(reason: "unterminated string", offset: start) }
         switch base[start &+ 1] {
@@ -657,14 +660,11 @@ private struct Text {
         }
     }
 
+    @inline(__always)
     private func hex4(at position: Int, escapeStart: Int) throws(Failure) -> UInt16 {
-        guard position + 4 <= count else { throw Failure(reason: "unterminated \\u escape", offset: escapeStart) }
-        var value: UInt16 = 0
-        for offset in 0..<4 {
-            guard let digit = Hex.value(of: base[position + offset]) else {
-                throw Failure(reason: "invalid \\u escape: expected 4 hex digits", offset: escapeStart)
-            }
-            value = value << 4 | UInt16(digit)
+        guard position &+ 4 <= count else { throw Failure(reason: "unterminated \\u escape", offset: escapeStart) }
+        guard let value = Hex.value(ofFour: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt32.self)) else {
+            throw Failure(reason: "invalid \\u escape: expected 4 hex digits", offset: escapeStart)
         }
         return value
     }

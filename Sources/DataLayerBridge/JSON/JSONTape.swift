@@ -319,6 +319,7 @@ public struct JSONTape: @unchecked Sendable {
     /// number of bytes written. Decoding never lengthens the text, so `raw.count` bytes suffice.
     static func unescape(_ raw: UnsafeRawBufferPointer, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         guard let source = raw.baseAddress, let target = buffer.baseAddress else { return 0 }
+        precondition(buffer.count >= raw.count, "a decoding buffer shorter than the text")
         var input = 0
         var output = 0
         func put(_ byte: UInt8) {
@@ -326,14 +327,30 @@ public struct JSONTape: @unchecked Sendable {
             output += 1
         }
         while input < raw.count {
-            // The text up to the next backslash, found by `memchr` and copied in one go: most
-            // strings here have one escape (`\"`, `\/`) in a run of plain text.
-            let rest = raw.count - input
-            let run = memchr(source + input, Int32(UInt8(ascii: "\\")), rest).map { UnsafeRawPointer($0) - (source + input) } ?? rest
-            (target + output).initialize(from: (source + input).assumingMemoryBound(to: UInt8.self), count: run)
-            input += run
-            output += run
-            guard input < raw.count else { break }
+            // The text up to the next backslash, copied a word at a time, each word stored whole
+            // before its backslash is known: the output never runs ahead of the input, so the
+            // store stays inside the buffer. Text exported with every non-ASCII letter escaped has
+            // an escape every few bytes, where a `memchr` call per run cost more than the run.
+            if input &+ 8 <= raw.count {
+                let word = source.loadUnaligned(fromByteOffset: input, as: UInt64.self)
+                UnsafeMutableRawPointer(target + output).storeBytes(of: word, as: UInt64.self)
+                let backslashes = Self.backslashBits(UInt64(littleEndian: word))
+                guard backslashes != 0 else {
+                    input &+= 8
+                    output &+= 8
+                    continue
+                }
+                let run = backslashes.trailingZeroBitCount &>> 3
+                input &+= run
+                output &+= run
+            } else {
+                let byte = raw[input]
+                guard byte == UInt8(ascii: "\\") else {
+                    put(byte)
+                    input &+= 1
+                    continue
+                }
+            }
             let escape = raw[input + 1]
             input += 2
             switch escape {
@@ -374,9 +391,15 @@ public struct JSONTape: @unchecked Sendable {
     }
 
     private static func hex4(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt16 {
-        var value: UInt16 = 0
-        for offset in 0..<4 { value = value << 4 | UInt16(Hex.value(of: raw[at + offset])!) }
-        return value
+        Hex.value(ofFour: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))!
+    }
+
+    /// The high bit of each byte of `word` (byte 0 lowest) that is a backslash; exact for the
+    /// lowest such byte, which is all the caller reads (a borrow runs only upwards).
+    @inline(__always)
+    private static func backslashBits(_ word: UInt64) -> UInt64 {
+        let flipped = word ^ 0x5C5C_5C5C_5C5C_5C5C
+        return (flipped &- 0x0101_0101_0101_0101) & ~flipped & 0x8080_8080_8080_8080
     }
 }
 
