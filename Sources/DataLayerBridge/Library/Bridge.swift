@@ -12,8 +12,9 @@
 ///
 /// A `Bridge` is immutable and `Sendable`: build it once at start-up and call it from any number of
 /// tasks at once. Converting takes no lock and touches no global state; each call brings its own
-/// parser. Per-client state lives in a ``BridgeSession`` that the caller owns. A worker that converts
-/// many pushes on a core of its own runs faster with a copy (``independentCopy()``).
+/// parser, or borrows a worker's ``BridgeWorkspace``. Per-client state lives in a ``BridgeSession``
+/// that the caller owns. A worker that converts many pushes on a core of its own runs faster with a
+/// copy (``independentCopy()``) and a workspace.
 public struct Bridge: Sendable {
     /// Parses, normalises, maps and validates single records.
     public let converter: RecordConverter
@@ -65,22 +66,16 @@ public struct Bridge: Sendable {
         self.init(mapping: try Mapping(source: source, fileName: fileName, variables: variables))
     }
 
-    /// A parser for one push: no string cache, which one document would only fill.
-    private static func oneOffParser() -> JSONParser {
-        var parser = JSONParser()
-        parser.strings = StringCache(enabled: false)
-        return parser
-    }
-
     /// Converts one push, the JSON text of one `dataLayer.push` argument (UTF-8; surrounding
     /// white space is allowed). `ordinal` is the push's `$record.ordinal`, from which mappings
     /// derive deterministic event ids when the push has none.
     ///
     /// No per-client state is applied: a rule's `remember` is dropped and nothing is recalled.
-    /// Use ``convert(_:session:)`` where that matters.
+    /// Use ``convert(_:session:)`` where that matters. A worker converting many pushes converts them
+    /// faster through a ``BridgeWorkspace`` of its own (``convert(_:ordinal:workspace:)-(UnsafeRawBufferPointer,_,_)``).
     public func convert(_ push: UnsafeRawBufferPointer, ordinal: Int = 1) -> ConversionResult {
-        var parser = Self.oneOffParser()
-        return ConversionResult(converter.convert(push, ordinal: ordinal, line: 1, parser: &parser))
+        var workspace = BridgeWorkspace.oneOff()
+        return convert(push, ordinal: ordinal, workspace: &workspace)
     }
 
     /// Converts one push given as bytes; see ``convert(_:ordinal:)-(UnsafeRawBufferPointer,_)``.
@@ -93,19 +88,45 @@ public struct Bridge: Sendable {
         push.withBytes { convert(UnsafeRawBufferPointer($0), ordinal: ordinal) }
     }
 
+    /// Converts one push as ``convert(_:ordinal:)-(UnsafeRawBufferPointer,_)`` does, parsing it with
+    /// the buffers and string cache of `workspace`, which the next call reuses. The result is the
+    /// same; only the work differs.
+    public func convert(_ push: UnsafeRawBufferPointer, ordinal: Int = 1, workspace: inout BridgeWorkspace) -> ConversionResult {
+        ConversionResult(converter.convert(push, ordinal: ordinal, line: 1, parser: &workspace.parser))
+    }
+
+    /// Converts one push given as bytes through `workspace`; see
+    /// ``convert(_:ordinal:workspace:)-(UnsafeRawBufferPointer,_,_)``.
+    public func convert(_ push: [UInt8], ordinal: Int = 1, workspace: inout BridgeWorkspace) -> ConversionResult {
+        push.withUnsafeBytes { convert($0, ordinal: ordinal, workspace: &workspace) }
+    }
+
+    /// Converts one push given as text through `workspace`; see
+    /// ``convert(_:ordinal:workspace:)-(UnsafeRawBufferPointer,_,_)``.
+    public func convert(_ push: String, ordinal: Int = 1, workspace: inout BridgeWorkspace) -> ConversionResult {
+        push.withBytes { convert(UnsafeRawBufferPointer($0), ordinal: ordinal, workspace: &workspace) }
+    }
+
     /// Converts the next push of a client: numbers it after the session's earlier pushes, stores
     /// what its rule remembers, and sets remembered values (the customer id) on its envelopes.
     /// Calls for one session must come in the client's push order.
     public func convert(_ push: [UInt8], session: inout BridgeSession) -> ConversionResult {
-        let ordinal = session.nextOrdinal()
-        var parser = Self.oneOffParser()
-        let outcome = push.withUnsafeBytes { converter.convert($0, ordinal: ordinal, line: 1, parser: &parser) }
-        return ConversionResult(session.state.resolve(outcome, mapping: mapping))
+        var workspace = BridgeWorkspace.oneOff()
+        return convert(push, session: &session, workspace: &workspace)
     }
 
     /// Converts the next push of a client given as text; see ``convert(_:session:)``.
     public func convert(_ push: String, session: inout BridgeSession) -> ConversionResult {
         convert(Array(push.utf8), session: &session)
+    }
+
+    /// Converts the next push of a client as ``convert(_:session:)`` does, parsing it with the
+    /// buffers and string cache of `workspace`. Sessions are per client and workspaces per worker:
+    /// one worker serving many clients passes its one workspace with each client's session.
+    public func convert(_ push: [UInt8], session: inout BridgeSession, workspace: inout BridgeWorkspace) -> ConversionResult {
+        let ordinal = session.nextOrdinal()
+        let outcome = push.withUnsafeBytes { converter.convert($0, ordinal: ordinal, line: 1, parser: &workspace.parser) }
+        return ConversionResult(session.state.resolve(outcome, mapping: mapping))
     }
 
     /// Checks an envelope against the Luigi's Box Events API documents: every error and warning,

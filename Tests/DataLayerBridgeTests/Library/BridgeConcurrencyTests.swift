@@ -30,9 +30,13 @@ import DataLayerBridge
             for task in 0..<Self.taskCount {
                 group.addTask {
                     var results = [ConversionResult?](repeating: nil, count: pushes.count)
+                    // Half of the tasks parse through a workspace of their own.
+                    var workspace = BridgeWorkspace()
                     for step in pushes.indices {
                         let index = (step + task * pushes.count / Self.taskCount) % pushes.count
-                        results[index] = bridge.convert(pushes[index], ordinal: index + 1)
+                        results[index] = task.isMultiple(of: 2)
+                            ? bridge.convert(pushes[index], ordinal: index + 1)
+                            : bridge.convert(pushes[index], ordinal: index + 1, workspace: &workspace)
                     }
                     return (task, results.compactMap { $0 })
                 }

@@ -176,6 +176,41 @@ import DataLayerBridge
         }
     }
 
+    /// Every line of the mixed export (envelopes, skips, malformed JSON), through one workspace that
+    /// every push reuses after the one before, and through a copy taken half-way, which goes on alone.
+    @Test func aReusedWorkspaceGivesTheOneOffResults() throws {
+        let bridge = try Bridge(builtIn: "ga4-to-luigisbox", variables: ["tracker_id": "1234-5678"])
+        let text = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Examples/mixed-export.ndjson"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map { String($0) }
+        let oneOff = lines.enumerated().map { bridge.convert($0.element, ordinal: $0.offset + 1) }
+        #expect(Set(oneOff.map { $0.reason ?? "envelopes" }).count > 3)
+        var workspace = BridgeWorkspace()
+        var copy = BridgeWorkspace()
+        for (offset, line) in lines.enumerated() {
+            if offset == lines.count / 2 { copy = workspace }
+            #expect(bridge.convert(line, ordinal: offset + 1, workspace: &workspace) == oneOff[offset], "line \(offset + 1)")
+        }
+        for (offset, line) in lines.enumerated() {
+            #expect(bridge.convert(Array(line.utf8), ordinal: offset + 1, workspace: &copy) == oneOff[offset], "line \(offset + 1), copy")
+        }
+    }
+
+    @Test(arguments: caseNames)
+    func sessionsSharingAWorkspaceGiveTheirOwnResults(name: String) throws {
+        let fixture = try Case(name)
+        let lines = fixture.input.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map(Array.init)
+        var alone = BridgeSession()
+        let expected = lines.map { fixture.bridge.convert($0, session: &alone) }
+        // Two clients' sessions interleaved through one worker's workspace.
+        var first = BridgeSession(), second = BridgeSession()
+        var workspace = BridgeWorkspace()
+        for (offset, line) in lines.enumerated() {
+            #expect(fixture.bridge.convert(line, session: &first, workspace: &workspace) == expected[offset])
+            #expect(fixture.bridge.convert(line, session: &second, workspace: &workspace) == expected[offset])
+        }
+        #expect(first.pushCount == lines.count && second.pushCount == lines.count)
+    }
+
     @Test func validateFindsErrorsInEnvelopes() throws {
         let fixture = try Case("add-to-cart")
         for envelope in fixture.envelopes {

@@ -6,8 +6,9 @@ import Darwin
 import DataLayerBridge
 
 // latency CORPUS: median and p99 of Bridge.convert for one select_item and one 24-item view_item_list
-// push of the bench corpus, each call timed on its own; then 8 tasks × 10,000 corpus pushes through one
-// shared bridge, compared with the sequential results.
+// push of the bench corpus, each call timed on its own, one-off and through a reused BridgeWorkspace;
+// then 8 tasks × 10,000 corpus pushes through one shared bridge (half of the tasks with a workspace
+// each), compared with the sequential results.
 // latency CORPUS --shared-vs-copies: two tasks converting the corpus through one shared bridge against
 // a copy each (run it on two cores).
 
@@ -58,17 +59,27 @@ func sample(_ event: String, items: Int? = nil) -> [UInt8] {
 
 func measure(_ name: String, _ push: [UInt8], iterations: Int) {
     var envelopeBytes = 0
-    for index in 0..<iterations / 10 { envelopeBytes = bridge.convert(push, ordinal: index + 1).envelopes.reduce(0) { $0 + $1.bytes.count } }
+    var workspace = BridgeWorkspace()
+    for index in 0..<iterations / 10 {
+        envelopeBytes = bridge.convert(push, ordinal: index + 1).envelopes.reduce(0) { $0 + $1.bytes.count }
+        guard bridge.convert(push, ordinal: index + 1, workspace: &workspace) == bridge.convert(push, ordinal: index + 1) else {
+            fail("\(name): a workspace gave a different result")
+        }
+    }
     var convertTimes = [UInt64](repeating: 0, count: iterations)
     var withBytesTimes = [UInt64](repeating: 0, count: iterations)
+    var workspaceTimes = [UInt64](repeating: 0, count: iterations)
     for index in 0..<iterations {
         let start = nanoseconds()
         let result = bridge.convert(push, ordinal: index + 1)
         let converted = nanoseconds()
         envelopeBytes = result.envelopes.reduce(0) { $0 + $1.bytes.count }
         let written = nanoseconds()
+        _ = bridge.convert(push, ordinal: index + 1, workspace: &workspace)
+        let reused = nanoseconds()
         convertTimes[index] = converted - start
         withBytesTimes[index] = written - start
+        workspaceTimes[index] = reused - written
     }
     func quantile(_ times: [UInt64], _ q: Double) -> String {
         let sorted = times.sorted()
@@ -77,8 +88,9 @@ func measure(_ name: String, _ push: [UInt8], iterations: Int) {
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
     print("\(name) (\(push.count) B in, \(envelopeBytes) B out), \(iterations) calls:")
-    print("  convert          median \(quantile(convertTimes, 0.5)) µs  p99 \(quantile(convertTimes, 0.99)) µs")
-    print("  convert + bytes  median \(quantile(withBytesTimes, 0.5)) µs  p99 \(quantile(withBytesTimes, 0.99)) µs")
+    print("  convert              median \(quantile(convertTimes, 0.5)) µs  p99 \(quantile(convertTimes, 0.99)) µs")
+    print("  convert + bytes      median \(quantile(withBytesTimes, 0.5)) µs  p99 \(quantile(withBytesTimes, 0.99)) µs")
+    print("  convert, workspace   median \(quantile(workspaceTimes, 0.5)) µs  p99 \(quantile(workspaceTimes, 0.99)) µs")
 }
 
 /// Throughput of two tasks, on the two cores: through one shared bridge, and through a copy each
@@ -119,9 +131,12 @@ let identical = await withTaskGroup(of: Bool.self) { group in
     for task in 0..<8 {
         group.addTask {
             var results = [ConversionResult?](repeating: nil, count: pushes.count)
+            var workspace = BridgeWorkspace()
             for step in pushes.indices {
                 let index = (step + task * pushes.count / 8) % pushes.count
-                results[index] = bridge.convert(pushes[index], ordinal: index + 1)
+                results[index] = task.isMultiple(of: 2)
+                    ? bridge.convert(pushes[index], ordinal: index + 1)
+                    : bridge.convert(pushes[index], ordinal: index + 1, workspace: &workspace)
             }
             return results.compactMap { $0 } == sequential
         }
@@ -130,5 +145,5 @@ let identical = await withTaskGroup(of: Bool.self) { group in
     for await same in group { all = all && same }
     return all
 }
-print("8 tasks × \(pushes.count) pushes through one bridge: \(identical ? "identical to" : "DIFFERENT from") the sequential results")
+print("8 tasks × \(pushes.count) pushes through one bridge (4 with a workspace each): \(identical ? "identical to" : "DIFFERENT from") the sequential results")
 if !identical { exit(1) }
