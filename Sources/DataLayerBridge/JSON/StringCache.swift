@@ -120,13 +120,19 @@ struct StringCache: @unchecked Sendable {
     private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
         let length = utf8.count
         var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
+        // Every word hashed, OR-ed: whether the text is ASCII, which a string made afresh must say.
+        var bits: UInt64 = 0
         var offset = 0
         while offset &+ 8 < length {
-            hash = (hash ^ utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
+            let word = utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            hash = (hash ^ word) &* 0xC2B2_AE3D_27D4_EB4F
+            bits |= word
             offset &+= 8
         }
         // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
-        hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+        let last = utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
+        hash = (hash ^ last) &* 0x9E37_79B9_7F4A_7C15
+        bits |= last
         let set = table.unsafelyUnwrapped.entries + 2 &* Int(truncatingIfNeeded: hash >> (64 - Self.setBits))
         if Self.holds(set, hash, utf8) { return set.pointee.string }
         let second = set + 1
@@ -137,7 +143,7 @@ struct StringCache: @unchecked Sendable {
             set.initialize(to: found)
             return found.string
         }
-        let string = String(decoding: utf8, as: UTF8.self)
+        let string = String(validatedUTF8: utf8, isASCII: bits & 0x8080_8080_8080_8080 == 0)
         // Random ids (a UUID per event) never come again: kept out, they would push out names that do.
         guard !Self.isUUIDShaped(utf8) else { return string }
         second.pointee = set.move()

@@ -99,6 +99,33 @@ struct StringCacheTests {
         #expect(checked > 5_000)
     }
 
+    /// Longer strings are made without validating their bytes again, told by the words they were
+    /// hashed from whether they are ASCII: each must carry the flags word (count, ASCII, NFC) of
+    /// the string the stdlib makes of the same bytes, first made and found again, with a letter
+    /// beyond ASCII at every position (the last word read overlaps the one before it).
+    @Test func longStringsCarryTheStdlibsFlags() {
+        var cache = StringCache()
+        var texts: [String] = []
+        for length in [16, 17, 23, 24, 31, 36, 40, 100, 255, 256, 257, 300] {
+            let ascii = String((0..<length).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) })
+            texts.append(ascii)
+            for position in 0..<(length - 1) where position < 40 || position > length - 10 {
+                var bytes = Array(ascii.utf8)
+                bytes.replaceSubrange(position...(position + 1), with: Array("é".utf8))
+                texts.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        texts += ["Dámske topánky Höhenrausch Storm", "8a2a9c24-db48-4ee2-5588-9b91b5704770", "čokoláda 😀 čokoláda 😀 čokoláda"]
+        for round in 0..<2 {
+            for text in texts {
+                let made = Self.string(text, &cache)
+                let expected = String(decoding: Array(text.utf8), as: UTF8.self)
+                #expect(unsafeBitCast(made, to: (UInt64, UInt64).self).0 == unsafeBitCast(expected, to: (UInt64, UInt64).self).0, "\(text) round \(round)")
+                #expect(made == text && made.count == text.count && made.utf16.count == text.utf16.count && made.hashValue == text.hashValue)
+            }
+        }
+    }
+
     /// Strings with escapes are decoded on the stack and made through the cache: each must come
     /// back as the text that was escaped, the same as the tape's own decoding (``JSONTape/string(_:)``)
     /// gives, for every escape, `\u` escapes of one to four UTF-8 bytes (a surrogate pair for the
