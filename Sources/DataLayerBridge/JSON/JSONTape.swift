@@ -460,11 +460,14 @@ extension JSONWriter {
 extension String {
     /// The string of `utf8`, which the parser has validated. Up to 15 ASCII bytes (a small string)
     /// are copied in place and checked only for being ASCII, where `String(decoding:as:)` would
-    /// validate them and then copy them: numbers and most keys are that short.
+    /// validate them and then copy them: numbers and most keys are that short. Longer text is
+    /// only scanned for whether it is ASCII (``init(validatedUTF8:isASCII:)``).
     @inline(__always)
     init(validatedUTF8 utf8: UnsafeRawBufferPointer) {
         guard utf8.count <= 15, let source = utf8.baseAddress else {
-            self.init(decoding: utf8, as: UTF8.self)
+            var bits: UInt8 = 0
+            for byte in utf8 { bits |= byte }
+            self.init(validatedUTF8: utf8, isASCII: bits < 0x80)
             return
         }
         self.init(unsafeUninitializedCapacity: utf8.count) { buffer in
