@@ -583,8 +583,9 @@ final class ComparisonTernaryStep: ExpressionStep, @unchecked Sendable {
 /// `left + right`, ….
 final class ArithmeticStep: ExpressionStep, @unchecked Sendable {
     let operation: ExpressionNode.ArithmeticOperator
-    let left: ExpressionStep
-    let right: ExpressionStep
+    /// The operands (`$n`, `[0]`, an item's `quantity`), read in place.
+    let left: InPlaceOperand
+    let right: InPlaceOperand
     let column: Int
     /// Whether small integers are read from their strings' words
     /// (``ExpressionArithmetic/smallIntegerResult(_:_:_:)``): known once here, where reading the
@@ -593,15 +594,15 @@ final class ArithmeticStep: ExpressionStep, @unchecked Sendable {
 
     init(_ operation: ExpressionNode.ArithmeticOperator, _ left: ExpressionStep, _ right: ExpressionStep, column: Int) {
         self.operation = operation
-        self.left = left
-        self.right = right
+        self.left = InPlaceOperand(left)
+        self.right = InPlaceOperand(right)
         self.column = column
         readsSmallIntegers = ShortText.smallStringLayoutHolds
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let lhs = try left.evaluate(value, &evaluator)
-        let rhs = try right.evaluate(value, &evaluator)
+        let lhs = try left.value(value, &evaluator)
+        let rhs = try right.value(value, &evaluator)
         guard case .number(let a) = lhs, case .number(let b) = rhs else {
             throw ExpressionError(.invalidType, column: column,
                                   "\(operation.symbol) needs two numbers, got \(lhs.typeName) and \(rhs.typeName)")
@@ -1379,15 +1380,21 @@ final class TransformStep: ExpressionStep, @unchecked Sendable {
     /// The argument (`price` in `to_number(price)`), read in place.
     let argument: InPlaceOperand
     let transform: @Sendable (JSONValue) -> JSONValue
+    /// Whether the function is `to_number`, which gives a number back as it is: a number argument
+    /// (an item's `price` and `index`, usually) is then the value, without the call.
+    private let keepsNumbers: Bool
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         guard let transform = function.transform, arguments.count == 1, !arguments[0].isExpressionReference else { return nil }
         argument = InPlaceOperand(arguments[0].step())
         self.transform = transform
+        keepsNumbers = function.name == "to_number"
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        transform(try argument.value(value, &evaluator))
+        let argument = try argument.value(value, &evaluator)
+        if keepsNumbers, case .number = argument { return argument }
+        return transform(argument)
     }
 }
 
