@@ -273,11 +273,15 @@ final class PairStep: ExpressionStep, @unchecked Sendable {
     let rule: Rule
     let left: ExpressionStep
     let right: ExpressionStep
+    /// Whether `right` is `to_string(@)`: a string `left` gives is then the value as it is, without
+    /// the step (an item's identity, `lookup(…) | (@ == `null` ? `null` : to_string(@))`).
+    private let rightKeepsStrings: Bool
 
     init(_ rule: Rule, _ left: ExpressionStep, _ right: ExpressionStep) {
         self.rule = rule
         self.left = left
         self.right = right
+        rightKeepsStrings = (right as? StringPassStep)?.keepsCurrentString ?? false
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
@@ -285,6 +289,7 @@ final class PairStep: ExpressionStep, @unchecked Sendable {
         switch rule {
         case .subexpression:
             if case .null = first { return .null }
+            if rightKeepsStrings, case .string = first { return first }
             return try right.evaluate(first, &evaluator)
         case .listProjection:
             guard case .array(let elements) = first else { return .null }
@@ -833,7 +838,7 @@ final class MapStep: ExpressionStep, @unchecked Sendable {
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = Self.parts(function, arguments) else { return nil }
         body = parts.body.step()
-        keepsStrings = (body as? StringPassStep)?.argument.step is CurrentStep
+        keepsStrings = (body as? StringPassStep)?.keepsCurrentString ?? false
         // The general calls over the same steps: the body is built once.
         if case .function(let enumerate, let inner, let enumerateColumn) = parts.elements, enumerate.name == "enumerate",
            inner.count == 1, !inner[0].isExpressionReference {
@@ -866,15 +871,19 @@ final class MapStep: ExpressionStep, @unchecked Sendable {
             // A body inside this one may be a fused map too: it leaves the position as it found it.
             let outer = evaluator.enumerationIndex
             defer { evaluator.enumerationIndex = outer }
-            for index in items.indices {
-                let item = items[index]
-                if item.isNull {
-                    results.append(try body.evaluate([.position(index), .null], &evaluator))
-                    continue
+            // Elements are read in place: `items[index]` copied (retained, then released) each one.
+            try items.withUnsafeBufferPointer { buffer in
+                Result { () throws(ExpressionError) in
+                    for index in buffer.indices {
+                        if buffer[index].isNull {
+                            results.append(try body.evaluate([.position(index), .null], &evaluator))
+                            continue
+                        }
+                        evaluator.enumerationIndex = index
+                        results.append(try elementBody.evaluate(buffer[index], &evaluator))
+                    }
                 }
-                evaluator.enumerationIndex = index
-                results.append(try elementBody.evaluate(item, &evaluator))
-            }
+            }.get()
         } else if enumerates {
             var pair: [JSONValue] = [.null, .null]
             for index in items.indices {
@@ -1411,6 +1420,9 @@ final class StringPassStep: ExpressionStep, @unchecked Sendable {
         self.argument = InPlaceOperand(argument)
         call = FunctionStep(function, [argument], column: column)
     }
+
+    /// Whether the step is `to_string(@)`, which gives a string it is evaluated against back as it is.
+    var keepsCurrentString: Bool { argument.step is CurrentStep }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let argument = try argument.value(value, &evaluator)
