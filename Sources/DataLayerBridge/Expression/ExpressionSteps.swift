@@ -275,7 +275,7 @@ final class PairStep: ExpressionStep, @unchecked Sendable {
     let right: ExpressionStep
     /// Whether `right` is `to_string(@)`: a string `left` gives is then the value as it is, without
     /// the step (an item's identity, `lookup(…) | (@ == `null` ? `null` : to_string(@))`).
-    private let rightKeepsStrings: Bool
+    let rightKeepsStrings: Bool
 
     init(_ rule: Rule, _ left: ExpressionStep, _ right: ExpressionStep) {
         self.rule = rule

@@ -515,3 +515,22 @@ extension StepFastPathTests {
         }
     }
 }
+
+extension StepFastPathTests {
+    /// `x | (@ == `null` ? `null` : to_string(@))` (an item's identity) gives a string `x` gives
+    /// back without the `to_string(@)` step: the values and errors of the step for strings
+    /// (non-ASCII, escaped, empty, long), numbers of every size, objects, arrays, booleans and null.
+    @Test(arguments: ["k", "lookup(@, 'k')", "[1]", "k.k"])
+    func aStringPassedOnByToStringIsTheValue(_ left: String) throws {
+        let (source, general) = ("\(left) | (@ == `null` ? `null` : to_string(@))", "\(left) | (@ == `null` ? `null` : to_string(@ | @))")
+        #expect(try Expression.tree(source).step() is PairStep)
+        #expect((try Expression.tree(source).step() as? PairStep)?.rightKeepsStrings == true)
+        #expect((try Expression.tree(general).step() as? PairStep)?.rightKeepsStrings == false)
+        let long = String(repeating: "\u{159}x", count: 40)
+        try ExpressionTests.expectSameOutcomes(of: source, as: general, on: [
+            #"{"k":"SKU-1"}"#, #"{"k":"Ř\n\"é\u0000"}"#, #"{"k":""}"#, #"{"k":"\#(long)"}"#, #"{"k":12}"#, #"{"k":-0.50}"#,
+            #"{"k":123456789012345678901234567890}"#, #"{"k":1e400}"#, #"{"k":{"k":"in"}}"#, #"{"k":["a"]}"#, #"{"k":true}"#,
+            #"{"k":null}"#, "{}", #"["a","b"]"#, #"[0,7]"#, "null", #""text""#, "7",
+        ])
+    }
+}
