@@ -57,6 +57,12 @@ enum ExpressionArithmetic {
     @inline(__always)
     static func smallIntegerResult(_ operation: ExpressionNode.ArithmeticOperator, _ a: JSONNumber, _ b: JSONNumber) -> JSONValue? {
         guard let x = smallInteger(a), let y = smallInteger(b) else { return nil }
+        return smallIntegerResult(operation, x, y)
+    }
+
+    /// ``smallIntegerResult(_:_:_:)`` of operands already read (``smallInteger(_:)``).
+    @inline(__always)
+    static func smallIntegerResult(_ operation: ExpressionNode.ArithmeticOperator, _ x: Int64, _ y: Int64) -> JSONValue? {
         // Magnitudes below 10^8: no sum, difference or product overflows.
         let result: Int64
         switch operation {
@@ -95,6 +101,14 @@ enum ExpressionArithmetic {
 
     /// The value of integer text of 1 to 8 bytes held in a small ASCII string (`7`, `-12`), read
     /// from its first word; `nil` for any other text (a fraction, an exponent, longer text).
+    /// ``smallInteger(_:)`` of `value` when it is a number; `nil` for anything else. An operand
+    /// read where it lies (a `let` value, a variable) is passed on, not copied, to be read.
+    @inline(__always)
+    static func smallInteger(of value: JSONValue?) -> Int64? {
+        guard case .number(let number)? = value else { return nil }
+        return smallInteger(number)
+    }
+
     @inline(__always)
     static func smallInteger(_ number: JSONNumber) -> Int64? {
         guard let (low, high) = SmallASCIILiteral.words(of: number.text) else { return nil }

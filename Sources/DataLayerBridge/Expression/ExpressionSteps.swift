@@ -364,12 +364,27 @@ struct InPlaceOperand {
     private let isCurrent: Bool
     private let field: MemberName?
     private let local: Int?
+    /// A mapping variable read by slot (`$shift`), which only ``smallInteger(_:_:)`` reads in place.
+    private let global: GlobalStep?
 
     init(_ step: ExpressionStep) {
         self.step = step
         isCurrent = step is CurrentStep
         field = (step as? FieldStep)?.name
         local = (step as? LocalStep)?.slot
+        global = step as? GlobalStep
+    }
+
+    /// The operand's value as ``ExpressionArithmetic/smallInteger(of:)`` reads it, when it is `@`, a
+    /// `let` value or a mapping variable, read where it lies; `nil` for any other value or operand,
+    /// which is then for ``value(_:_:)`` to read (again: these reads change nothing). Fails as
+    /// ``value(_:_:)`` fails.
+    @inline(__always)
+    func smallInteger(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Int64? {
+        if let local { return try evaluator.smallInteger(local: local) }
+        if let global { return evaluator.smallInteger(global: global.name, slot: global.slot) }
+        if isCurrent { return ExpressionArithmetic.smallInteger(of: value) }
+        return nil
     }
 
     /// The operand's value against `value` (``ExpressionStep/evaluate(_:_:)``).
@@ -606,6 +621,11 @@ final class ArithmeticStep: ExpressionStep, @unchecked Sendable {
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
+        // Small integers where they lie (`$n + $shift`): neither operand is copied to be read.
+        if readsSmallIntegers, let x = try left.smallInteger(value, &evaluator), let y = try right.smallInteger(value, &evaluator),
+           let small = ExpressionArithmetic.smallIntegerResult(operation, x, y) {
+            return small
+        }
         let lhs = try left.value(value, &evaluator)
         let rhs = try right.value(value, &evaluator)
         guard case .number(let a) = lhs, case .number(let b) = rhs else {
