@@ -74,9 +74,10 @@ enum ExpressionArithmetic {
         return result == 0 ? nil : .number(JSONNumber(uncheckedText: smallIntegerText(result)))
     }
 
-    /// `String(value)` for a magnitude below 10^14, made as a small string from its digits: writing
-    /// it through the integer formatter, or reading a position from a table (a `swift_once` call and
-    /// a copy), cost more than the arithmetic. Only where ``ShortText/smallStringLayoutHolds``.
+    /// `String(value)`, made for a magnitude below 10^14 (15 bytes at most, with a sign) as a small
+    /// string from its digits: writing it through the integer formatter, or reading a position from
+    /// a table (a `swift_once` call and a copy), cost more than the arithmetic. Only where
+    /// ``ShortText/smallStringLayoutHolds``.
     @inline(__always)
     static func smallIntegerText(_ value: Int64) -> String {
         guard value.magnitude < 100_000_000_000_000 else { return String(value) }
@@ -99,8 +100,6 @@ enum ExpressionArithmetic {
         return ShortText.smallString(bits: (low, high | (0xE0 | length) << 56))
     }
 
-    /// The value of integer text of 1 to 8 bytes held in a small ASCII string (`7`, `-12`), read
-    /// from its first word; `nil` for any other text (a fraction, an exponent, longer text).
     /// ``smallInteger(_:)`` of `value` when it is a number; `nil` for anything else. An operand
     /// read where it lies (a `let` value, a variable) is passed on, not copied, to be read.
     @inline(__always)
@@ -109,6 +108,8 @@ enum ExpressionArithmetic {
         return smallInteger(number)
     }
 
+    /// The value of integer text of 1 to 8 bytes held in a small ASCII string (`7`, `-12`), read
+    /// from its first word; `nil` for any other text (a fraction, an exponent, longer text).
     @inline(__always)
     static func smallInteger(_ number: JSONNumber) -> Int64? {
         guard let (low, high) = SmallASCIILiteral.words(of: number.text) else { return nil }
