@@ -57,6 +57,12 @@ enum ExpressionArithmetic {
     @inline(__always)
     static func smallIntegerResult(_ operation: ExpressionNode.ArithmeticOperator, _ a: JSONNumber, _ b: JSONNumber) -> JSONValue? {
         guard let x = smallInteger(a), let y = smallInteger(b) else { return nil }
+        return smallIntegerResult(operation, x, y)
+    }
+
+    /// ``smallIntegerResult(_:_:_:)`` of operands already read (``smallInteger(_:)``).
+    @inline(__always)
+    static func smallIntegerResult(_ operation: ExpressionNode.ArithmeticOperator, _ x: Int64, _ y: Int64) -> JSONValue? {
         // Magnitudes below 10^8: no sum, difference or product overflows.
         let result: Int64
         switch operation {
@@ -65,8 +71,41 @@ enum ExpressionArithmetic {
         case .multiply: result = x * y
         case .divide, .modulo, .integerDivide: return nil
         }
-        if result > 0, result < 256 { return .position(Int(result)) }
-        return result == 0 ? nil : .number(JSONNumber(uncheckedText: String(result)))
+        return result == 0 ? nil : .number(JSONNumber(uncheckedText: smallIntegerText(result)))
+    }
+
+    /// `String(value)`, made for a magnitude below 10^14 (15 bytes at most, with a sign) as a small
+    /// string from its digits: writing it through the integer formatter, or reading a position from
+    /// a table (a `swift_once` call and a copy), cost more than the arithmetic. Only where
+    /// ``ShortText/smallStringLayoutHolds``.
+    @inline(__always)
+    static func smallIntegerText(_ value: Int64) -> String {
+        guard value.magnitude < 100_000_000_000_000 else { return String(value) }
+        // The text's bytes in order from the low word's first byte: each digit, found from the
+        // last, goes in front of those already there.
+        var (low, high): (UInt64, UInt64) = (0, 0)
+        var length: UInt64 = 0
+        func prepend(_ byte: UInt64) {
+            high = high << 8 | low >> 56
+            low = low << 8 | byte
+            length += 1
+        }
+        var magnitude = value.magnitude
+        repeat {
+            prepend(UInt64(UInt8(ascii: "0")) + magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        if value < 0 { prepend(UInt64(UInt8(ascii: "-"))) }
+        // An ASCII small string: its length and discriminator in the top byte.
+        return ShortText.smallString(bits: (low, high | (0xE0 | length) << 56))
+    }
+
+    /// ``smallInteger(_:)`` of `value` when it is a number; `nil` for anything else. An operand
+    /// read where it lies (a `let` value, a variable) is passed on, not copied, to be read.
+    @inline(__always)
+    static func smallInteger(of value: JSONValue?) -> Int64? {
+        guard case .number(let number)? = value else { return nil }
+        return smallInteger(number)
     }
 
     /// The value of integer text of 1 to 8 bytes held in a small ASCII string (`7`, `-12`), read

@@ -112,6 +112,19 @@ struct ExpressionEvaluator: ~Copyable {
         return scopes[slot]
     }
 
+    /// ``ExpressionArithmetic/smallInteger(of:)`` of the `let` value at `slot`, read in place.
+    func smallInteger(local slot: Int) throws(ExpressionError) -> Int64? {
+        guard slot >= 0, slot < scopeDepth else { throw Self.outsideScope }
+        return ExpressionArithmetic.smallInteger(of: scopes[slot])
+    }
+
+    /// ``ExpressionArithmetic/smallInteger(of:)`` of the mapping variable `name` in `slot`, read in
+    /// place; `nil` for any other value, and for a variable not bound there (``global(_:slot:column:)``
+    /// reads it, or fails).
+    func smallInteger(global name: String, slot: Int) -> Int64? {
+        inputs.pointee.globals.smallInteger(slot: slot, name: name)
+    }
+
     /// The member `name` of the `let` value at `slot`, read in place (``ExpressionStep/member(_:_:_:)``).
     func member(_ name: MemberName, ofLocal slot: Int) throws(ExpressionError) -> JSONValue? {
         guard slot >= 0, slot < scopeDepth else { throw Self.outsideScope }

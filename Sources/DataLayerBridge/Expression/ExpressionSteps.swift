@@ -273,11 +273,15 @@ final class PairStep: ExpressionStep, @unchecked Sendable {
     let rule: Rule
     let left: ExpressionStep
     let right: ExpressionStep
+    /// Whether `right` is `to_string(@)`: a string `left` gives is then the value as it is, without
+    /// the step (an item's identity, `lookup(…) | (@ == `null` ? `null` : to_string(@))`).
+    let rightKeepsStrings: Bool
 
     init(_ rule: Rule, _ left: ExpressionStep, _ right: ExpressionStep) {
         self.rule = rule
         self.left = left
         self.right = right
+        rightKeepsStrings = (right as? StringPassStep)?.keepsCurrentString ?? false
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
@@ -285,6 +289,7 @@ final class PairStep: ExpressionStep, @unchecked Sendable {
         switch rule {
         case .subexpression:
             if case .null = first { return .null }
+            if rightKeepsStrings, case .string = first { return first }
             return try right.evaluate(first, &evaluator)
         case .listProjection:
             guard case .array(let elements) = first else { return .null }
@@ -359,12 +364,27 @@ struct InPlaceOperand {
     private let isCurrent: Bool
     private let field: MemberName?
     private let local: Int?
+    /// A mapping variable read by slot (`$shift`), which only ``smallInteger(_:_:)`` reads in place.
+    private let global: GlobalStep?
 
     init(_ step: ExpressionStep) {
         self.step = step
         isCurrent = step is CurrentStep
         field = (step as? FieldStep)?.name
         local = (step as? LocalStep)?.slot
+        global = step as? GlobalStep
+    }
+
+    /// The operand's value as ``ExpressionArithmetic/smallInteger(of:)`` reads it, when it is `@`, a
+    /// `let` value or a mapping variable, read where it lies; `nil` for any other value or operand,
+    /// which is then for ``value(_:_:)`` to read (again: these reads change nothing). Fails as
+    /// ``value(_:_:)`` fails.
+    @inline(__always)
+    func smallInteger(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Int64? {
+        if let local { return try evaluator.smallInteger(local: local) }
+        if let global { return evaluator.smallInteger(global: global.name, slot: global.slot) }
+        if isCurrent { return ExpressionArithmetic.smallInteger(of: value) }
+        return nil
     }
 
     /// The operand's value against `value` (``ExpressionStep/evaluate(_:_:)``).
@@ -583,8 +603,9 @@ final class ComparisonTernaryStep: ExpressionStep, @unchecked Sendable {
 /// `left + right`, ….
 final class ArithmeticStep: ExpressionStep, @unchecked Sendable {
     let operation: ExpressionNode.ArithmeticOperator
-    let left: ExpressionStep
-    let right: ExpressionStep
+    /// The operands (`$n`, `[0]`, an item's `quantity`), read in place.
+    let left: InPlaceOperand
+    let right: InPlaceOperand
     let column: Int
     /// Whether small integers are read from their strings' words
     /// (``ExpressionArithmetic/smallIntegerResult(_:_:_:)``): known once here, where reading the
@@ -593,15 +614,20 @@ final class ArithmeticStep: ExpressionStep, @unchecked Sendable {
 
     init(_ operation: ExpressionNode.ArithmeticOperator, _ left: ExpressionStep, _ right: ExpressionStep, column: Int) {
         self.operation = operation
-        self.left = left
-        self.right = right
+        self.left = InPlaceOperand(left)
+        self.right = InPlaceOperand(right)
         self.column = column
         readsSmallIntegers = ShortText.smallStringLayoutHolds
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let lhs = try left.evaluate(value, &evaluator)
-        let rhs = try right.evaluate(value, &evaluator)
+        // Small integers where they lie (`$n + $shift`): neither operand is copied to be read.
+        if readsSmallIntegers, let x = try left.smallInteger(value, &evaluator), let y = try right.smallInteger(value, &evaluator),
+           let small = ExpressionArithmetic.smallIntegerResult(operation, x, y) {
+            return small
+        }
+        let lhs = try left.value(value, &evaluator)
+        let rhs = try right.value(value, &evaluator)
         guard case .number(let a) = lhs, case .number(let b) = rhs else {
             throw ExpressionError(.invalidType, column: column,
                                   "\(operation.symbol) needs two numbers, got \(lhs.typeName) and \(rhs.typeName)")
@@ -832,7 +858,7 @@ final class MapStep: ExpressionStep, @unchecked Sendable {
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
         guard let parts = Self.parts(function, arguments) else { return nil }
         body = parts.body.step()
-        keepsStrings = (body as? StringPassStep)?.argument.step is CurrentStep
+        keepsStrings = (body as? StringPassStep)?.keepsCurrentString ?? false
         // The general calls over the same steps: the body is built once.
         if case .function(let enumerate, let inner, let enumerateColumn) = parts.elements, enumerate.name == "enumerate",
            inner.count == 1, !inner[0].isExpressionReference {
@@ -865,15 +891,19 @@ final class MapStep: ExpressionStep, @unchecked Sendable {
             // A body inside this one may be a fused map too: it leaves the position as it found it.
             let outer = evaluator.enumerationIndex
             defer { evaluator.enumerationIndex = outer }
-            for index in items.indices {
-                let item = items[index]
-                if item.isNull {
-                    results.append(try body.evaluate([.position(index), .null], &evaluator))
-                    continue
+            // Elements are read in place: `items[index]` copied (retained, then released) each one.
+            try items.withUnsafeBufferPointer { buffer in
+                Result { () throws(ExpressionError) in
+                    for index in buffer.indices {
+                        if buffer[index].isNull {
+                            results.append(try body.evaluate([.position(index), .null], &evaluator))
+                            continue
+                        }
+                        evaluator.enumerationIndex = index
+                        results.append(try elementBody.evaluate(buffer[index], &evaluator))
+                    }
                 }
-                evaluator.enumerationIndex = index
-                results.append(try elementBody.evaluate(item, &evaluator))
-            }
+            }.get()
         } else if enumerates {
             var pair: [JSONValue] = [.null, .null]
             for index in items.indices {
@@ -1379,15 +1409,21 @@ final class TransformStep: ExpressionStep, @unchecked Sendable {
     /// The argument (`price` in `to_number(price)`), read in place.
     let argument: InPlaceOperand
     let transform: @Sendable (JSONValue) -> JSONValue
+    /// Whether the function is `to_number`, which gives a number back as it is: a number argument
+    /// (an item's `price` and `index`, usually) is then the value, without the call.
+    private let keepsNumbers: Bool
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) {
         guard let transform = function.transform, arguments.count == 1, !arguments[0].isExpressionReference else { return nil }
         argument = InPlaceOperand(arguments[0].step())
         self.transform = transform
+        keepsNumbers = function.name == "to_number"
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        transform(try argument.value(value, &evaluator))
+        let argument = try argument.value(value, &evaluator)
+        if keepsNumbers, case .number = argument { return argument }
+        return transform(argument)
     }
 }
 
@@ -1404,6 +1440,9 @@ final class StringPassStep: ExpressionStep, @unchecked Sendable {
         self.argument = InPlaceOperand(argument)
         call = FunctionStep(function, [argument], column: column)
     }
+
+    /// Whether the step is `to_string(@)`, which gives a string it is evaluated against back as it is.
+    var keepsCurrentString: Bool { argument.step is CurrentStep }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         let argument = try argument.value(value, &evaluator)

@@ -66,6 +66,13 @@ public struct ExpressionVariables: @unchecked Sendable {
         return self[name]
     }
 
+    /// ``ExpressionArithmetic/smallInteger(of:)`` of the value of `name` in `slot`, read where it
+    /// lies; `nil` when the value is anything else or the slot is not `name`'s (``value(slot:name:)``).
+    func smallInteger(slot: Int, name: String) -> Int64? {
+        guard slot < slots.count, layout.names[slot] == name else { return nil }
+        return slots.withUnsafeMutablePointerToElements { ExpressionArithmetic.smallInteger(of: $0[slot]) }
+    }
+
     /// The bound names.
     public var names: Set<String> { Set(layout.names.indices.lazy.filter { slots[$0] != nil }.map { layout.names[$0] }) }
 

@@ -89,6 +89,23 @@ struct NumberFastPathTests {
         #expect(fast > 40_000)
     }
 
+    /// A small integer result is written as a small string from its digits: the text `String`
+    /// writes, for one and many digits, both signs, each power of ten and its neighbours up to the
+    /// bound where a sign and the digits no longer fit 15 bytes, and past it (`String` itself).
+    @Test func smallIntegerTextIsWhatStringWrites() {
+        var values: [Int64] = [0, 1, -1, 9, -9, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+        for exponent in 1...18 {
+            let power = (1...exponent).reduce(Int64(1)) { product, _ in product * 10 }
+            values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1), power / 2 + 7, -(power / 3)]
+        }
+        for value in values {
+            let text = ExpressionArithmetic.smallIntegerText(value)
+            #expect(text == String(value), "\(value)")
+            // A string equal to the formatter's is not enough: it must also compare and hash as one.
+            #expect(text.utf8.count == String(value).utf8.count && text.hashValue == String(value).hashValue, "\(value)")
+        }
+    }
+
     @Test func smallIntegersAreWhatInt64Reads() {
         let texts = Self.numbers.map(\.text) + ["0", "-0", "5", "-5", "42", "99999999", "-9999999", "100000000", "-12345678", "1e5", "0.0"]
         for text in texts {

@@ -515,3 +515,90 @@ extension StepFastPathTests {
         }
     }
 }
+
+extension StepFastPathTests {
+    /// `x | (@ == `null` ? `null` : to_string(@))` (an item's identity) gives a string `x` gives
+    /// back without the `to_string(@)` step: the values and errors of the step for strings
+    /// (non-ASCII, escaped, empty, long), numbers of every size, objects, arrays, booleans and null.
+    @Test(arguments: ["k", "lookup(@, 'k')", "[1]", "k.k"])
+    func aStringPassedOnByToStringIsTheValue(_ left: String) throws {
+        let (source, general) = ("\(left) | (@ == `null` ? `null` : to_string(@))", "\(left) | (@ == `null` ? `null` : to_string(@ | @))")
+        #expect(try Expression.tree(source).step() is PairStep)
+        #expect((try Expression.tree(source).step() as? PairStep)?.rightKeepsStrings == true)
+        #expect((try Expression.tree(general).step() as? PairStep)?.rightKeepsStrings == false)
+        let long = String(repeating: "\u{159}x", count: 40)
+        try ExpressionTests.expectSameOutcomes(of: source, as: general, on: [
+            #"{"k":"SKU-1"}"#, #"{"k":"Ř\n\"é\u0000"}"#, #"{"k":""}"#, #"{"k":"\#(long)"}"#, #"{"k":12}"#, #"{"k":-0.50}"#,
+            #"{"k":123456789012345678901234567890}"#, #"{"k":1e400}"#, #"{"k":{"k":"in"}}"#, #"{"k":["a"]}"#, #"{"k":true}"#,
+            #"{"k":null}"#, "{}", #"["a","b"]"#, #"[0,7]"#, "null", #""text""#, "7",
+        ])
+    }
+}
+
+extension StepFastPathTests {
+    /// Operand values of every kind the in-place arithmetic meets: small integers either side of
+    /// its 8-byte bound, both signs, zero, fractions, exponents, huge numbers, numeric and other
+    /// strings, and the types arithmetic refuses.
+    static let arithmeticOperands: [JSONValue] = [
+        0, 1, -1, 7, 255, 256, 12_345_678, -1_234_567, 123_456_789, -12_345_678,
+        .number(JSONNumber(text: "-0")!), .number(JSONNumber(text: "1.50")!), .number(JSONNumber(text: "1e3")!),
+        .number(JSONNumber(text: "123456789012345678901234567890")!), "3", "caf\u{e9}", "", nil, true, [1], ["k": 1],
+    ]
+
+    /// Arithmetic on `let` values, mapping variables read by slot and `@` reads small integers where
+    /// they lie (``InPlaceOperand/smallInteger(_:_:)``): the values and errors of the same arithmetic
+    /// on operands that are evaluated first (`x | @`), for every operator and every pair of operands.
+    @Test(arguments: ["+", "-", "*", "/", "%", "//"])
+    func arithmeticOnOperandsReadInPlaceGivesWhatEvaluatedOperandsGive(_ symbol: String) throws {
+        let layout = VariableLayout(names: ["a", "b"])
+        func bySlot(_ source: String) throws -> Expression {
+            Expression(source: source, tree: try Expression.tree(source), readingGlobalsOf: layout)
+        }
+        // Spaces where the general forms have `| @`, so that errors name the same columns.
+        let pairs = [
+            (try bySlot("let $x = a, $y = b in $x       \(symbol) $y"), try bySlot("let $x = a, $y = b in ($x | @) \(symbol) ($y | @)")),
+            (try bySlot("$a       \(symbol) $b"), try bySlot("($a | @) \(symbol) ($b | @)")),
+            (try bySlot("let $x = a in $x       \(symbol) $b"), try bySlot("let $x = a in ($x | @) \(symbol) $b")),
+            (try bySlot("a | @       \(symbol) $b"), try bySlot("a | (@ | @) \(symbol) ($b | @)")),
+            (try bySlot("$a       \(symbol) `2`"), try bySlot("($a | @) \(symbol) `2`")),
+        ]
+        var inPlace = 0
+        for a in Self.arithmeticOperands {
+            for b in Self.arithmeticOperands {
+                var variables = ExpressionVariables(layout: layout)
+                variables.set(a, slot: 0, name: "a")
+                variables.set(b, slot: 1, name: "b")
+                let document: JSONValue = ["a": a, "b": b]
+                for (fast, general) in pairs {
+                    let outcome = ExpressionTests.describe { _ = try fast.evaluate(document, variables: variables) }
+                    #expect(outcome == ExpressionTests.describe { _ = try general.evaluate(document, variables: variables) }, "\(fast.source) on \(a), \(b)")
+                    #expect((try? fast.evaluate(document, variables: variables)) == (try? general.evaluate(document, variables: variables)),
+                            "\(fast.source) on \(a), \(b)")
+                }
+                if ExpressionArithmetic.smallInteger(of: a) != nil && ExpressionArithmetic.smallInteger(of: b) != nil { inPlace += 1 }
+            }
+        }
+        // Most pairs of small integers take the in-place path, and an unbound variable still fails.
+        #expect(inPlace > 60)
+        #expect(throws: ExpressionError.self) { try bySlot("$a + $b").evaluate([:], variables: ExpressionVariables(layout: layout)) }
+    }
+
+    /// `@`, a `let` value and a mapping variable are read as small integers in place; anything else
+    /// is not read there, and is left to the operand's value.
+    @Test func onlyOperandsThatLieSomewhereAreReadAsSmallIntegers() throws {
+        let layout = VariableLayout(names: ["a"])
+        var variables = ExpressionVariables(layout: layout)
+        variables.set(-42, slot: 0, name: "a")
+        let inputs = EvaluationInputs(root: 17, globals: variables)
+        let read = try ExpressionEvaluator.withEvaluator(inputs, scopeCapacity: 1) { evaluator throws(ExpressionError) in
+            try evaluator.pushScope(9)
+            let operands = [CurrentStep(), LocalStep(slot: 0), GlobalStep(name: "a", slot: 0, column: 1), FieldStep(name: "k"), LiteralStep(5)]
+            var read: [JSONValue] = []
+            for step in operands {
+                read.append(try InPlaceOperand(step).smallInteger(17, &evaluator).map { .number(JSONNumber(Int($0))) } ?? .null)
+            }
+            return .array(read)
+        }
+        #expect(read == [17, 9, -42, nil, nil])
+    }
+}
