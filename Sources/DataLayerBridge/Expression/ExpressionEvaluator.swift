@@ -229,15 +229,16 @@ struct ExpressionEvaluator: ~Copyable {
 struct DeferredVariable: @unchecked Sendable {
     /// The 1-based position of the record in its input.
     let ordinal: Int
-    /// The record's text, valid UTF-8, which whoever made this value keeps in place for as long
-    /// as it is read (unchecked `Sendable` for this pointer).
+    /// The record's text, which whoever made this value keeps in place for as long as it is read
+    /// (unchecked `Sendable` for this pointer). Valid UTF-8: it parsed as a JSON document, so it
+    /// is made into a string without being validated again.
     let text: UnsafeRawBufferPointer
 
     /// The name the variable is read by.
     static var name: String { "record" }
 
     /// `$record`.
-    var value: JSONValue { RecordContext(ordinal: ordinal, text: String(decoding: text, as: UTF8.self)).value }
+    var value: JSONValue { RecordContext(ordinal: ordinal, text: String(validatedUTF8: text)).value }
 
     /// `$record`, when `requested` is `record`; `nil` (undefined) for any other name. Not a
     /// ternary: with `JSONValue` a nil literal, `c ? value : nil` typed as a `JSONValue` and
