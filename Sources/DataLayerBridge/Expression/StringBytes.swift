@@ -138,7 +138,10 @@ extension String {
     }
 
     /// `parts` (strings; anything else is skipped) joined by `separator`, or `nil` when the
-    /// result would be longer than `maxBytes`. Written once, at its final length.
+    /// result would be longer than `maxBytes`. Written once, at its final length, on the stack and
+    /// then copied into the string: strings joined are valid UTF-8, and the stdlib's
+    /// `String(unsafeUninitializedCapacity:)` validated them again, at up to 16 instructions a byte
+    /// for accented text (the default mapping joins the whole record text into an id's name).
     static func joining(_ parts: [JSONValue], separator: String, maxBytes: Int) -> String? {
         var length = 0
         var count = 0
@@ -152,7 +155,7 @@ extension String {
         // One part is the result as it is (a category path of one level), without copying it.
         if count == 1, parts.count == 1, case .string(let only) = parts[0] { return only }
         return separator.withBytes { glue in
-            String(unsafeUninitializedCapacity: length) { buffer in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
                 var end = 0
                 var first = true
                 for case .string(let part) in parts {
@@ -160,7 +163,7 @@ extension String {
                     first = false
                     end = part.withBytes { buffer.copy($0, at: end) }
                 }
-                return end
+                return String(validatedUTF8: UnsafeRawBufferPointer(start: buffer.baseAddress, count: end))
             }
         }
     }

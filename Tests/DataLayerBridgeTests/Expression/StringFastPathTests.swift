@@ -168,11 +168,18 @@ struct StringFastPathTests {
         }
     }
 
-    @Test func joiningEqualsTheStdlibs() {
-        let lists: [[String]] = [[], [""], ["", ""], ["a"], ["a", "b"], ["", "a", ""], ["Dětské", "日本", "😀"], Self.tricky]
+    @Test func joiningEqualsTheStdlibs() throws {
+        let long = String(repeating: "abcdefgh", count: 40)
+        let lists: [[String]] = [[], [""], ["", ""], ["a"], ["a", "b"], ["", "a", ""], ["Dětské", "日本", "😀"], Self.tricky,
+                                 [long, long], [long, "Dětské"], ["1234-5678", "17", long + "é"]]
         for parts in lists {
             for separator in ["", " | ", ".", "ř"] {
-                #expect(String.joining(parts.map(JSONValue.string), separator: separator, maxBytes: .max) == parts.joined(separator: separator))
+                let joined = try #require(String.joining(parts.map(JSONValue.string), separator: separator, maxBytes: .max))
+                let expected = parts.joined(separator: separator)
+                #expect(joined == expected && joined.count == expected.count && joined.hashValue == expected.hashValue)
+                // Made without validation: the same flags (ASCII or not, the length) as a validated string.
+                let validated = String(decoding: Array(expected.utf8), as: UTF8.self)
+                #expect(unsafeBitCast(joined, to: (UInt64, UInt64).self).0 == unsafeBitCast(validated, to: (UInt64, UInt64).self).0, "\(parts) \(separator)")
             }
         }
     }
