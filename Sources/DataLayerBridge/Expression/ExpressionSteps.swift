@@ -687,14 +687,24 @@ final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
     let values: StepArray
     /// The member names of a `{…}`, one per value; `nil` for a `[…]`.
     let keys: [String]?
-    /// Each key's ``JSONObject/Member/keyLength``, worked out once instead of per member built.
-    private let keyLengths: [UInt32]
-    /// Each key's UTF-8 length, which the size guard counts per member built.
-    private let keySizes: [Int]
-    /// The keys' small-string bits when every key fits a small string: a member's key is then made
-    /// from them (``ShortText/smallString(bits:)``), where a copy of `keys[index]` is a call to
-    /// retain a string that needs no retaining. Empty otherwise.
-    private let smallKeys: [(UInt64, UInt64)]
+    /// What building a member needs of each key, worked out once instead of per member built;
+    /// empty for a `[…]`. One array, read in place: a member built reads one record, not an
+    /// element (and a bounds check) of an array per property.
+    private let keyRecords: [KeyRecord]
+    /// Every key fits a small string: a member's key is then made from its record's
+    /// ``KeyRecord/smallBits`` (``ShortText/smallString(bits:)``), where a copy of the key is a
+    /// call to retain a string that needs no retaining.
+    private let keysAreSmall: Bool
+
+    private struct KeyRecord {
+        let key: String
+        /// The key's UTF-8 length, which the size guard counts per member built.
+        let size: Int
+        /// The key's ``JSONObject/Member/keyLength``.
+        let keyLength: UInt32
+        /// The key's small-string bits; zeros unless ``keysAreSmall``.
+        let smallBits: (UInt64, UInt64)
+    }
     /// No name repeats: members are appended without looking for an earlier one of the same name.
     let uniqueKeys: Bool
     /// Members whose value is null are left out (``CompactObjectStep``); only with unique keys.
@@ -702,11 +712,16 @@ final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
 
     init(_ values: [ExpressionStep], keys: [String]?, uniqueKeys: Bool, dropsNulls: Bool = false) {
         self.values = StepArray(values)
+        precondition(keys == nil || keys?.count == values.count, "a {…} has one key per value")
         self.keys = keys
-        keySizes = keys?.map(\.utf8.count) ?? []
-        keyLengths = keySizes.map(JSONObject.Member.storedLength)
         let small = keys?.compactMap { ShortText(smallStringOf: $0)?.smallStringBits } ?? []
-        smallKeys = small.count == keys?.count ? small : []
+        let allSmall = keys != nil && small.count == keys?.count
+        keysAreSmall = allSmall
+        keyRecords = (keys ?? []).enumerated().map { index, key in
+            let size = key.utf8.count
+            return KeyRecord(key: key, size: size, keyLength: JSONObject.Member.storedLength(size),
+                             smallBits: allSmall ? small[index] : (0, 0))
+        }
         self.uniqueKeys = uniqueKeys
         self.dropsNulls = dropsNulls && uniqueKeys
     }
@@ -723,8 +738,8 @@ final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
         let result: JSONValue
         if value.isNull {
             result = .null
-        } else if let keys, uniqueKeys {
-            result = try uniqueObject(keys, value, &evaluator, size: &size)
+        } else if keys != nil, uniqueKeys {
+            result = try uniqueObject(value, &evaluator, size: &size)
         } else if let keys {
             var object = JSONObject(capacity: values.count)
             for index in values.indices { object[keys[index]] = try values.measured(index, value, &evaluator, size: &size) }
@@ -745,24 +760,27 @@ final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
     /// The object of a `{…}` whose names all differ, its members appended to an array of the
     /// right capacity that becomes the object: appending them to an empty object went through
     /// its observed `members` at every member.
-    private func uniqueObject(_ keys: [String], _ value: JSONValue, _ evaluator: inout ExpressionEvaluator,
-                              size: inout Int) throws(ExpressionError) -> JSONValue {
+    private func uniqueObject(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, size: inout Int) throws(ExpressionError) -> JSONValue {
         var members: [JSONObject.Member] = []
         members.reserveCapacity(values.count)
         // What null members left out add to `size`: the guard counts them, as it did for the
         // whole object before `nonNullMembers` dropped them, but the object's size does not.
         var dropped = 0
-        let keysAreSmall = !smallKeys.isEmpty
-        for index in values.indices {
-            let memberValue = try values.measured(index, value, &evaluator, size: &size)
-            size += keySizes[index]
-            if dropsNulls && memberValue.isNull {
-                dropped += 1 + keySizes[index]
-                continue
+        // One record per value (the initialiser's precondition), read in place.
+        try keyRecords.withUnsafeBufferPointer { records in
+            Result { () throws(ExpressionError) in
+                for index in values.indices {
+                    let memberValue = try values.measured(index, value, &evaluator, size: &size)
+                    size += records[index].size
+                    if dropsNulls && memberValue.isNull {
+                        dropped += 1 + records[index].size
+                        continue
+                    }
+                    let key = keysAreSmall ? ShortText.smallString(bits: records[index].smallBits) : records[index].key
+                    members.append(JSONObject.Member(key: key, value: memberValue, keyLength: records[index].keyLength))
+                }
             }
-            let key = keysAreSmall ? ShortText.smallString(bits: smallKeys[index]) : keys[index]
-            members.append(JSONObject.Member(key: key, value: memberValue, keyLength: keyLengths[index]))
-        }
+        }.get()
         var object = JSONObject(members)
         object.knownSize = size - dropped
         return .object(object)

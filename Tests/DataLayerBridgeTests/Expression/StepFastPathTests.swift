@@ -533,6 +533,33 @@ extension StepFastPathTests {
             #"{"k":null}"#, "{}", #"["a","b"]"#, #"[0,7]"#, "null", #""text""#, "7",
         ])
     }
+
+    /// A `{…}` with names that all differ builds its members from its per-key records: small
+    /// ASCII keys, and a non-ASCII, an escaped and a long key that are not made from small-string
+    /// bits. The members (in order, as written) and the sizes the guard counts are those of the
+    /// same object built through `from_items`, with and without null members dropped.
+    @Test(arguments: [
+        (#"{a: a, "é": b, "tab\t": c, "a_key_of_more_than_sixteen_bytes": d, z: `null`}"#,
+         #"from_items([['a', a], ['é', b], [`"tab\t"`, c], ['a_key_of_more_than_sixteen_bytes', d], ['z', `null`]] | @)"#),
+        (#"from_items(items({a: a, "é": b, "a_key_of_more_than_sixteen_bytes": d, z: `null`})[?[1] != `null`])"#,
+         #"from_items(items({a: a, "é": b, "a_key_of_more_than_sixteen_bytes": d, z: `null`} | @)[?[1] != `null`])"#),
+        ("{k: a, j: b}", "from_items([['k', a], ['j', b]] | @)"),
+        ("from_items(items({k: a, j: b})[?[1] != `null`])", "from_items(items({k: a, j: b} | @)[?[1] != `null`])"),
+    ])
+    func aMultiSelectHashBuildsItsMembersFromItsKeys(_ fast: String, _ general: String) throws {
+        let documents = [#"{"a":1,"b":"x","c":[1,2],"d":{"e":null}}"#, #"{"a":null,"b":null}"#, "{}", #"{"d":"\u00e9"}"#]
+        try ExpressionTests.expectSameOutcomes(of: fast, as: general, on: documents)
+        let (fast, general) = (try Expression(fast), try Expression(general))
+        for input in documents {
+            let document = try JSONValue(parsing: input)
+            let (built, written) = (try fast.evaluate(document), try general.evaluate(document))
+            var (builtText, writtenText) = (JSONWriter(), JSONWriter())
+            builtText.write(built)
+            writtenText.write(written)
+            #expect(builtText.string == writtenText.string, "\(input)")
+            #expect(built.size(upTo: .max) == written.size(upTo: .max), "\(input)")
+        }
+    }
 }
 
 extension StepFastPathTests {
