@@ -5,12 +5,12 @@
 /// converts many pushes (a request handler's task, a queue consumer, one per core) keeps a workspace
 /// instead and passes it `inout`: the node storage is reused, and repeated strings (user agents, page
 /// URLs, product and list names) are made once and then shared. The results are exactly those of the
-/// one-off call; a 24-item list view takes about a tenth fewer instructions (BENCHMARKS.md, "Per-push
-/// latency").
+/// one-off call, for about a tenth fewer instructions, though on the 2-core VM of BENCHMARKS.md
+/// ("Per-push latency") per-call time fell by only 0–4 %.
 ///
-/// A workspace is a value: a copy is independent of the original (buffers are copied before either
-/// writes to a shared one), so it can be handed to another task, but give each concurrent worker its
-/// own. It holds at most the node storage of the largest push seen and a 48 KiB string table.
+/// A workspace is a value: a copy is independent of the original (a buffer they share is copied
+/// before either writes to it), and each concurrent worker keeps its own. It holds at most the node
+/// storage of the largest push seen and a 96 KiB string table (4,096 entries of 24 bytes).
 public struct BridgeWorkspace: Sendable {
     var parser: JSONParser
 
