@@ -557,6 +557,21 @@ struct SHA1Tests {
         #expect(Self.hex(sha.finish()) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
     }
 
+    /// The message schedule four words at a time (SSE2 on x86-64) against the word-at-a-time one,
+    /// on random blocks and on blocks of all-zero and all-one bits.
+    @Test func scheduleEqualsTheWordAtATimeOne() {
+        var generator = SplitMix64(seed: 0x5A1)
+        var blocks: [[UInt32]] = [[UInt32](repeating: 0, count: 16), [UInt32](repeating: .max, count: 16)]
+        for _ in 0..<1_000 { blocks.append((0..<16).map { _ in UInt32.random(in: .min ... .max, using: &generator) }) }
+        for block in blocks {
+            var fast = block + [UInt32](repeating: 0xDEAD_BEEF, count: 64)
+            var reference = fast
+            fast.withUnsafeMutableBufferPointer { SHA1.schedule($0) }
+            reference.withUnsafeMutableBufferPointer { SHA1.portableSchedule($0) }
+            #expect(fast == reference, "\(block)")
+        }
+    }
+
     /// Lengths around the 56-byte padding boundary and the 64-byte block, hashed whole and split.
     @Test(arguments: [
         (55, "cef734ba81a024479e09eb5a75b6ddae62e6abf1"), (56, "901305367c259952f4e7af8323f480d59f81335b"),
