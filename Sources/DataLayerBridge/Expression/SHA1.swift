@@ -75,42 +75,18 @@ struct SHA1 {
     /// variables' roles rotated through the arguments (after five rounds they are back where they
     /// started), so no round moves four of them one place along: about half the instructions of
     /// the textbook loop, which matters for the default mapping's ids of pushes without
-    /// `event_id`, each hashing the whole record text. The four groups of twenty rounds are written
-    /// out, alike but for their function and constant: one loop choosing them by group cost 10 %
-    /// more on such a log.
+    /// `event_id`, each hashing the whole record text. Each group of twenty rounds has its own loop,
+    /// its function passed in and inlined: one loop choosing the function by group cost 10 % more
+    /// on such a log.
     private static func compress(_ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32), _ block: UnsafeRawBufferPointer) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
             for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
             schedule(w)
             var (a, b, c, d, e) = state
-            for i in stride(from: 0, to: 20, by: 5) {
-                round(choose(b, c, d), a, &b, &e, w[i] &+ 0x5A82_7999)
-                round(choose(a, b, c), e, &a, &d, w[i + 1] &+ 0x5A82_7999)
-                round(choose(e, a, b), d, &e, &c, w[i + 2] &+ 0x5A82_7999)
-                round(choose(d, e, a), c, &d, &b, w[i + 3] &+ 0x5A82_7999)
-                round(choose(c, d, e), b, &c, &a, w[i + 4] &+ 0x5A82_7999)
-            }
-            for i in stride(from: 20, to: 40, by: 5) {
-                round(b ^ c ^ d, a, &b, &e, w[i] &+ 0x6ED9_EBA1)
-                round(a ^ b ^ c, e, &a, &d, w[i + 1] &+ 0x6ED9_EBA1)
-                round(e ^ a ^ b, d, &e, &c, w[i + 2] &+ 0x6ED9_EBA1)
-                round(d ^ e ^ a, c, &d, &b, w[i + 3] &+ 0x6ED9_EBA1)
-                round(c ^ d ^ e, b, &c, &a, w[i + 4] &+ 0x6ED9_EBA1)
-            }
-            for i in stride(from: 40, to: 60, by: 5) {
-                round(majority(b, c, d), a, &b, &e, w[i] &+ 0x8F1B_BCDC)
-                round(majority(a, b, c), e, &a, &d, w[i + 1] &+ 0x8F1B_BCDC)
-                round(majority(e, a, b), d, &e, &c, w[i + 2] &+ 0x8F1B_BCDC)
-                round(majority(d, e, a), c, &d, &b, w[i + 3] &+ 0x8F1B_BCDC)
-                round(majority(c, d, e), b, &c, &a, w[i + 4] &+ 0x8F1B_BCDC)
-            }
-            for i in stride(from: 60, to: 80, by: 5) {
-                round(b ^ c ^ d, a, &b, &e, w[i] &+ 0xCA62_C1D6)
-                round(a ^ b ^ c, e, &a, &d, w[i + 1] &+ 0xCA62_C1D6)
-                round(e ^ a ^ b, d, &e, &c, w[i + 2] &+ 0xCA62_C1D6)
-                round(d ^ e ^ a, c, &d, &b, w[i + 3] &+ 0xCA62_C1D6)
-                round(c ^ d ^ e, b, &c, &a, w[i + 4] &+ 0xCA62_C1D6)
-            }
+            for i in stride(from: 0, to: 20, by: 5) { fiveRounds(w, i, 0x5A82_7999, &a, &b, &c, &d, &e, choose) }
+            for i in stride(from: 20, to: 40, by: 5) { fiveRounds(w, i, 0x6ED9_EBA1, &a, &b, &c, &d, &e, parity) }
+            for i in stride(from: 40, to: 60, by: 5) { fiveRounds(w, i, 0x8F1B_BCDC, &a, &b, &c, &d, &e, majority) }
+            for i in stride(from: 60, to: 80, by: 5) { fiveRounds(w, i, 0xCA62_C1D6, &a, &b, &c, &d, &e, parity) }
             state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e)
         }
     }
@@ -148,9 +124,22 @@ struct SHA1 {
         }
     }
 
-    /// One round: `e` takes the round's sum, `b` its rotation. The caller passes the working
-    /// variables in their roles of the round, and the round's function of `b`, `c` and `d` first,
-    /// worked out before `b` is lent to the round.
+    /// Rounds `i` to `i + 4` of a group with round function `function` and constant `constant`.
+    /// Each round's sum goes to its `e` and its rotation to its `b`; the variables are passed on in
+    /// their next roles, so that after five rounds they are back in theirs.
+    @inline(__always)
+    private static func fiveRounds(_ w: UnsafeMutableBufferPointer<UInt32>, _ i: Int, _ constant: UInt32,
+                                   _ a: inout UInt32, _ b: inout UInt32, _ c: inout UInt32, _ d: inout UInt32, _ e: inout UInt32,
+                                   _ function: (UInt32, UInt32, UInt32) -> UInt32) {
+        round(function(b, c, d), a, &b, &e, w[i] &+ constant)
+        round(function(a, b, c), e, &a, &d, w[i + 1] &+ constant)
+        round(function(e, a, b), d, &e, &c, w[i + 2] &+ constant)
+        round(function(d, e, a), c, &d, &b, w[i + 3] &+ constant)
+        round(function(c, d, e), b, &c, &a, w[i + 4] &+ constant)
+    }
+
+    /// One round: `e` takes the round's sum, `b` its rotation. The round's function of `b`, `c`
+    /// and `d` comes first, worked out before `b` is lent to the round.
     @inline(__always)
     private static func round(_ function: UInt32, _ a: UInt32, _ b: inout UInt32, _ e: inout UInt32, _ word: UInt32) {
         e = e &+ (a << 5 | a >> 27) &+ function &+ word
@@ -160,6 +149,10 @@ struct SHA1 {
     /// The first rounds' function, in its three-operation form.
     @inline(__always)
     private static func choose(_ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt32 { d ^ (b & (c ^ d)) }
+
+    /// The second and fourth rounds' function.
+    @inline(__always)
+    private static func parity(_ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt32 { b ^ c ^ d }
 
     /// The third rounds' function, in its four-operation form.
     @inline(__always)
