@@ -334,7 +334,7 @@ public struct JSONTape: @unchecked Sendable {
             if input &+ 8 <= raw.count {
                 let word = source.loadUnaligned(fromByteOffset: input, as: UInt64.self)
                 UnsafeMutableRawPointer(target + output).storeBytes(of: word, as: UInt64.self)
-                let backslashes = Self.backslashBits(UInt64(littleEndian: word))
+                let backslashes = SpecialBytes.zeroBytes(UInt64(littleEndian: word) ^ 0x5C5C_5C5C_5C5C_5C5C)
                 guard backslashes != 0 else {
                     input &+= 8
                     output &+= 8
@@ -392,14 +392,6 @@ public struct JSONTape: @unchecked Sendable {
 
     private static func hex4(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt16 {
         Hex.value(ofFour: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))!
-    }
-
-    /// The high bit of each byte of `word` (byte 0 lowest) that is a backslash; exact for the
-    /// lowest such byte, which is all the caller reads (a borrow runs only upwards).
-    @inline(__always)
-    private static func backslashBits(_ word: UInt64) -> UInt64 {
-        let flipped = word ^ 0x5C5C_5C5C_5C5C_5C5C
-        return (flipped &- 0x0101_0101_0101_0101) & ~flipped & 0x8080_8080_8080_8080
     }
 }
 

@@ -65,6 +65,14 @@ enum SpecialBytes {
         ((word >> 7) &* 0x0102_0408_1020_4080) >> 56
     }
 
+    /// The high bit of each zero byte of `word` is set. Bits above the first zero byte may be set
+    /// spuriously, never bits below it, so the lowest set bit marks the first zero byte exactly:
+    /// `zeroBytes(word ^ 0x5C5C…)` finds the first backslash of eight bytes.
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    }
+
     /// The high bit set in each byte that is `"`, `\`, below 0x20 or above 0x7F, exactly: lanes do
     /// not borrow from their neighbours. (Lane-wise wrapping arithmetic and bit operations compile
     /// to SSE2; comparisons would not.)

@@ -126,24 +126,16 @@ struct ValueScan {
         var index = from
         while index + 8 <= to {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-            let found = zeroBytes(word ^ quotes) | zeroBytes(word ^ backslashes) | zeroBytes(word ^ lineFeeds)
+            let found = SpecialBytes.zeroBytes(word ^ quotes) | SpecialBytes.zeroBytes(word ^ backslashes) | SpecialBytes.zeroBytes(word ^ lineFeeds)
             if found != 0 { return index + (found.trailingZeroBitCount >> 3) }
             index += 8
         }
         return index
     }
 
-    private static var ones: UInt64 { 0x0101_0101_0101_0101 }
     private static var quotes: UInt64 { 0x2222_2222_2222_2222 }
     private static var backslashes: UInt64 { 0x5C5C_5C5C_5C5C_5C5C }
     private static var lineFeeds: UInt64 { 0x0A0A_0A0A_0A0A_0A0A }
-
-    /// The high bit of each zero byte of `word` is set. Bits above the first zero byte may be set
-    /// spuriously, never bits below it, so the lowest set bit marks the first zero byte exactly.
-    @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 {
-        (word &- ones) & ~word & 0x8080_8080_8080_8080
-    }
 
     private func endsScalar(_ byte: UInt8) -> Bool {
         switch byte {
