@@ -216,14 +216,10 @@ private struct Scanner<Room: NodeRoom> {
                           UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt16.self)) == 0x222C {
                         position = try parseString(at: position &+ 1)
                         // `:"` and `:` and a digit: a string value or a short number, parsed here
-                        // rather than through the dispatch above.
-                        guard position &+ 2 <= count else {
-                            index = position
-                            values &+= members
-                            try parseColon()
-                            continue parsing
-                        }
-                        let pair = UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt16.self))
+                        // rather than through the dispatch above. At the input's end the pair is
+                        // zero, which is neither.
+                        let pair = position &+ 2 <= count
+                            ? UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt16.self)) : 0
                         if pair == 0x223A {
                             position = try parseString(at: position &+ 1)
                         } else if pair & 0xFF == UInt16(UInt8(ascii: ":")), let end = parseShortNumber(at: position &+ 1, first: UInt8(truncatingIfNeeded: pair >> 8)) {
