@@ -685,11 +685,11 @@ final class LiteralStep: ExpressionStep, @unchecked Sendable {
 /// count each time they appear: that is the size the value has once written.
 final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
     let values: StepArray
-    /// The member names of a `{…}`, one per value; `nil` for a `[…]`.
-    let keys: [String]?
-    /// What building a member needs of each key, worked out once instead of per member built;
-    /// empty for a `[…]`. One array, read in place: a member built reads one record, not an
-    /// element (and a bounds check) of an array per property.
+    /// Whether this is a `{…}`, whose keys ``keyRecords`` hold, and not a `[…]`.
+    private let isObject: Bool
+    /// What building a member needs of each key of a `{…}`, one per value, worked out once instead
+    /// of per member built; empty for a `[…]`. One array, read in place: a member built reads one
+    /// record, not an element (and a bounds check) of an array per property.
     private let keyRecords: [KeyRecord]
     /// Every key fits a small string: a member's key is then made from its record's
     /// ``KeyRecord/smallBits`` (``ShortText/smallString(bits:)``), where a copy of the key is a
@@ -713,7 +713,7 @@ final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
     init(_ values: [ExpressionStep], keys: [String]?, uniqueKeys: Bool, dropsNulls: Bool = false) {
         self.values = StepArray(values)
         precondition(keys == nil || keys?.count == values.count, "a {…} has one key per value")
-        self.keys = keys
+        isObject = keys != nil
         let small = keys?.compactMap { ShortText(smallStringOf: $0)?.smallStringBits } ?? []
         let allSmall = keys != nil && small.count == keys?.count
         keysAreSmall = allSmall
@@ -738,11 +738,11 @@ final class MultiSelectStep: ExpressionStep, @unchecked Sendable {
         let result: JSONValue
         if value.isNull {
             result = .null
-        } else if keys != nil, uniqueKeys {
+        } else if isObject, uniqueKeys {
             result = try uniqueObject(value, &evaluator, size: &size)
-        } else if let keys {
+        } else if isObject {
             var object = JSONObject(capacity: values.count)
-            for index in values.indices { object[keys[index]] = try values.measured(index, value, &evaluator, size: &size) }
+            for index in values.indices { object[keyRecords[index].key] = try values.measured(index, value, &evaluator, size: &size) }
             // A repeated key replaced a member: measure what is left.
             size = JSONValue.object(object).size(upTo: ExpressionLimits.maxValueSize)
             object.knownSize = size
