@@ -17,7 +17,7 @@ struct Delegation: Sendable {
     /// The used mapping's outcome for the push in `scope`; skip and reject details say which rule
     /// delegated to which mapping, so a reason can be traced through every level.
     func apply(_ scope: TemplateScope, rule: String) -> MappingOutcome {
-        let outcome = mapping.apply(to: scope.document, recordValue: scope.variables["record"] ?? scope.deferred?.value(of: "record") ?? .null)
+        let outcome = mapping.apply(to: scope.document, recordValue: scope.variables[DeferredVariable.name] ?? scope.deferred?.value ?? .null)
         let via = "rule '\(rule)' → \(mapping.name): "
         switch outcome {
         case .envelopes:
