@@ -1263,6 +1263,15 @@ final class SubstringTable: Sendable {
     private let bytes: [UInt8]
     private let ends: [Int]
     private let places: [SubstringPlace]
+    /// Bit `i` set for each text `i` looked for anywhere that is not empty (``firstBytes``).
+    private let anywhere: UInt64
+    /// Bit `i` set for each other text: looked for at the start or the end, or empty.
+    private let elsewhere: UInt64
+    /// For each byte value, bit `i` set when text `i` is looked for anywhere and starts with that
+    /// byte: the subject is walked once and each of its bytes names the texts that may start there,
+    /// where searching each text in turn cost a `memchr` call per text (a dozen list_names rules).
+    /// Empty when no text is looked for anywhere.
+    private let firstBytes: [UInt64]
 
     init?(_ conditions: [ExpressionNode]) {
         // One bit per condition in ``holders(_:_:)``.
@@ -1290,9 +1299,21 @@ final class SubstringTable: Sendable {
             lowered = nil
         }
         textsAreASCII = bytes.allSatisfy { $0 < 0x80 }
+        var anywhere: UInt64 = 0
+        var firstBytes: [UInt64] = []
+        for index in places.indices where places[index] == .anywhere {
+            let start = index == 0 ? 0 : ends[index - 1]
+            guard start < ends[index] else { continue }
+            if firstBytes.isEmpty { firstBytes = Array(repeating: 0, count: 256) }
+            anywhere |= 1 << index
+            firstBytes[Int(bytes[start])] |= 1 << index
+        }
         self.bytes = bytes
         self.ends = ends
         self.places = places
+        self.anywhere = anywhere
+        elsewhere = ~anywhere & (ends.count == UInt64.bitWidth ? .max : (1 << ends.count) - 1)
+        self.firstBytes = firstBytes
     }
 
     /// Bit `i` set when text `i` is where condition `i` looks for it, or `nil` when the variable
@@ -1310,15 +1331,41 @@ final class SubstringTable: Sendable {
     /// Bit `i` set when text `i` is where condition `i` looks for it in `subject`.
     private func holders(in subject: UnsafeBufferPointer<UInt8>) -> UInt64 {
         bytes.withUnsafeBufferPointer { bytes in
-            var holders: UInt64 = 0
-            var start = 0
-            for index in ends.indices {
-                if String.bytes(subject, hold: UnsafeBufferPointer(rebasing: bytes[start..<ends[index]]), at: places[index]) {
-                    holders |= 1 << index
+            ends.withUnsafeBufferPointer { ends in
+                var holders: UInt64 = 0
+                // Texts at the start or the end, and empty ones, one by one: each is one comparison.
+                var others = elsewhere
+                while others != 0 {
+                    let index = others.trailingZeroBitCount
+                    others &= others &- 1
+                    let start = index == 0 ? 0 : ends[index - 1]
+                    if String.bytes(subject, hold: UnsafeBufferPointer(rebasing: bytes[start..<ends[index]]), at: places[index]) {
+                        holders |= 1 << index
+                    }
                 }
-                start = ends[index]
+                guard anywhere != 0, let text = bytes.baseAddress, let base = subject.baseAddress else { return holders }
+                // The others in one walk of the subject: at each byte, the texts not found yet that
+                // start with it and fit in what is left are compared there.
+                firstBytes.withUnsafeBufferPointer { firstBytes in
+                    var pending = anywhere
+                    var position = 0
+                    while pending != 0, position < subject.count {
+                        var candidates = firstBytes[Int(base[position])] & pending
+                        while candidates != 0 {
+                            let index = candidates.trailingZeroBitCount
+                            candidates &= candidates &- 1
+                            let start = index == 0 ? 0 : ends[index - 1]
+                            let rest = UnsafeBufferPointer(start: base + position, count: subject.count - position)
+                            if String.bytes(rest, hold: UnsafeBufferPointer(start: text + start, count: ends[index] - start), at: .start) {
+                                holders |= 1 << index
+                                pending &= ~(1 << index)
+                            }
+                        }
+                        position += 1
+                    }
+                }
+                return holders
             }
-            return holders
         }
     }
 }
