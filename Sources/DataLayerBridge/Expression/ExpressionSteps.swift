@@ -49,6 +49,13 @@ class ExpressionStep: @unchecked Sendable {
     func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         try evaluate(value, &evaluator).isNull
     }
+
+    /// Whether the step's value is truthy: what a condition asks (`$list ? … : …`, `!$x`). Steps
+    /// whose value already lies somewhere (the current node, a `let` value, a mapping variable)
+    /// look at it there instead of copying it out.
+    func isTruthy(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        try evaluate(value, &evaluator).isTruthy
+    }
 }
 
 extension JSONValue {
@@ -175,6 +182,8 @@ final class CurrentStep: ExpressionStep, @unchecked Sendable {
     }
 
     override func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isNull }
+
+    override func isTruthy(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isTruthy }
 }
 
 /// `[0]` of the pair a fused `map(&…, enumerate(xs))` stands for: the position of the element
@@ -223,6 +232,10 @@ final class LocalStep: ExpressionStep, @unchecked Sendable {
     override func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         try evaluator.isNull(local: slot)
     }
+
+    override func isTruthy(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        try evaluator.isTruthy(local: slot)
+    }
 }
 
 /// A free `$name` that a mapping's layout keeps in `slot`.
@@ -239,6 +252,23 @@ final class GlobalStep: ExpressionStep, @unchecked Sendable {
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluator.global(name, slot: slot, column: column)
+    }
+
+    // Read in place when bound in the slot; anything else (the deferred variable, an error) is
+    // left to ``evaluate(_:_:)``.
+    override func isTruthy(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        if let truthy = evaluator.withGlobal(name, slot: slot, { $0.isTruthy }) { return truthy }
+        return try evaluate(value, &evaluator).isTruthy
+    }
+
+    override func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        if let null = evaluator.withGlobal(name, slot: slot, { $0.isNull }) { return null }
+        return try evaluate(value, &evaluator).isNull
+    }
+
+    override func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        if let member = evaluator.withGlobal(self.name, slot: slot, { JSONValue.member(name, of: $0) }) { return member }
+        return JSONValue.member(name, of: try evaluate(value, &evaluator))
     }
 }
 
@@ -350,7 +380,7 @@ final class TrioStep: ExpressionStep, @unchecked Sendable {
             }
             return .array(results ?? elements)
         case .ternary:
-            return try first.evaluate(value, &evaluator).isTruthy ? try second.evaluate(value, &evaluator) : try third.evaluate(value, &evaluator)
+            return try first.isTruthy(value, &evaluator) ? try second.evaluate(value, &evaluator) : try third.evaluate(value, &evaluator)
         }
     }
 }
@@ -394,6 +424,14 @@ struct InPlaceOperand {
         if isCurrent { return value }
         if let local { return try evaluator.local(local) }
         return try step.evaluate(value, &evaluator)
+    }
+
+    /// `test` of the operand's value, read where it lies when it is a mapping variable (`$type`):
+    /// copying it out to be looked at retained and released it.
+    @inline(__always)
+    func test(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, _ test: (JSONValue) -> Bool) throws(ExpressionError) -> Bool {
+        if let global, let answer = evaluator.withGlobal(global.name, slot: global.slot, test) { return answer }
+        return test(try self.value(value, &evaluator))
     }
 
     /// The member `name` of the operand's value (``ExpressionStep/member(_:_:_:)``).
@@ -493,7 +531,7 @@ final class NotStep: ExpressionStep, @unchecked Sendable {
     init(_ inner: ExpressionStep) { self.inner = inner }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        .bool(!(try inner.evaluate(value, &evaluator).isTruthy))
+        .bool(!(try inner.isTruthy(value, &evaluator)))
     }
 }
 
@@ -560,10 +598,12 @@ final class LiteralComparisonStep: ExpressionStep, @unchecked Sendable {
         case .null: return try left.isNull(value, &evaluator) == (comparator == .equal)
         case .text(let text, let small):
             // A string is the text or not; anything else is not.
-            guard case .string(let string) = try left.value(value, &evaluator) else { return comparator != .equal }
-            let equal = small.decides(string) ?? (string == text)
+            let equal = try left.test(value, &evaluator) { operand in
+                guard case .string(let string) = operand else { return false }
+                return small.decides(string) ?? (string == text)
+            }
             return equal == (comparator == .equal)
-        case .value: return (try left.value(value, &evaluator) == literal) == (comparator == .equal)
+        case .value: return try left.test(value, &evaluator) { $0 == literal } == (comparator == .equal)
         case nil: return ExpressionEvaluator.compare(comparator, try left.value(value, &evaluator), literal).isTruthy
         }
     }

@@ -610,6 +610,51 @@ extension StepFastPathTests {
         #expect(throws: ExpressionError.self) { try bySlot("$a + $b").evaluate([:], variables: ExpressionVariables(layout: layout)) }
     }
 
+    /// Conditions on a mapping variable read by slot or a `let` value (`$list ? … : …`, `!$x`,
+    /// `$type == 'event'`, `$first.item`) look at it where it lies (``ExpressionStep/isTruthy(_:_:)``,
+    /// ``InPlaceOperand/test(_:_:_:)``): the values and errors of the same conditions on the value
+    /// evaluated first (`$a | @`), for values of every type, and for a variable left unbound.
+    @Test func conditionsOnVariablesReadInPlaceGiveWhatEvaluatedValuesGive() throws {
+        let layout = VariableLayout(names: ["a"])
+        func bySlot(_ source: String) throws -> Expression {
+            Expression(source: source, tree: try Expression.tree(source), readingGlobalsOf: layout)
+        }
+        // `($a)` is `$a`, at the column `($a | @)` has it, so that errors name the same columns.
+        let conditions = [
+            "X ? 'y' : 'n'", "!X", "X == 'event'", "X != 'Product Listing'", "X == 'caf\u{e9}'", "X == `null`", "X != `null`",
+            "X == `[1]`", "X == `1`", "X.k", "X.k.j", "X && 'y'", "contains(['event', 'pv'], X) ? X : `null`",
+        ]
+        let pairs = try conditions.flatMap { condition in
+            [
+                (try bySlot(condition.replacingOccurrences(of: "X", with: "($a)")), try bySlot(condition.replacingOccurrences(of: "X", with: "($a | @)"))),
+                (try bySlot("let $x = a in " + condition.replacingOccurrences(of: "X", with: "($x)")),
+                 try bySlot("let $x = a in " + condition.replacingOccurrences(of: "X", with: "($x | @)"))),
+            ]
+        }
+        let values: [JSONValue] = Self.arithmeticOperands + [
+            "event", "Product Listing", "Product Listing!", "Event", "caf\u{e9}", "cafe", .string(String(repeating: "event", count: 9)),
+            ["k": "v"], ["k": ["j": 1]], ["k": nil], [], [:], false, [nil],
+        ]
+        for a in values {
+            var variables = ExpressionVariables(layout: layout)
+            variables.set(a, slot: 0, name: "a")
+            let document: JSONValue = ["a": a]
+            for (fast, general) in pairs {
+                let outcome = ExpressionTests.describe { _ = try fast.evaluate(document, variables: variables) }
+                #expect(outcome == ExpressionTests.describe { _ = try general.evaluate(document, variables: variables) }, "\(fast.source) on \(a)")
+                #expect((try? fast.evaluate(document, variables: variables)) == (try? general.evaluate(document, variables: variables)),
+                        "\(fast.source) on \(a)")
+            }
+        }
+        // Unbound, the variable fails where it is read, either way.
+        for (fast, general) in pairs where fast.source.hasPrefix("(") || fast.source.hasPrefix("!") {
+            let unbound = ExpressionVariables(layout: layout)
+            let outcome = ExpressionTests.describe { _ = try fast.evaluate([:], variables: unbound) }
+            #expect(outcome.contains("$a is not defined"), "\(fast.source)")
+            #expect(outcome == ExpressionTests.describe { _ = try general.evaluate([:], variables: unbound) }, "\(fast.source)")
+        }
+    }
+
     /// `@`, a `let` value and a mapping variable are read as small integers in place; anything else
     /// is not read there, and is left to the operand's value.
     @Test func onlyOperandsThatLieSomewhereAreReadAsSmallIntegers() throws {
