@@ -426,10 +426,16 @@ struct InPlaceOperand {
         return try step.evaluate(value, &evaluator)
     }
 
-    /// `test` of the operand's value, read where it lies when it is a mapping variable (`$type`):
-    /// copying it out to be looked at retained and released it.
+    /// `test` of the operand's value, read where it lies when it is `@`, a member of `@` (`event`)
+    /// or a mapping variable (`$type`): copying it out to be looked at retained and released it.
     @inline(__always)
     func test(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, _ test: (JSONValue) -> Bool) throws(ExpressionError) -> Bool {
+        if let field {
+            // A member of the current node (`event`) is looked at where it lies too.
+            guard case .object(let object) = value, let index = object.lastIndex(named: field) else { return test(.null) }
+            return object.members.withUnsafeBufferPointer { test($0[index].value) }
+        }
+        if isCurrent { return test(value) }
         if let global, let answer = evaluator.withGlobal(global.name, slot: global.slot, test) { return answer }
         return test(try self.value(value, &evaluator))
     }
@@ -1160,7 +1166,8 @@ final class StringMembershipStep: ExpressionStep, @unchecked Sendable {
     /// `strings` as ``SmallASCIILiteral``s, when all of them are short ASCII texts: a small ASCII
     /// search string is looked for by its words.
     private let smallStrings: [SmallASCIILiteral]?
-    let search: ExpressionStep
+    /// The string looked for (`event`), read in place.
+    let search: InPlaceOperand
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
@@ -1174,16 +1181,17 @@ final class StringMembershipStep: ExpressionStep, @unchecked Sendable {
         let small = strings.compactMap { SmallASCIILiteral($0) }
         smallStrings = small.count == strings.count ? small : nil
         let steps = arguments.map { $0.step() }
-        search = steps[1]
+        search = InPlaceOperand(steps[1])
         call = FunctionStep(function, steps, column: column)
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let search = try search.evaluate(value, &evaluator)
-        if value.isNull { return try call.applying(.null, search, &evaluator) }
-        guard case .string(let needle) = search else { return false }
-        if let smallStrings, let words = SmallASCIILiteral.words(of: needle) { return .bool(smallStrings.contains { $0.matches(words) }) }
-        return .bool(strings.contains(needle))
+        if value.isNull { return try call.applying(.null, try search.value(value, &evaluator), &evaluator) }
+        return .bool(try search.test(value, &evaluator) { search in
+            guard case .string(let needle) = search else { return false }
+            if let smallStrings, let words = SmallASCIILiteral.words(of: needle) { return smallStrings.contains { $0.matches(words) } }
+            return strings.contains(needle)
+        })
     }
 }
 

@@ -231,6 +231,27 @@ extension StepFastPathTests {
 }
 
 extension StepFastPathTests {
+    /// A comparison or a membership test of a member of `@` (`event == 'page_view'`,
+    /// `contains(['view_item', …], event)`) looks at the member where it lies
+    /// (``InPlaceOperand/test(_:_:_:)``): the answers of the same tests on the member evaluated
+    /// first (`event | @`), for repeated keys (the last one counts), missing members, members of
+    /// every type, escaped and non-ASCII texts, and a current node that is no object.
+    @Test(arguments: [
+        "k == 'view_item_list'", "k != 'view_item_list'", "k == 'caf\u{e9}'", "k == `null`", "k != `1`", "k == `{\"a\": [1]}`",
+        "contains(['view_item', 'view_item_list', 'caf\u{e9}', 'sixteen-bytes-xx'], k)", "k == 'v' ? 'y' : 'n'",
+    ])
+    func testsOfAMemberReadInPlaceGiveWhatTheEvaluatedMemberGives(_ test: String) throws {
+        let documents = [
+            #"{"k": "view_item_list"}"#, #"{"k": "view_item", "k": "view_item_list"}"#, #"{"k": "view_item_list", "k": "view_item"}"#,
+            #"{"k": "caf\u00e9"}"#, #"{"k": "cafe\u0301"}"#, #"{"k": "view\u005fitem"}"#, #"{"k": "sixteen-bytes-xx"}"#, #"{"k": "v", "j": 1}"#,
+            #"{"k": null}"#, #"{"k": 1}"#, #"{"k": 1.0}"#, #"{"k": {"a": [1]}}"#, #"{"k": ["view_item"]}"#, #"{"j": "view_item"}"#, "{}",
+            "null", "[]", #""k""#, "12345678901234567890123",
+        ]
+        try ExpressionTests.expectSameOutcomes(of: test, as: test.replacingOccurrences(of: "k", with: "(k | @)"), on: documents)
+    }
+}
+
+extension StepFastPathTests {
     /// A `{…}` whose keys are all small strings makes each member's key from its words: the same
     /// object, keys and text as the general build, for ASCII and non-ASCII keys of up to 15 bytes,
     /// and for key sets with a longer key, which keep the keys as given.
