@@ -125,6 +125,19 @@ struct ExpressionEvaluator: ~Copyable {
         inputs.pointee.globals.smallInteger(slot: slot, name: name)
     }
 
+    /// `body` applied to the mapping variable `name` in `slot`, read in place; `nil` when the
+    /// variables do not bind it there (``global(_:slot:column:)`` reads it, or fails).
+    @inline(__always)
+    func withGlobal<Result>(_ name: String, slot: Int, _ body: (JSONValue) -> Result) -> Result? {
+        inputs.pointee.globals.withValue(slot: slot, name: name, body)
+    }
+
+    /// Whether the `let` value at `slot` is truthy, looked at in place (``ExpressionStep/isTruthy(_:_:)``).
+    func isTruthy(local slot: Int) throws(ExpressionError) -> Bool {
+        guard slot >= 0, slot < scopeDepth else { throw Self.outsideScope }
+        return scopes[slot].isTruthy
+    }
+
     /// The member `name` of the `let` value at `slot`, read in place (``ExpressionStep/member(_:_:_:)``).
     func member(_ name: MemberName, ofLocal slot: Int) throws(ExpressionError) -> JSONValue? {
         guard slot >= 0, slot < scopeDepth else { throw Self.outsideScope }

@@ -49,6 +49,13 @@ class ExpressionStep: @unchecked Sendable {
     func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         try evaluate(value, &evaluator).isNull
     }
+
+    /// Whether the step's value is truthy: what a condition asks (`$list ? … : …`, `!$x`). Steps
+    /// whose value already lies somewhere (the current node, a `let` value, a mapping variable)
+    /// look at it there instead of copying it out.
+    func isTruthy(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        try evaluate(value, &evaluator).isTruthy
+    }
 }
 
 extension JSONValue {
@@ -175,6 +182,8 @@ final class CurrentStep: ExpressionStep, @unchecked Sendable {
     }
 
     override func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isNull }
+
+    override func isTruthy(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool { value.isTruthy }
 }
 
 /// `[0]` of the pair a fused `map(&…, enumerate(xs))` stands for: the position of the element
@@ -223,6 +232,10 @@ final class LocalStep: ExpressionStep, @unchecked Sendable {
     override func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
         try evaluator.isNull(local: slot)
     }
+
+    override func isTruthy(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        try evaluator.isTruthy(local: slot)
+    }
 }
 
 /// A free `$name` that a mapping's layout keeps in `slot`.
@@ -239,6 +252,23 @@ final class GlobalStep: ExpressionStep, @unchecked Sendable {
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
         try evaluator.global(name, slot: slot, column: column)
+    }
+
+    // Read in place when bound in the slot; anything else (the deferred variable, an error) is
+    // left to ``evaluate(_:_:)``.
+    override func isTruthy(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        if let truthy = evaluator.withGlobal(name, slot: slot, { $0.isTruthy }) { return truthy }
+        return try evaluate(value, &evaluator).isTruthy
+    }
+
+    override func isNull(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> Bool {
+        if let null = evaluator.withGlobal(name, slot: slot, { $0.isNull }) { return null }
+        return try evaluate(value, &evaluator).isNull
+    }
+
+    override func member(_ name: MemberName, _ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue? {
+        if let member = evaluator.withGlobal(self.name, slot: slot, { JSONValue.member(name, of: $0) }) { return member }
+        return JSONValue.member(name, of: try evaluate(value, &evaluator))
     }
 }
 
@@ -350,7 +380,7 @@ final class TrioStep: ExpressionStep, @unchecked Sendable {
             }
             return .array(results ?? elements)
         case .ternary:
-            return try first.evaluate(value, &evaluator).isTruthy ? try second.evaluate(value, &evaluator) : try third.evaluate(value, &evaluator)
+            return try first.isTruthy(value, &evaluator) ? try second.evaluate(value, &evaluator) : try third.evaluate(value, &evaluator)
         }
     }
 }
@@ -394,6 +424,20 @@ struct InPlaceOperand {
         if isCurrent { return value }
         if let local { return try evaluator.local(local) }
         return try step.evaluate(value, &evaluator)
+    }
+
+    /// `test` of the operand's value, read where it lies when it is `@`, a member of `@` (`event`)
+    /// or a mapping variable (`$type`): copying it out to be looked at retained and released it.
+    @inline(__always)
+    func test(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator, _ test: (JSONValue) -> Bool) throws(ExpressionError) -> Bool {
+        if let field {
+            // A member of the current node (`event`) is looked at where it lies too.
+            guard case .object(let object) = value, let index = object.lastIndex(named: field) else { return test(.null) }
+            return object.members.withUnsafeBufferPointer { test($0[index].value) }
+        }
+        if isCurrent { return test(value) }
+        if let global, let answer = evaluator.withGlobal(global.name, slot: global.slot, test) { return answer }
+        return test(try self.value(value, &evaluator))
     }
 
     /// The member `name` of the operand's value (``ExpressionStep/member(_:_:_:)``).
@@ -493,7 +537,7 @@ final class NotStep: ExpressionStep, @unchecked Sendable {
     init(_ inner: ExpressionStep) { self.inner = inner }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        .bool(!(try inner.evaluate(value, &evaluator).isTruthy))
+        .bool(!(try inner.isTruthy(value, &evaluator)))
     }
 }
 
@@ -560,10 +604,12 @@ final class LiteralComparisonStep: ExpressionStep, @unchecked Sendable {
         case .null: return try left.isNull(value, &evaluator) == (comparator == .equal)
         case .text(let text, let small):
             // A string is the text or not; anything else is not.
-            guard case .string(let string) = try left.value(value, &evaluator) else { return comparator != .equal }
-            let equal = small.decides(string) ?? (string == text)
+            let equal = try left.test(value, &evaluator) { operand in
+                guard case .string(let string) = operand else { return false }
+                return small.decides(string) ?? (string == text)
+            }
             return equal == (comparator == .equal)
-        case .value: return (try left.value(value, &evaluator) == literal) == (comparator == .equal)
+        case .value: return try left.test(value, &evaluator) { $0 == literal } == (comparator == .equal)
         case nil: return ExpressionEvaluator.compare(comparator, try left.value(value, &evaluator), literal).isTruthy
         }
     }
@@ -1120,7 +1166,8 @@ final class StringMembershipStep: ExpressionStep, @unchecked Sendable {
     /// `strings` as ``SmallASCIILiteral``s, when all of them are short ASCII texts: a small ASCII
     /// search string is looked for by its words.
     private let smallStrings: [SmallASCIILiteral]?
-    let search: ExpressionStep
+    /// The string looked for (`event`), read in place.
+    let search: InPlaceOperand
     let call: FunctionStep
 
     init?(_ function: ExpressionFunction, _ arguments: [ExpressionNode], column: Int) {
@@ -1134,16 +1181,17 @@ final class StringMembershipStep: ExpressionStep, @unchecked Sendable {
         let small = strings.compactMap { SmallASCIILiteral($0) }
         smallStrings = small.count == strings.count ? small : nil
         let steps = arguments.map { $0.step() }
-        search = steps[1]
+        search = InPlaceOperand(steps[1])
         call = FunctionStep(function, steps, column: column)
     }
 
     override func evaluate(_ value: JSONValue, _ evaluator: inout ExpressionEvaluator) throws(ExpressionError) -> JSONValue {
-        let search = try search.evaluate(value, &evaluator)
-        if value.isNull { return try call.applying(.null, search, &evaluator) }
-        guard case .string(let needle) = search else { return false }
-        if let smallStrings, let words = SmallASCIILiteral.words(of: needle) { return .bool(smallStrings.contains { $0.matches(words) }) }
-        return .bool(strings.contains(needle))
+        if value.isNull { return try call.applying(.null, try search.value(value, &evaluator), &evaluator) }
+        return .bool(try search.test(value, &evaluator) { search in
+            guard case .string(let needle) = search else { return false }
+            if let smallStrings, let words = SmallASCIILiteral.words(of: needle) { return smallStrings.contains { $0.matches(words) } }
+            return strings.contains(needle)
+        })
     }
 }
 
@@ -1263,6 +1311,15 @@ final class SubstringTable: Sendable {
     private let bytes: [UInt8]
     private let ends: [Int]
     private let places: [SubstringPlace]
+    /// Bit `i` set for each text `i` looked for anywhere that is not empty (``firstBytes``).
+    private let anywhere: UInt64
+    /// Bit `i` set for each other text: looked for at the start or the end, or empty.
+    private let elsewhere: UInt64
+    /// For each byte value, bit `i` set when text `i` is looked for anywhere and starts with that
+    /// byte: the subject is walked once and each of its bytes names the texts that may start there,
+    /// where searching each text in turn cost a `memchr` call per text (a dozen list_names rules).
+    /// Empty when no text is looked for anywhere.
+    private let firstBytes: [UInt64]
 
     init?(_ conditions: [ExpressionNode]) {
         // One bit per condition in ``holders(_:_:)``.
@@ -1290,9 +1347,21 @@ final class SubstringTable: Sendable {
             lowered = nil
         }
         textsAreASCII = bytes.allSatisfy { $0 < 0x80 }
+        var anywhere: UInt64 = 0
+        var firstBytes: [UInt64] = []
+        for index in places.indices where places[index] == .anywhere {
+            let start = index == 0 ? 0 : ends[index - 1]
+            guard start < ends[index] else { continue }
+            if firstBytes.isEmpty { firstBytes = Array(repeating: 0, count: 256) }
+            anywhere |= 1 << index
+            firstBytes[Int(bytes[start])] |= 1 << index
+        }
         self.bytes = bytes
         self.ends = ends
         self.places = places
+        self.anywhere = anywhere
+        elsewhere = ~anywhere & (ends.count == UInt64.bitWidth ? .max : (1 << ends.count) - 1)
+        self.firstBytes = firstBytes
     }
 
     /// Bit `i` set when text `i` is where condition `i` looks for it, or `nil` when the variable
@@ -1310,15 +1379,41 @@ final class SubstringTable: Sendable {
     /// Bit `i` set when text `i` is where condition `i` looks for it in `subject`.
     private func holders(in subject: UnsafeBufferPointer<UInt8>) -> UInt64 {
         bytes.withUnsafeBufferPointer { bytes in
-            var holders: UInt64 = 0
-            var start = 0
-            for index in ends.indices {
-                if String.bytes(subject, hold: UnsafeBufferPointer(rebasing: bytes[start..<ends[index]]), at: places[index]) {
-                    holders |= 1 << index
+            ends.withUnsafeBufferPointer { ends in
+                var holders: UInt64 = 0
+                // Texts at the start or the end, and empty ones, one by one: each is one comparison.
+                var others = elsewhere
+                while others != 0 {
+                    let index = others.trailingZeroBitCount
+                    others &= others &- 1
+                    let start = index == 0 ? 0 : ends[index - 1]
+                    if String.bytes(subject, hold: UnsafeBufferPointer(rebasing: bytes[start..<ends[index]]), at: places[index]) {
+                        holders |= 1 << index
+                    }
                 }
-                start = ends[index]
+                guard anywhere != 0, let text = bytes.baseAddress, let base = subject.baseAddress else { return holders }
+                // The others in one walk of the subject: at each byte, the texts not found yet that
+                // start with it and fit in what is left are compared there.
+                firstBytes.withUnsafeBufferPointer { firstBytes in
+                    var pending = anywhere
+                    var position = 0
+                    while pending != 0, position < subject.count {
+                        var candidates = firstBytes[Int(base[position])] & pending
+                        while candidates != 0 {
+                            let index = candidates.trailingZeroBitCount
+                            candidates &= candidates &- 1
+                            let start = index == 0 ? 0 : ends[index - 1]
+                            let rest = UnsafeBufferPointer(start: base + position, count: subject.count - position)
+                            if String.bytes(rest, hold: UnsafeBufferPointer(start: text + start, count: ends[index] - start), at: .start) {
+                                holders |= 1 << index
+                                pending &= ~(1 << index)
+                            }
+                        }
+                        position += 1
+                    }
+                }
+                return holders
             }
-            return holders
         }
     }
 }

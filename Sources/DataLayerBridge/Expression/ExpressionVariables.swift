@@ -73,6 +73,18 @@ public struct ExpressionVariables: @unchecked Sendable {
         return slots.withUnsafeMutablePointerToElements { ExpressionArithmetic.smallInteger(of: $0[slot]) }
     }
 
+    /// `body` applied to the value of `name` in `slot`, read where it lies (not copied, retained and
+    /// released, to be looked at); `nil` when the slot is not `name`'s or holds no value, which
+    /// ``value(slot:name:)`` reads.
+    @inline(__always)
+    func withValue<Result>(slot: Int, name: String, _ body: (JSONValue) -> Result) -> Result? {
+        guard slot < slots.count, layout.names[slot] == name else { return nil }
+        return slots.withUnsafeMutablePointerToElements { slots in
+            guard case .some(let value) = slots[slot] else { return nil }
+            return body(value)
+        }
+    }
+
     /// The bound names.
     public var names: Set<String> { Set(layout.names.indices.lazy.filter { slots[$0] != nil }.map { layout.names[$0] }) }
 

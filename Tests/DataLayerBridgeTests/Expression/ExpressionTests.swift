@@ -392,6 +392,35 @@ struct ExpressionTests {
         }
     }
 
+    /// Texts looked for anywhere are found in one walk of the subject, each of its bytes naming the
+    /// texts that start with it (``SubstringTable``): texts that share a first byte, one that starts
+    /// another, the same text also looked for at the start or the end, an empty text, non-ASCII texts,
+    /// texts longer than the subject or found only at its end. The answers are the plain filter's.
+    @Test(arguments: [
+        #"let $t = t in `["ab", "abc", "b", "bca", "", "\u00e9", "\u017e", "cab", "a", "zz", "abcabcabcabc", "ab"]`[?contains($t, @)]"#,
+        #"let $t = t in `[{"c": "ab"}, {"s": "ab"}, {"e": "ab"}, {"c": "ba"}, {"c": "\u00e9t"}, {"e": "b"}]`[?c && contains($t, c) || s && starts_with($t, s) || e && ends_with($t, e)]"#,
+        #"let $t = t in `["autocomplete", "suggest", "search", "similar", "related", "recommend", "s", "ts", "ks"]`[?contains(lower($t), @)]"#,
+    ])
+    func textsLookedForAnywhereAreFoundInOneWalk(_ source: String) throws {
+        guard case .letExpression(let bindings, let body) = try Expression.tree(source),
+              case .filterProjection(let left, let condition, let right) = body else {
+            Issue.record("not a filter in a let: \(source)")
+            return
+        }
+        #expect((body.step() as? UnrolledFilterStep)?.texts != nil, "\(source)")
+        let built = LetStep(bindings.map { $0.value.step() }, body.step())
+        let filter = LetStep(bindings.map { $0.value.step() }, TrioStep(.filterProjection, left.step(), condition.step(), right.step()))
+        let subjects: [JSONValue] = [
+            "", "a", "b", "ab", "ba", "abc", "cab", "xxab", "bab", "bcab", "abcabcabcab", "abcabcabcabc", "zz", "z", "\u{E9}", "x\u{E9}t",
+            "D\u{11B}tsk\u{E9}", "\u{17E}ab\u{17E}", "SEARCH Results", "category_kids", "Related-Products", "AutoComplete", "TS", "Ks",
+            .string(String(repeating: "xa", count: 40) + "b"), 5, nil, ["ab"], ["t": "ab"],
+        ]
+        for subject in subjects {
+            let document: JSONValue = ["t": subject]
+            #expect(Self.outcome(of: built, on: document) == Self.outcome(of: filter, on: document), "\(source) on \(subject)")
+        }
+    }
+
     /// The two scalars that the lower-case search above must not fold byte by byte are all there
     /// are: every other non-ASCII scalar lower-cases to non-ASCII scalars only. Fails when the
     /// standard library's case mappings change that.

@@ -231,6 +231,27 @@ extension StepFastPathTests {
 }
 
 extension StepFastPathTests {
+    /// A comparison or a membership test of a member of `@` (`event == 'page_view'`,
+    /// `contains(['view_item', …], event)`) looks at the member where it lies
+    /// (``InPlaceOperand/test(_:_:_:)``): the answers of the same tests on the member evaluated
+    /// first (`event | @`), for repeated keys (the last one counts), missing members, members of
+    /// every type, escaped and non-ASCII texts, and a current node that is no object.
+    @Test(arguments: [
+        "k == 'view_item_list'", "k != 'view_item_list'", "k == 'caf\u{e9}'", "k == `null`", "k != `1`", "k == `{\"a\": [1]}`",
+        "contains(['view_item', 'view_item_list', 'caf\u{e9}', 'sixteen-bytes-xx'], k)", "k == 'v' ? 'y' : 'n'",
+    ])
+    func testsOfAMemberReadInPlaceGiveWhatTheEvaluatedMemberGives(_ test: String) throws {
+        let documents = [
+            #"{"k": "view_item_list"}"#, #"{"k": "view_item", "k": "view_item_list"}"#, #"{"k": "view_item_list", "k": "view_item"}"#,
+            #"{"k": "caf\u00e9"}"#, #"{"k": "cafe\u0301"}"#, #"{"k": "view\u005fitem"}"#, #"{"k": "sixteen-bytes-xx"}"#, #"{"k": "v", "j": 1}"#,
+            #"{"k": null}"#, #"{"k": 1}"#, #"{"k": 1.0}"#, #"{"k": {"a": [1]}}"#, #"{"k": ["view_item"]}"#, #"{"j": "view_item"}"#, "{}",
+            "null", "[]", #""k""#, "12345678901234567890123",
+        ]
+        try ExpressionTests.expectSameOutcomes(of: test, as: test.replacingOccurrences(of: "k", with: "(k | @)"), on: documents)
+    }
+}
+
+extension StepFastPathTests {
     /// A `{…}` whose keys are all small strings makes each member's key from its words: the same
     /// object, keys and text as the general build, for ASCII and non-ASCII keys of up to 15 bytes,
     /// and for key sets with a longer key, which keep the keys as given.
@@ -608,6 +629,51 @@ extension StepFastPathTests {
         // Most pairs of small integers take the in-place path, and an unbound variable still fails.
         #expect(inPlace > 60)
         #expect(throws: ExpressionError.self) { try bySlot("$a + $b").evaluate([:], variables: ExpressionVariables(layout: layout)) }
+    }
+
+    /// Conditions on a mapping variable read by slot or a `let` value (`$list ? … : …`, `!$x`,
+    /// `$type == 'event'`, `$first.item`) look at it where it lies (``ExpressionStep/isTruthy(_:_:)``,
+    /// ``InPlaceOperand/test(_:_:_:)``): the values and errors of the same conditions on the value
+    /// evaluated first (`$a | @`), for values of every type, and for a variable left unbound.
+    @Test func conditionsOnVariablesReadInPlaceGiveWhatEvaluatedValuesGive() throws {
+        let layout = VariableLayout(names: ["a"])
+        func bySlot(_ source: String) throws -> Expression {
+            Expression(source: source, tree: try Expression.tree(source), readingGlobalsOf: layout)
+        }
+        // `($a)` is `$a`, at the column `($a | @)` has it, so that errors name the same columns.
+        let conditions = [
+            "X ? 'y' : 'n'", "!X", "X == 'event'", "X != 'Product Listing'", "X == 'caf\u{e9}'", "X == `null`", "X != `null`",
+            "X == `[1]`", "X == `1`", "X.k", "X.k.j", "X && 'y'", "contains(['event', 'pv'], X) ? X : `null`",
+        ]
+        let pairs = try conditions.flatMap { condition in
+            [
+                (try bySlot(condition.replacingOccurrences(of: "X", with: "($a)")), try bySlot(condition.replacingOccurrences(of: "X", with: "($a | @)"))),
+                (try bySlot("let $x = a in " + condition.replacingOccurrences(of: "X", with: "($x)")),
+                 try bySlot("let $x = a in " + condition.replacingOccurrences(of: "X", with: "($x | @)"))),
+            ]
+        }
+        let values: [JSONValue] = Self.arithmeticOperands + [
+            "event", "Product Listing", "Product Listing!", "Event", "caf\u{e9}", "cafe", .string(String(repeating: "event", count: 9)),
+            ["k": "v"], ["k": ["j": 1]], ["k": nil], [], [:], false, [nil],
+        ]
+        for a in values {
+            var variables = ExpressionVariables(layout: layout)
+            variables.set(a, slot: 0, name: "a")
+            let document: JSONValue = ["a": a]
+            for (fast, general) in pairs {
+                let outcome = ExpressionTests.describe { _ = try fast.evaluate(document, variables: variables) }
+                #expect(outcome == ExpressionTests.describe { _ = try general.evaluate(document, variables: variables) }, "\(fast.source) on \(a)")
+                #expect((try? fast.evaluate(document, variables: variables)) == (try? general.evaluate(document, variables: variables)),
+                        "\(fast.source) on \(a)")
+            }
+        }
+        // Unbound, the variable fails where it is read, either way.
+        for (fast, general) in pairs where fast.source.hasPrefix("(") || fast.source.hasPrefix("!") {
+            let unbound = ExpressionVariables(layout: layout)
+            let outcome = ExpressionTests.describe { _ = try fast.evaluate([:], variables: unbound) }
+            #expect(outcome.contains("$a is not defined"), "\(fast.source)")
+            #expect(outcome == ExpressionTests.describe { _ = try general.evaluate([:], variables: unbound) }, "\(fast.source)")
+        }
     }
 
     /// `@`, a `let` value and a mapping variable are read as small integers in place; anything else
