@@ -25,6 +25,8 @@ public struct JSONWriter: Sendable {
     /// (``SmallUTF8/nativeLayoutHolds``), without the copy (a retain and a release) and the
     /// closure that reading them as values costs.
     private let readsNativeInPlace = SmallUTF8.layoutHolds && SmallUTF8.nativeLayoutHolds
+    /// The short keys last found plain at the first positions of an object.
+    private var plainKeys = PlainKeys()
 
     /// Creates a writer with an empty buffer.
     public init(style: Style = .compact) { self.style = style }
@@ -95,7 +97,7 @@ public struct JSONWriter: Sendable {
                 for position in members.indices {
                     let member = UnsafeRawPointer(base + position)
                     let value = member + SmallUTF8.memberValueOffset
-                    if compactInPlace, let key = SmallUTF8(wordsAt: member), key.isPlain {
+                    if compactInPlace, let key = SmallUTF8(wordsAt: member), plainKeys.isPlain(key, wordsAt: member, position: position) {
                         if emitMember(key: key, shortValueAt: value, first: position == 0) { continue }
                     } else {
                         emitSeparator(first: position == 0)
@@ -409,4 +411,37 @@ public struct JSONWriter: Sendable {
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+/// The words of the short keys last found plain at each of the first ``positions`` positions of
+/// an object. The objects of an array (a list's items), and the envelopes of a stream, mostly
+/// have the same keys in the same order: two words compared cost less than the key's bytes
+/// checked again. Equal words are the same short string.
+private struct PlainKeys {
+    static let positions = 8
+    /// Two words per position; all zero at first, which is no short string's words.
+    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+    /// Whether `key`, the short key whose words are at `member`, needs no escape, as
+    /// ``SmallUTF8/isPlain`` says; remembered for `position` when it does.
+    @inline(__always)
+    mutating func isPlain(_ key: SmallUTF8, wordsAt member: UnsafeRawPointer, position: Int) -> Bool {
+        guard position < Self.positions else { return key.isPlain }
+        let low = member.loadUnaligned(as: UInt64.self)
+        let high = member.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        return withUnsafeMutableBytes(of: &words) { words in
+            let offset = position &* 16
+            if words.load(fromByteOffset: offset, as: UInt64.self) == low,
+                words.load(fromByteOffset: offset &+ 8, as: UInt64.self) == high
+            {
+                return true
+            }
+            guard key.isPlain else { return false }
+            words.storeBytes(of: low, toByteOffset: offset, as: UInt64.self)
+            words.storeBytes(of: high, toByteOffset: offset &+ 8, as: UInt64.self)
+            return true
+        }
+    }
 }

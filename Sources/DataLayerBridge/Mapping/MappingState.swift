@@ -49,7 +49,12 @@ public struct MappingState: Sendable {
     /// The client key `recall` reads from `envelope`, `nil` when it has none. Depends on the
     /// envelope alone, so a converter thread can read it before the envelope reaches the state.
     static func recallKey(_ recall: RecallSpec, of envelope: JSONValue, mapping: Mapping) throws(MappingRuntimeError) -> String? {
-        guard case .object = envelope else { return nil }
+        guard case .object(let object) = envelope else { return nil }
+        // The usual key is one member of the envelope (`client_id`): read as the expression would
+        // read it, without the scope that copied the envelope and the mapping's variables.
+        if case .field(let name)? = recall.key.singleRead {
+            return try ClientKey.text(object.value(named: name) ?? .null, at: recall.location, in: "recall/key")
+        }
         let scope = TemplateScope(document: envelope, variables: mapping.prototype)
         let keyValue = try recall.key.evaluate(scope, at: recall.location, in: "recall/key")
         return try ClientKey.text(keyValue, at: recall.location, in: "recall/key")

@@ -46,6 +46,8 @@ struct WrittenBatch: Sendable {
         var envelopes: [Envelope] = []
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(count)
+        // Prepared once per batch: the `String` subscript prepared it for every envelope.
+        let typeName = MemberName("type")
         for index in 0..<count {
             switch outcome(index) {
             case .envelopes(let values, let remember):
@@ -55,7 +57,7 @@ struct WrittenBatch: Sendable {
                     let key = mapping.recall.map { recall in
                         Result { () throws(MappingRuntimeError) in try MappingState.recallKey(recall, of: value, mapping: mapping) }
                     }
-                    envelopes.append(Envelope(end: writer.count, type: value["type"]?.stringValue ?? "(none)", recallKey: key))
+                    envelopes.append(Envelope(end: writer.count, type: Self.type(of: value, typeName) ?? "(none)", recallKey: key))
                 }
                 outcomes.append(.envelopes(count: values.count, remember: remember))
             case .skip(let reason, let detail, let remember):
@@ -67,6 +69,12 @@ struct WrittenBatch: Sendable {
         self.outcomes = outcomes
         self.envelopes = envelopes
         lines = writer
+    }
+
+    /// The string `type` member of `envelope`, read in place.
+    private static func type(of envelope: JSONValue, _ typeName: MemberName) -> String? {
+        guard case .object(let object) = envelope else { return nil }
+        return object.value(named: typeName)?.stringValue
     }
 
     /// The line of envelope `index`, newline included.

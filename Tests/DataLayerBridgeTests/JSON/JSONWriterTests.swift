@@ -167,6 +167,43 @@ struct JSONWriterTests {
         }
     }
 
+    /// Short keys found plain are remembered by position (``PlainKeys``) for the next objects a
+    /// writer writes: every key must still be written as escaping spells it out right after every
+    /// other one at the same position, among them keys that share their first word with a plain
+    /// one, that differ from one only in length or in a last byte that needs an escape, non-ASCII
+    /// keys, long keys, and keys at positions past the remembered ones.
+    @Test func keysRememberedByPositionAreWrittenAsEscapingSpellsThemOut() {
+        let keys = [
+            "title", "title\"", "titl\"", "abcdefgh", "abcdefgh\n", "abcdefgh\\", "abcdefghijklmno", "abcdefghijklmn\u{1}",
+            "é", "é\u{2028}", "\u{2028}", "", "a", "a\u{0}", "typé", "\u{7F}", String(repeating: "k", count: 16),
+        ]
+        var objects: [JSONValue] = []
+        for first in keys {
+            for second in keys {
+                objects.append([first: 1])
+                objects.append([second: 2])
+            }
+        }
+        for shift in keys.indices {
+            let members = (0..<12).map { JSONObject.Member(key: keys[(shift + $0) % keys.count], value: .number(JSONNumber($0))) }
+            objects.append(.object(JSONObject(members)))
+            objects.append(.object(JSONObject(members.reversed())))
+        }
+        let array = JSONValue.array(objects)
+        var writer = JSONWriter()
+        // Twice: the second time with the keys of the first remembered.
+        for _ in 0..<2 {
+            writer.reset()
+            writer.write(array)
+            #expect(writer.string == Self.spelledOut(array))
+            for object in objects {
+                writer.reset()
+                writer.write(object)
+                #expect(writer.string == Self.spelledOut(object))
+            }
+        }
+    }
+
     /// Compact JSON built by hand from ``quoted(_:)``, to compare the writer's against.
     private static func spelledOut(_ value: JSONValue) -> String {
         switch value {

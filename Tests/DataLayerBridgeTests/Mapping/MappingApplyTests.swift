@@ -272,6 +272,53 @@ struct MappingStateTests {
         ])
     }
 
+    /// The state mapping with the recall key `key`, on a line of its own before the rest, so that
+    /// every location of the mapping is the same however long `key` is.
+    static func recalling(_ key: String) throws -> Mapping {
+        let source = Self.source.replacingOccurrences(of: #""recall": { "key": "client_id","#, with: "")
+            .replacingOccurrences(of: #""set": { "customer_id": "customer_id" } },"#, with: "")
+        return try Mapping(
+            source: #"{ "recall": { "set": { "customer_id": "customer_id" }, "key": "\#(key)" },"# + "\n" + source.dropFirst(1),
+            fileName: "state.jsonc")
+    }
+
+    @Test("a recall key that is one member reads what the same key as a longer expression reads")
+    func recallKeyReadInPlace() throws {
+        // `client_id` is read from the envelope directly; `client_id || client_id`, the same value
+        // for every JSON value (only falsy values reach the right side, and it is the same), is
+        // evaluated as an expression.
+        let direct = try Self.recalling("client_id")
+        let evaluated = try Self.recalling("client_id || client_id")
+        let ids = [
+            "111", #""111""#, "12345678901234567890123", "1.50", "-0", #""Dětské \"x\"\n\u2028""#, #""""#,
+            #""\#(String(repeating: "long-id-", count: 6))""#, "null", "true", "false", #"{"id": 1}"#, "[1]",
+        ]
+        var lines: [String] = []
+        for id in ids {
+            lines.append(#"{"event": "luigisbox.collector.customer_id", "client_id": \#(id), "customer_id": "C-\#(lines.count)"}"#)
+        }
+        lines.append(#"{"event": "view_item"}"#)
+        for id in ids { lines.append(#"{"event": "view_item", "client_id": \#(id)}"#) }
+        var directState = MappingState(), evaluatedState = MappingState()
+        var resolved: [MappingOutcome] = []
+        for (offset, line) in lines.enumerated() {
+            let push = try JSONValue(parsing: line)
+            let record = RecordContext(ordinal: offset + 1, text: line)
+            let outcome = directState.resolve(direct.apply(to: push, record: record), mapping: direct)
+            #expect(outcome == evaluatedState.resolve(evaluated.apply(to: push, record: record), mapping: evaluated), "\(line)")
+            resolved.append(outcome)
+        }
+        // Numbers are keyed by their text, strings as they are: 111 and "111" are one client.
+        let views = resolved.suffix(ids.count)
+        #expect(views.first == .envelopes([["type": "pv", "client_id": 111, "customer_id": "C-1"]], remember: nil))
+        #expect(views.dropFirst(2).first == .envelopes([["type": "pv", "client_id": try JSONValue(parsing: ids[2]), "customer_id": "C-2"]], remember: nil))
+        if case .reject(let reason, let detail) = views.last {
+            #expect(reason == "mapping-error" && detail.hasSuffix("recall/key: a client key must be a string or number, got array"))
+        } else {
+            Issue.record("an array client id must reject the push, not \(String(describing: views.last))")
+        }
+    }
+
     @Test("a login push without a customer id remembers nothing")
     func nullNotRemembered() throws {
         let mapping = try Mapping(source: Self.source, fileName: "state.jsonc")
