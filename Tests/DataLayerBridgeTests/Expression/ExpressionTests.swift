@@ -362,6 +362,23 @@ struct ExpressionTests {
         #expect(((body.step() as? UnrolledFilterStep)?.texts != nil) == table, "\(source)")
     }
 
+    /// The filter `source` (`let $t = t in <literal list>[?…]`), whose texts a ``SubstringTable``
+    /// looks for, answers (and fails) on `["t": subject]` as the plain filter step does, for each subject.
+    static func expectTextTableMatchesTheFilter(_ source: String, on subjects: [JSONValue]) throws {
+        guard case .letExpression(let bindings, let body) = try Expression.tree(source),
+              case .filterProjection(let left, let condition, let right) = body else {
+            Issue.record("not a filter in a let: \(source)")
+            return
+        }
+        #expect((body.step() as? UnrolledFilterStep)?.texts != nil, "\(source)")
+        let built = LetStep(bindings.map { $0.value.step() }, body.step())
+        let filter = LetStep(bindings.map { $0.value.step() }, TrioStep(.filterProjection, left.step(), condition.step(), right.step()))
+        for subject in subjects {
+            let document: JSONValue = ["t": subject]
+            #expect(Self.outcome(of: built, on: document) == Self.outcome(of: filter, on: document), "\(source) on \(subject)")
+        }
+    }
+
     /// Texts looked for in a variable's `lower()` (the list_names rules) are searched for, when all
     /// of them are ASCII, in the variable's text with only its A–Z lower-cased, without making the
     /// lower-case form; a text holding one of the two scalars whose lower-case form holds ASCII
@@ -373,23 +390,11 @@ struct ExpressionTests {
         #"let $t = t in `["ki", "i\u0307", "é", "σ", "straße", "k"]`[?contains(lower($t), @)]"#,
     ])
     func textsInALowerCaseFormAreFoundAsInTheLowerCaseString(_ source: String) throws {
-        guard case .letExpression(let bindings, let body) = try Expression.tree(source),
-              case .filterProjection(let left, let condition, let right) = body else {
-            Issue.record("not a filter in a let: \(source)")
-            return
-        }
-        #expect((body.step() as? UnrolledFilterStep)?.texts != nil, "\(source)")
-        let built = LetStep(bindings.map { $0.value.step() }, body.step())
-        let filter = LetStep(bindings.map { $0.value.step() }, TrioStep(.filterProjection, left.step(), condition.step(), right.step()))
-        let subjects: [JSONValue] = [
+        try Self.expectTextTableMatchesTheFilter(source, on: [
             "ABC", "xAbCx", "KI", "\u{212A}I", "a\u{212A}", "\u{130}", "\u{130}K", "D\u{11B}tsk\u{E9} KI", "\u{17D}LU\u{164}OU\u{10C}K\u{DD} K",
             "STRASSE", "Stra\u{DF}e", "\u{3A3}\u{38A}\u{3A3}\u{3A5}\u{3A6}\u{39F}\u{3A3}", "\u{65E5}\u{672C} KI", "", "E\u{301}", "\u{1F600}bc",
             .string(String(repeating: "Related Products ", count: 20) + "KI"), 5, nil, ["abc"], ["k": "ki"],
-        ]
-        for subject in subjects {
-            let document: JSONValue = ["t": subject]
-            #expect(Self.outcome(of: built, on: document) == Self.outcome(of: filter, on: document), "\(source) on \(subject)")
-        }
+        ])
     }
 
     /// Texts looked for anywhere are found in one walk of the subject, each of its bytes naming the
@@ -402,23 +407,11 @@ struct ExpressionTests {
         #"let $t = t in `["autocomplete", "suggest", "search", "similar", "related", "recommend", "s", "ts", "ks"]`[?contains(lower($t), @)]"#,
     ])
     func textsLookedForAnywhereAreFoundInOneWalk(_ source: String) throws {
-        guard case .letExpression(let bindings, let body) = try Expression.tree(source),
-              case .filterProjection(let left, let condition, let right) = body else {
-            Issue.record("not a filter in a let: \(source)")
-            return
-        }
-        #expect((body.step() as? UnrolledFilterStep)?.texts != nil, "\(source)")
-        let built = LetStep(bindings.map { $0.value.step() }, body.step())
-        let filter = LetStep(bindings.map { $0.value.step() }, TrioStep(.filterProjection, left.step(), condition.step(), right.step()))
-        let subjects: [JSONValue] = [
+        try Self.expectTextTableMatchesTheFilter(source, on: [
             "", "a", "b", "ab", "ba", "abc", "cab", "xxab", "bab", "bcab", "abcabcabcab", "abcabcabcabc", "zz", "z", "\u{E9}", "x\u{E9}t",
             "D\u{11B}tsk\u{E9}", "\u{17E}ab\u{17E}", "SEARCH Results", "category_kids", "Related-Products", "AutoComplete", "TS", "Ks",
             .string(String(repeating: "xa", count: 40) + "b"), 5, nil, ["ab"], ["t": "ab"],
-        ]
-        for subject in subjects {
-            let document: JSONValue = ["t": subject]
-            #expect(Self.outcome(of: built, on: document) == Self.outcome(of: filter, on: document), "\(source) on \(subject)")
-        }
+        ])
     }
 
     /// The two scalars that the lower-case search above must not fold byte by byte are all there
