@@ -25,6 +25,9 @@ public struct JSONWriter: Sendable {
     /// (``SmallUTF8/nativeLayoutHolds``), without the copy (a retain and a release) and the
     /// closure that reading them as values costs.
     private let readsNativeInPlace = SmallUTF8.layoutHolds && SmallUTF8.nativeLayoutHolds
+    /// Whether an array's elements and an object's members are read where the value holds them
+    /// (``containersLayoutHold``): read once per writer rather than from the static.
+    private let readsContainersInPlace = Self.containersLayoutHold
     /// The short keys last found plain at the first positions of an object.
     private var plainKeys = PlainKeys()
 
@@ -75,46 +78,55 @@ public struct JSONWriter: Sendable {
         emit(value)
     }
 
-    /// Writes `value`, out of line: the one recursive step, taken only for containers. Elements
-    /// and members are walked in place, through their buffers (see ``emit(valueAt:payload:)``).
+    /// Writes `value`, a container's elements or members walked in place, through their buffers
+    /// (see ``emit(valueAt:payload:)``).
     private mutating func emit(_ value: JSONValue) {
         switch value {
-        case .array(let elements):
-            emitOpen(UInt8(ascii: "["))
-            elements.withUnsafeBufferPointer { elements in
-                guard let base = elements.baseAddress else { return }
-                for position in elements.indices {
-                    emitSeparator(first: position == 0)
-                    emit(valueAt: base + position, payload: UnsafeRawPointer(base + position))
-                }
-            }
-            emitClose(UInt8(ascii: "]"), empty: elements.isEmpty)
-        case .object(let object):
-            emitOpen(UInt8(ascii: "{"))
-            let compactInPlace = readsInPlace && style == .compact
-            object.members.withUnsafeBufferPointer { members in
-                guard let base = members.baseAddress else { return }
-                for position in members.indices {
-                    let member = UnsafeRawPointer(base + position)
-                    let value = member + SmallUTF8.memberValueOffset
-                    if compactInPlace, let key = SmallUTF8(wordsAt: member), plainKeys.isPlain(key, wordsAt: member, position: position) {
-                        if emitMember(key: key, shortValueAt: value, first: position == 0) { continue }
-                    } else {
-                        emitSeparator(first: position == 0)
-                        if readsInPlace, let key = SmallUTF8(wordsAt: member), key.isPlain {
-                            emitQuoted(key)
-                            emitColon()
-                        } else {
-                            emit(key: base[position].key)
-                        }
-                    }
-                    emit(valueAt: value.assumingMemoryBound(to: JSONValue.self), payload: value)
-                }
-            }
-            emitClose(UInt8(ascii: "}"), empty: object.isEmpty)
-        default:
-            emit(scalar: value)
+        case .array(let elements): emit(elements: elements.span)
+        case .object(let object): emit(members: object.members.span)
+        default: emit(scalar: value)
         }
+    }
+
+    /// Writes an array of `elements`, out of line: with ``emit(members:)``, the one recursive step.
+    @inline(never)
+    private mutating func emit(elements: Span<JSONValue>) {
+        emitOpen(UInt8(ascii: "["))
+        elements.withUnsafeBufferPointer { elements in
+            guard let base = elements.baseAddress else { return }
+            for position in elements.indices {
+                emitSeparator(first: position == 0)
+                emit(valueAt: base + position, payload: UnsafeRawPointer(base + position))
+            }
+        }
+        emitClose(UInt8(ascii: "]"), empty: elements.isEmpty)
+    }
+
+    /// Writes an object of `members`, out of line.
+    @inline(never)
+    private mutating func emit(members: Span<JSONObject.Member>) {
+        emitOpen(UInt8(ascii: "{"))
+        let compactInPlace = readsInPlace && style == .compact
+        members.withUnsafeBufferPointer { members in
+            guard let base = members.baseAddress else { return }
+            for position in members.indices {
+                let member = UnsafeRawPointer(base + position)
+                let value = member + SmallUTF8.memberValueOffset
+                if compactInPlace, let key = SmallUTF8(wordsAt: member), plainKeys.isPlain(key, wordsAt: member, position: position) {
+                    if emitMember(key: key, shortValueAt: value, first: position == 0) { continue }
+                } else {
+                    emitSeparator(first: position == 0)
+                    if readsInPlace, let key = SmallUTF8(wordsAt: member), key.isPlain {
+                        emitQuoted(key)
+                        emitColon()
+                    } else {
+                        emit(key: base[position].key)
+                    }
+                }
+                emit(valueAt: value.assumingMemoryBound(to: JSONValue.self), payload: value)
+            }
+        }
+        emitClose(UInt8(ascii: "}"), empty: members.isEmpty)
     }
 
     /// Writes a member's separator, its short plain `key` and the colon, in compact style, and
@@ -176,8 +188,21 @@ public struct JSONWriter: Sendable {
             } else if case .number(let number) = value.pointee {
                 emit(number: number)
             }
-        case .array, .object:
-            emit(value.pointee)
+        case .array:
+            // The array where the value holds it, borrowed through a span: `value.pointee` copied
+            // it (a retain and a release per container) to outlive the writes that follow.
+            if readsContainersInPlace {
+                value.withMemoryRebound(to: [JSONValue].self, capacity: 1) { emit(elements: $0.pointee.span) }
+            } else {
+                emit(value.pointee)
+            }
+        case .object:
+            // An object's members array is its first stored property.
+            if readsContainersInPlace {
+                value.withMemoryRebound(to: [JSONObject.Member].self, capacity: 1) { emit(members: $0.pointee.span) }
+            } else {
+                emit(value.pointee)
+            }
         case .null, .bool:
             emit(scalar: value.pointee)
         }
@@ -411,6 +436,23 @@ public struct JSONWriter: Sendable {
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Whether a ``JSONValue`` holds an array's bytes, and an object's members array's bytes, at
+    /// its start, as ``emit(valueAt:payload:)`` reads them: checked on sample values, so that a
+    /// different layout turns the reading in place off rather than misreading.
+    static let containersLayoutHold: Bool = {
+        let elements: [JSONValue] = [.null, true]
+        let members = [JSONObject.Member(key: "a", value: .null)]
+        func starts(_ value: JSONValue, with payload: some Any) -> Bool {
+            withUnsafeBytes(of: value) { value in
+                withUnsafeBytes(of: payload) { payload in
+                    payload.count <= value.count && payload.elementsEqual(value.prefix(payload.count))
+                }
+            }
+        }
+        return MemoryLayout<[JSONValue]>.stride <= MemoryLayout<JSONValue>.stride
+            && starts(.array(elements), with: elements) && starts(.object(JSONObject(members)), with: members)
+    }()
 }
 
 /// The words of the short keys last found plain at each of the first ``positions`` positions of

@@ -204,6 +204,35 @@ struct JSONWriterTests {
         }
     }
 
+    /// Arrays and objects inside arrays and objects are read where the value holds them, through a
+    /// span (``JSONWriter/containersLayoutHold``), and a container at the top as a value: at every
+    /// depth, empty or not, after scalars and other containers, both compact and pretty, the
+    /// writer must give what spelling the value out gives, and the same as the tape writer.
+    @Test func containersInsideContainersAreWrittenAsSpelledOut() throws {
+        #expect(JSONWriter.containersLayoutHold)
+        var values: [JSONValue] = [[], [:], [[]], [[:]], ["a": []], ["a": [:]]]
+        for depth in 0..<6 {
+            let inner = values[values.count - 1]
+            let item: JSONValue = ["title": "Dámske topánky Höhenrausch Storm", "type": "item", "url": "SKU-1", "position": .number(JSONNumber(depth)), "price": nil]
+            values.append([inner, item, [], [:], .number(JSONNumber(depth)), ["k\(depth)": inner, "empty": [:], "list": [item, item, []]]])
+            values.append(["nested": inner, "items": [item, [:], item], "e": [], "s": "\u{2028}"])
+        }
+        var parser = JSONParser()
+        var writer = JSONWriter()
+        for value in values {
+            writer.reset()
+            writer.write(value)
+            let expected = Self.spelledOut(value)
+            #expect(writer.string == expected)
+            var tapeWriter = JSONWriter()
+            try Array(expected.utf8).withUnsafeBytes { tapeWriter.write(try parser.parse($0)) }
+            #expect(tapeWriter.string == expected)
+            var pretty = JSONWriter(style: .pretty(indent: 2))
+            pretty.write(value)
+            #expect(try JSONValue(parsing: Array(pretty.string.utf8)) == value)
+        }
+    }
+
     /// Compact JSON built by hand from ``quoted(_:)``, to compare the writer's against.
     private static func spelledOut(_ value: JSONValue) -> String {
         switch value {
