@@ -62,9 +62,11 @@ public struct RecordConverter: Sendable {
     /// Maps a canonical push read from the record `text`, and validates its envelopes.
     func map(_ canonical: JSONValue, ordinal: Int, text: UnsafeRawBufferPointer) -> MappingOutcome {
         let outcome = mapping.apply(to: canonical, ordinal: ordinal, text: text)
-        guard let validator, case .envelopes(let envelopes, _) = outcome else { return outcome }
+        // The validator is called where it lies: bound with `guard let`, it was copied through
+        // Optional's generic value witnesses, and the outcome with it, for every push.
+        guard validator != nil, case .envelopes(let envelopes, _) = outcome else { return outcome }
         for envelope in envelopes {
-            if let error = validator.firstError(for: envelope) {
+            if let error = validator?.firstError(for: envelope) {
                 return .reject(reason: "invalid-envelope", detail: "\(error.pointer): \(error.reason)")
             }
         }
