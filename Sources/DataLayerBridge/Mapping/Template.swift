@@ -41,12 +41,23 @@ indirect enum Template: Sendable {
         /// line, where a call of ``Template/resolve(_:)`` cost more in its entry and exit than the
         /// read itself (most members of an envelope are reads, many of them null).
         let read: Expression.SingleRead?
+        /// `key`'s small-string bits (``ShortText/smallStringBits``), when it is one: each
+        /// envelope's key is made from them, where a copy of `key` is a call to retain a string
+        /// that needs no retaining.
+        private let smallKeyBits: (UInt64, UInt64)?
 
         init(key: String, value: Template) {
             self.key = key
             self.value = value
             keyLength = JSONObject.Member.storedLength(key.utf8.count)
             if case .read(let read, _) = value { self.read = read } else { read = nil }
+            smallKeyBits = ShortText(smallStringOf: key)?.smallStringBits
+        }
+
+        /// The member `value` resolves to under this member's key.
+        @inline(__always)
+        func member(_ value: JSONValue) -> JSONObject.Member {
+            JSONObject.Member(key: smallKeyBits.map(ShortText.smallString(bits:)) ?? key, value: value, keyLength: keyLength)
         }
     }
 
@@ -72,9 +83,9 @@ indirect enum Template: Sendable {
                         // does not (an unbound variable) is left to the template's directive.
                         if let read = member.read, let value = read.value(bound: scope.inputs) {
                             if value.isNull { return nil }
-                            return JSONObject.Member(key: member.key, value: value, keyLength: member.keyLength)
+                            return member.member(value)
                         }
-                        return try member.value.resolve(scope).map { JSONObject.Member(key: member.key, value: $0, keyLength: member.keyLength) }
+                        return try member.value.resolve(scope).map(member.member)
                     }
                 }
                 if let resolved = try resolved.get() { object.append(resolved) }

@@ -87,4 +87,30 @@ struct TemplateReadFastPathTests {
             }
         }
     }
+
+    /// An object template's short keys are made from their small-string bits
+    /// (``ShortText/smallString(bits:)``), the others copied: for keys of every length around the
+    /// small-string limit, ASCII or not, on members answered by their read and by their directive,
+    /// the envelope's keys must be the template's, equal, hashed and written alike.
+    @Test func membersCarryTheTemplatesKeys() throws {
+        var keys = ["", "é", "Dětské", "key with \"quote\"", "\u{2028}"]
+        for length in 1...20 { keys.append(String(repeating: "k", count: length)) }
+        keys += keys.map { $0 + "ž" }
+        let sources = ["`1`", "`1` || `2`"]
+        for source in sources {
+            let expression = Expression(source: source, tree: try Expression.tree(source), readingGlobalsOf: Self.layout)
+            let members = keys.map { Template.Member(key: $0, value: .directive(ExprDirective(expression: expression, location: Self.location))) }
+            let scope = TemplateScope(document: [:], variables: ExpressionVariables(layout: Self.layout))
+            let resolved = try #require(try Template.object(Template.Members(members)).resolve(scope)?.objectValue)
+            #expect(resolved.members.map(\.key) == keys, "\(source)")
+            for (member, key) in zip(resolved.members, keys) {
+                #expect(Array(member.key.utf8) == Array(key.utf8) && member.key.hashValue == key.hashValue)
+                #expect(member == JSONObject.Member(key: key, value: 1))
+            }
+            var written = JSONWriter(), expected = JSONWriter()
+            written.write(.object(resolved))
+            expected.write(.object(JSONObject(keys.map { JSONObject.Member(key: $0, value: 1) })))
+            #expect(written.string == expected.string)
+        }
+    }
 }
