@@ -450,7 +450,9 @@ public struct JSONWriter: Sendable {
                 }
             }
         }
-        return MemoryLayout<[JSONValue]>.stride <= MemoryLayout<JSONValue>.stride
+        // Memory may be rebound only to a type whose stride divides the value's.
+        let stride = MemoryLayout<JSONValue>.stride
+        return stride.isMultiple(of: MemoryLayout<[JSONValue]>.stride) && stride.isMultiple(of: MemoryLayout<[JSONObject.Member]>.stride)
             && starts(.array(elements), with: elements) && starts(.object(JSONObject(members)), with: members)
     }()
 }

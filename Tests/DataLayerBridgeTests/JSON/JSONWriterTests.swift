@@ -157,13 +157,7 @@ struct JSONWriterTests {
                 JSONObject.Member(key: "flag", value: index % 2 == 0 ? nil : true),
                 JSONObject.Member(key: "nested", value: [text: .number(JSONNumber(index))]),
             ]))
-            var writer = JSONWriter()
-            writer.write(value)
-            let expected = Self.spelledOut(value)
-            #expect(writer.string == expected)
-            var tapeWriter = JSONWriter()
-            try Array(expected.utf8).withUnsafeBytes { tapeWriter.write(try parser.parse($0)) }
-            #expect(tapeWriter.string == expected)
+            try Self.expectWrittenAsSpelledOut(value, &parser)
         }
     }
 
@@ -218,19 +212,24 @@ struct JSONWriterTests {
             values.append(["nested": inner, "items": [item, [:], item], "e": [], "s": "\u{2028}"])
         }
         var parser = JSONParser()
-        var writer = JSONWriter()
         for value in values {
-            writer.reset()
-            writer.write(value)
-            let expected = Self.spelledOut(value)
-            #expect(writer.string == expected)
-            var tapeWriter = JSONWriter()
-            try Array(expected.utf8).withUnsafeBytes { tapeWriter.write(try parser.parse($0)) }
-            #expect(tapeWriter.string == expected)
+            try Self.expectWrittenAsSpelledOut(value, &parser)
             var pretty = JSONWriter(style: .pretty(indent: 2))
             pretty.write(value)
             #expect(try JSONValue(parsing: Array(pretty.string.utf8)) == value)
         }
+    }
+
+    /// Expects the writer to write `value` as ``spelledOut(_:)`` spells it, and the tape writer to
+    /// write that text again the same.
+    private static func expectWrittenAsSpelledOut(_ value: JSONValue, _ parser: inout JSONParser) throws {
+        var writer = JSONWriter()
+        writer.write(value)
+        let expected = spelledOut(value)
+        #expect(writer.string == expected)
+        var tapeWriter = JSONWriter()
+        try Array(expected.utf8).withUnsafeBytes { tapeWriter.write(try parser.parse($0)) }
+        #expect(tapeWriter.string == expected)
     }
 
     /// Compact JSON built by hand from ``quoted(_:)``, to compare the writer's against.
