@@ -9,7 +9,7 @@ import Darwin
 /// repeat from item to item and push to push). Strings of up to 15 bytes (most keys, numbers,
 /// currencies, ids) are not looked up: they are made from the words of their text as the stdlib
 /// lays out a small string, which costs less than a lookup. Longer ones, up to 256 bytes, are
-/// found by a hash of their bytes in a table of 2,048 sets of two entries, the more recently used
+/// found by a hash of three of their words in a table of 2,048 sets of two entries, the more recently used
 /// first; browsers' user agents run to 140 bytes. Two entries a set keep a product name that shares
 /// its set with a page URL, where one entry (direct mapping) lost one of them at every push; event
 /// ids (UUIDs, unique) are not cached at all, so that they push nothing out (c5k 0.55 % fewer
@@ -26,7 +26,9 @@ struct StringCache: @unchecked Sendable {
     private static let entryCount = 2 << setBits
 
     private struct Entry {
-        var hash: UInt64 = 0
+        /// ``longString(_:)``'s tag of `string`: its hash with its exact length in the low bits,
+        /// never 0 (no cached string is shorter than 16 bytes), so an empty entry matches nothing.
+        var tag: UInt64 = 0
         var string = ""
     }
 
@@ -89,10 +91,11 @@ struct StringCache: @unchecked Sendable {
         return cached.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self) == utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
     }
 
-    /// Whether `entry` holds the string of `utf8`, whose hash is `hash`.
+    /// Whether `entry` holds the string of `utf8`, whose tag is `tag`. The tag holds the exact
+    /// length, so equal tags say the cached string is as long as `utf8` without asking the string.
     @inline(__always)
-    private static func holds(_ entry: UnsafeMutablePointer<Entry>, _ hash: UInt64, _ utf8: UnsafeRawBufferPointer) -> Bool {
-        entry.pointee.hash == hash && entry.pointee.string.utf8.count == utf8.count
+    private static func holds(_ entry: UnsafeMutablePointer<Entry>, _ tag: UInt64, _ utf8: UnsafeRawBufferPointer) -> Bool {
+        entry.pointee.tag == tag
             && entry.pointee.string.utf8.withContiguousStorageIfAvailable({ sameWords($0.baseAddress.unsafelyUnwrapped, utf8, utf8.count) }) == true
     }
 
@@ -114,41 +117,52 @@ struct StringCache: @unchecked Sendable {
     }
 
     /// The string of `utf8` (16 to 256 bytes), from the cache when it was made recently: found by a
-    /// hash of its bytes and confirmed by comparing them. Inlined into ``otherString(_:)``: one
-    /// call per string rather than two.
+    /// hash of its first, middle and last words and confirmed by comparing every word. Inlined into
+    /// ``otherString(_:)``: one call per string rather than two.
     @inline(__always)
     private func longString(_ utf8: UnsafeRawBufferPointer) -> String {
+        // Random ids (a UUID per event) never come again: neither looked up nor kept, where they
+        // would push out names that do come again.
+        if Self.isUUIDShaped(utf8) { return Self.fresh(utf8) }
         let length = utf8.count
+        // Three words, not all of them: a 140-byte user agent costs what a product name does, and
+        // the texts cached (URLs, names, ids) differ within their first, middle or last 8 bytes;
+        // c5k's hits and misses came out the same as with every word hashed.
         var hash = UInt64(length) &* 0x9E37_79B9_7F4A_7C15
-        // Every word hashed, OR-ed: whether the text is ASCII, which a string made afresh must say.
-        var bits: UInt64 = 0
-        var offset = 0
-        while offset &+ 8 < length {
-            let word = utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            hash = (hash ^ word) &* 0xC2B2_AE3D_27D4_EB4F
-            bits |= word
-            offset &+= 8
-        }
-        // The last 1 to 8 bytes as the last word of the text, overlapping bytes already hashed.
-        let last = utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
-        hash = (hash ^ last) &* 0x9E37_79B9_7F4A_7C15
-        bits |= last
+        hash = (hash ^ utf8.loadUnaligned(as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
+        hash = (hash ^ utf8.loadUnaligned(fromByteOffset: (length &>> 1) &- 4, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
+        hash = (hash ^ utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+        // The low bits give way to the exact length (at most 256, nine bits); the top bits pick the set.
+        let tag = hash & ~0x1FF | UInt64(truncatingIfNeeded: length)
         let set = table.unsafelyUnwrapped.entries + 2 &* Int(truncatingIfNeeded: hash >> (64 - Self.setBits))
-        if Self.holds(set, hash, utf8) { return set.pointee.string }
+        if Self.holds(set, tag, utf8) { return set.pointee.string }
         let second = set + 1
-        if Self.holds(second, hash, utf8) {
+        if Self.holds(second, tag, utf8) {
             // Moved to the front without a retain: the next lookup of it stops at the first entry.
             let found = second.move()
             second.moveInitialize(from: set, count: 1)
             set.initialize(to: found)
             return found.string
         }
-        let string = String(validatedUTF8: utf8, isASCII: bits & 0x8080_8080_8080_8080 == 0)
-        // Random ids (a UUID per event) never come again: kept out, they would push out names that do.
-        guard !Self.isUUIDShaped(utf8) else { return string }
+        let string = Self.fresh(utf8)
         second.pointee = set.move()
-        set.initialize(to: Entry(hash: hash, string: string))
+        set.initialize(to: Entry(tag: tag, string: string))
         return string
+    }
+
+    /// The string of `utf8` (at least 8 bytes), made afresh; whether it is ASCII, which the string
+    /// must be told, worked out a word at a time.
+    @inline(__always)
+    private static func fresh(_ utf8: UnsafeRawBufferPointer) -> String {
+        let length = utf8.count
+        var bits: UInt64 = 0
+        var offset = 0
+        while offset &+ 8 < length {
+            bits |= utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset &+= 8
+        }
+        bits |= utf8.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
+        return String(validatedUTF8: utf8, isASCII: bits & 0x8080_8080_8080_8080 == 0)
     }
 }
 

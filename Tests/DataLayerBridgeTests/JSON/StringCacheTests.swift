@@ -48,6 +48,34 @@ struct StringCacheTests {
         }
     }
 
+    /// A long string is looked up by a hash of three of its words (first, middle, last) and its
+    /// length: texts that agree in those and differ only in the bytes between (so share a tag and a
+    /// set, where only two of them fit) must each come back as itself, found and made afresh in
+    /// turn, ASCII and not, and beside texts of other lengths with the same hashed words.
+    @Test func textsSharingTheirHashedWordsComeBackAsThemselves() {
+        var cache = StringCache()
+        var texts: [String] = []
+        for length in [40, 41, 64, 100] {
+            for variant in 0..<12 {
+                var bytes = (0..<length).map { UInt8(97 + $0 % 26) }
+                // Bytes 8..<16 are hashed by none of the three words at these lengths.
+                let middle = length / 2 - 4
+                #expect(middle >= 16 && middle + 8 <= length - 8)
+                bytes[8] = UInt8(65 + variant)
+                if variant % 3 == 0 { bytes.replaceSubrange(10...11, with: Array("é".utf8)) }
+                texts.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        for round in 0..<3 {
+            for text in texts + texts.reversed() + texts {
+                let made = Self.string(text, &cache)
+                let expected = String(decoding: Array(text.utf8), as: UTF8.self)
+                #expect(made == text && made.utf8.elementsEqual(text.utf8), "\(text) round \(round)")
+                #expect(unsafeBitCast(made, to: (UInt64, UInt64).self).0 == unsafeBitCast(expected, to: (UInt64, UInt64).self).0, "\(text) round \(round)")
+            }
+        }
+    }
+
     /// UUID-shaped strings skip the table (an event id never comes again): they must still come back
     /// as themselves, and the test must take only strings of that exact shape.
     @Test func uuidShapedStringsBypassTheTable() {
