@@ -10,9 +10,9 @@ final class ListItemsRule: EventsAPIRule {
     private let position = MemberName("position")
     private let price = MemberName("price")
 
-    /// Whether values are read in place (``SmallUTF8/layoutHolds``): read once per validator
-    /// rather than from the static at every item, whose every read costs a `swift_once`.
-    private let readsInPlace = SmallUTF8.layoutHolds
+    /// The words of the usual item's keys, when they are read in place (``UsualItemKeys``):
+    /// made once per validator rather than read from statics at every item.
+    private let usualKeys = UsualItemKeys()
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         findings.forEachList(of: envelope) { findings, list in
@@ -21,11 +21,11 @@ final class ListItemsRule: EventsAPIRule {
             var firstIndexOfPosition = FirstIndexOfPosition()
             let itemsPointer = list.pointers.items
             findings.forEachObject(in: items, at: itemsPointer) { findings, index, item in
-                let found = memberIndices(of: item)
-                if let position = found.position, let value = plainPosition(of: item, found) {
-                    check(.integer(value), of: item, at: position, index: index, itemsPointer, &firstIndexOfPosition, &findings)
+                if let value = usualPosition(of: item) {
+                    check(.integer(value), of: item, at: UsualItemKeys.position, index: index, itemsPointer, &firstIndexOfPosition, &findings)
                     return
                 }
+                let found = memberIndices(of: item)
                 let pointer = itemsPointer.appending(index)
                 findings.validate(title, at: found.title, of: item, at: pointer, .string, .required)
                 findings.validate(type, at: found.type, of: item, at: pointer, .identifier, .required)
@@ -65,27 +65,28 @@ final class ListItemsRule: EventsAPIRule {
     }
 
     /// The position of the usual item, for which every check but its position's sign and
-    /// uniqueness passes: a string `title`, non-empty short strings `type` and `url`, a short
-    /// `position` of decimal digits, and no `price` or a number or null. Decided on the members in
-    /// place, from the type of each value and the words of short texts, with no value copied out
-    /// (a retain and a release each); `nil` sends any other item through the checks one by one.
-    private func plainPosition(of item: JSONObject, _ found: ItemMemberIndices) -> Int64? {
-        guard readsInPlace, let title = found.title, let type = found.type, let url = found.url, let position = found.position
-        else { return nil }
+    /// uniqueness passes: the members `title, type, url, position[, price]` in that order, each
+    /// key told by its words; a string `title`, non-empty short strings `type` and `url`, a short
+    /// `position` of decimal digits, and a `price` that is a number or null. Decided on the members
+    /// in place, at fixed places, with no value copied out (a retain and a release each); `nil`
+    /// sends any other item through the checks one by one.
+    @inline(__always)
+    private func usualPosition(of item: JSONObject) -> Int64? {
+        guard let keys = usualKeys else { return nil }
         return item.members.withUnsafeBufferPointer { members -> Int64? in
-            guard let base = members.baseAddress else { return nil }
+            guard members.count == 4 || members.count == 5, let base = members.baseAddress else { return nil }
             func payload(_ index: Int) -> UnsafeRawPointer { UnsafeRawPointer(base + index) + SmallUTF8.memberValueOffset }
-            guard case .string = members[title].value, case .string = members[type].value, case .string = members[url].value,
-                case .number = members[position].value,
-                SmallUTF8(wordsAt: payload(type))?.count ?? 0 > 0, SmallUTF8(wordsAt: payload(url))?.count ?? 0 > 0
+            guard keys.match(base, count: members.count), case .string = members[0].value, case .string = members[1].value,
+                case .string = members[2].value, case .number = members[UsualItemKeys.position].value,
+                SmallUTF8(wordsAt: payload(1))?.count ?? 0 > 0, SmallUTF8(wordsAt: payload(2))?.count ?? 0 > 0
             else { return nil }
-            if let price = found.price {
-                switch members[price].value {
+            if members.count == 5 {
+                switch members[4].value {
                 case .number, .null: break
                 default: return nil
                 }
             }
-            return SmallUTF8(wordsAt: payload(position))?.decimalValue
+            return SmallUTF8(wordsAt: payload(UsualItemKeys.position))?.decimalValue
         }
     }
 
@@ -95,15 +96,6 @@ final class ListItemsRule: EventsAPIRule {
     private func memberIndices(of item: JSONObject) -> ItemMemberIndices {
         var found = ItemMemberIndices()
         item.members.withUnsafeBufferPointer { members in
-            // The usual item, as a mapping writes it: these names in this order, each once, `price`
-            // last or left out. Told by one comparison per member, where the scan below compares
-            // each key with every name before its own (fifteen comparisons for five members).
-            if members.count == 4 || members.count == 5, members[0].hasKey(title), members[1].hasKey(type),
-                members[2].hasKey(url), members[3].hasKey(position), members.count == 4 || members[4].hasKey(price)
-            {
-                found = ItemMemberIndices(title: 0, type: 1, url: 2, position: 3, price: members.count == 5 ? 4 : nil)
-                return
-            }
             for index in members.indices {
                 // A key is at most one of the names; forward, so the last of a name wins.
                 if members[index].hasKey(title) {
@@ -120,6 +112,36 @@ final class ListItemsRule: EventsAPIRule {
             }
         }
         return found
+    }
+}
+
+/// The small-string words of the usual item's keys, `title, type, url, position, price`: a key
+/// whose two words are a name's words is that name (equal words are the same small string), so
+/// each member of the usual item is told by two comparisons. `nil` where small strings are not
+/// read by their words (``SmallUTF8/layoutHolds``).
+private struct UsualItemKeys {
+    /// Where the usual item holds its position.
+    static let position = 3
+    private let words: [(UInt64, UInt64)]
+
+    init?() {
+        let words = ["title", "type", "url", "position", "price"].compactMap { ShortText(smallStringOf: $0)?.smallStringBits }
+        guard SmallUTF8.layoutHolds, words.count == 5 else { return nil }
+        self.words = words
+    }
+
+    /// Whether the keys of the `count` (4 or 5) members at `members` are the usual item's, in order.
+    @inline(__always)
+    func match(_ members: UnsafePointer<JSONObject.Member>, count: Int) -> Bool {
+        words.withUnsafeBufferPointer { words in
+            for index in 0..<count {
+                let key = UnsafeRawPointer(members + index)
+                guard key.loadUnaligned(as: UInt64.self) == words[index].0,
+                    key.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == words[index].1
+                else { return false }
+            }
+            return true
+        }
     }
 }
 
