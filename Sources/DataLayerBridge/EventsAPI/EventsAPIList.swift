@@ -66,18 +66,38 @@ struct EventsAPIList: Sendable {
     /// Where the list and its parts are: `/lists/Search Results`, `/lists/Search Results/items`…
     let pointers: EventsAPIListPointers
 
-    /// The well-formed lists of `envelope`, an `event` whose `lists` member is at `index`, in source order.
-    static func lists(of envelope: JSONObject, at index: Int?) -> [EventsAPIList] {
-        guard let index, let lists = envelope.members[index].value.objectValue else { return [] }
-        // Reserved, not grown by `compactMap`: an envelope has one list or a few.
-        let members = lists.uniqueMembers
-        var found: [EventsAPIList] = []
-        found.reserveCapacity(members.count)
-        for member in members {
-            if let name = EventsAPIListName(name: member.key), case .object(let body) = member.value {
-                found.append(EventsAPIList(name: name, body: body, pointers: name.pointers))
+}
+
+/// The well-formed lists of an `event` envelope, in source order. The first is held inline: an
+/// envelope almost always has one list, and an array for it cost an allocation and a deallocation
+/// per envelope, more than that list's checks.
+struct EventsAPILists: Sendable {
+    private var first: EventsAPIList?
+    /// The lists after the first.
+    private var others: [EventsAPIList] = []
+
+    /// No lists: those of an envelope that is not an `event`.
+    init() {}
+
+    /// The well-formed lists of `envelope`, an `event` whose `lists` member is at `index`.
+    init(of envelope: JSONObject, at index: Int?) {
+        guard let index, let lists = envelope.members[index].value.objectValue else { return }
+        // Read in place: a member copied out of the array is retained and released.
+        lists.uniqueMembers.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                if let name = EventsAPIListName(name: members[index].key), case .object(let body) = members[index].value {
+                    let list = EventsAPIList(name: name, body: body, pointers: name.pointers)
+                    if first == nil { first = list } else { others.append(list) }
+                }
             }
         }
-        return found
+    }
+
+    /// How many lists there are.
+    var count: Int { first == nil ? 0 : 1 + others.count }
+
+    /// The list at `index`, in source order.
+    subscript(index: Int) -> EventsAPIList {
+        index == 0 ? first! : others[index - 1]
     }
 }

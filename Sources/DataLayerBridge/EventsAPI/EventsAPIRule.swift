@@ -121,7 +121,7 @@ struct EventsAPIFindings: Sendable {
     /// than the checks that found them.
     let keepsWarnings: Bool
     /// The envelope's lists, found once for the several rules that look at them.
-    private var lists: [EventsAPIList]?
+    private var lists: EventsAPILists?
     /// The envelope's event type (`.some(nil)` when unknown), found once for the several rules
     /// that branch on it.
     private var eventType: EventsAPIEventType??
@@ -133,17 +133,14 @@ struct EventsAPIFindings: Sendable {
     }
 
     /// Calls `body` with each list of `envelope` (the envelope these findings are about) whose
-    /// name `isIncluded`, in source order. The lists are moved out of these findings for the calls
-    /// and read in place: a copy of the array, and of each list looked at, cost retains and
-    /// releases in each of the four rules that look at lists.
+    /// name `isIncluded`, in source order. The lists are moved out of these findings for the calls:
+    /// a copy of them cost retains and releases in each of the four rules that look at lists.
     mutating func forEachList(
         of envelope: JSONObject, where isIncluded: (EventsAPIListName) -> Bool = { _ in true },
         _ body: (inout EventsAPIFindings, EventsAPIList) -> Void
     ) {
-        let found = lists.take() ?? (eventType(of: envelope) == .event ? EventsAPIList.lists(of: envelope, at: members.lists) : [])
-        found.withUnsafeBufferPointer { found in
-            for index in found.indices where isIncluded(found[index].name) { body(&self, found[index]) }
-        }
+        let found = lists.take() ?? (eventType(of: envelope) == .event ? EventsAPILists(of: envelope, at: members.lists) : EventsAPILists())
+        for index in 0..<found.count where isIncluded(found[index].name) { body(&self, found[index]) }
         lists = consume found
     }
 
@@ -155,10 +152,12 @@ struct EventsAPIFindings: Sendable {
         return found
     }
 
-    /// The findings, taken out of these findings that end: reading ``list`` copied it (a
-    /// retain) before the rest was destroyed.
-    consuming func finish() -> [EventsAPIFinding] {
-        list
+    /// The findings, moved out: consuming these findings instead copied all of them (a `memcpy`
+    /// of the member positions) to read the list from the copy.
+    mutating func finish() -> [EventsAPIFinding] {
+        let finished = list
+        list = []
+        return finished
     }
 
     mutating func error(_ pointer: JSONPointer, _ reason: String) {

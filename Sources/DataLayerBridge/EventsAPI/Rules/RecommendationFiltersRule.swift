@@ -35,6 +35,10 @@ final class RecommendationFiltersRule: EventsAPIRule {
     /// The guide: the parts "must always be lowercased and joined by a symbol _. Please, avoid using
     /// any other characters than a-z and _."
     static func isPlainIdentifier(_ text: String) -> Bool {
-        text.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "_") }
+        // Read as one buffer: walking `utf8` cost about 30 instructions a byte.
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") }
+        }
     }
 }
