@@ -4,15 +4,20 @@
 final class ListItemsRule: EventsAPIRule {
     // Member names are prepared once per validator (see ``MemberName``), not at every lookup.
     private let items = MemberName("items")
-    private let title = MemberName("title")
-    private let type = MemberName("type")
-    private let url = MemberName("url")
-    private let position = MemberName("position")
-    private let price = MemberName("price")
+    private let title: MemberName
+    private let type: MemberName
+    private let url: MemberName
+    private let position: MemberName
+    private let price: MemberName
 
     /// The words of the usual item's keys, when they are read in place (``UsualItemKeys``):
     /// made once per validator rather than read from statics at every item.
-    private let usualKeys = UsualItemKeys()
+    private let usualKeys: UsualItemKeys?
+
+    init() {
+        (title, type, url, position, price) = (MemberName("title"), MemberName("type"), MemberName("url"), MemberName("position"), MemberName("price"))
+        usualKeys = UsualItemKeys(inOrder: [title, type, url, position, price])
+    }
 
     func check(_ envelope: JSONObject, into findings: inout EventsAPIFindings) {
         findings.forEachList(of: envelope) { findings, list in
@@ -115,30 +120,30 @@ final class ListItemsRule: EventsAPIRule {
     }
 }
 
-/// The small-string words of the usual item's keys, `title, type, url, position, price`: a key
-/// whose two words are a name's words is that name (equal words are the same small string), so
-/// each member of the usual item is told by two comparisons. `nil` where small strings are not
-/// read by their words (``SmallUTF8/layoutHolds``).
+/// The usual item's keys, `title, type, url, position, price`, as their names' small ASCII
+/// literals (``MemberName/smallASCII``): a key whose two words are a name's words is that name, so
+/// each member of the usual item is told by two comparisons of words read in place. `nil` where
+/// members are not read in place (``SmallUTF8/layoutHolds``) or a name is not a small literal.
 private struct UsualItemKeys {
     /// Where the usual item holds its position.
     static let position = 3
-    private let words: [(UInt64, UInt64)]
+    private let literals: [SmallASCIILiteral]
 
-    init?() {
-        let words = ["title", "type", "url", "position", "price"].compactMap { ShortText(smallStringOf: $0)?.smallStringBits }
-        guard SmallUTF8.layoutHolds, words.count == 5 else { return nil }
-        self.words = words
+    /// The keys of `names`, the usual item's member names in its order.
+    init?(inOrder names: [MemberName]) {
+        let literals = names.compactMap(\.smallASCII)
+        guard SmallUTF8.layoutHolds, literals.count == names.count else { return nil }
+        self.literals = literals
     }
 
     /// Whether the keys of the `count` (4 or 5) members at `members` are the usual item's, in order.
     @inline(__always)
     func match(_ members: UnsafePointer<JSONObject.Member>, count: Int) -> Bool {
-        words.withUnsafeBufferPointer { words in
+        literals.withUnsafeBufferPointer { literals in
             for index in 0..<count {
                 let key = UnsafeRawPointer(members + index)
-                guard key.loadUnaligned(as: UInt64.self) == words[index].0,
-                    key.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == words[index].1
-                else { return false }
+                let words = (low: key.loadUnaligned(as: UInt64.self), high: key.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                guard literals[index].matches(words) else { return false }
             }
             return true
         }
